@@ -1,1 +1,35 @@
-"""motionhub."""
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""motionhub: Hugging Face-native pretrained human-motion encoders and their task heads.
+
+``import motionhub`` registers every encoder family and task model with transformers' ``AutoConfig``/``AutoModel`` and
+with motionhub's task Auto classes (``AutoModelForPoseLifting`` ...).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .auto import (
+    AutoModelForActionClassification,
+    AutoModelForActionEmbedding,
+    AutoModelForMaskedPoseModeling,
+    AutoModelForMeshRecovery,
+    AutoModelForMultiTask,
+    AutoModelForPoseCompletion,
+    AutoModelForPoseLifting,
+)
+from .encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
+
+__all__ = [
+    "__version__",
+    "AutoModelForActionClassification",
+    "AutoModelForActionEmbedding",
+    "AutoModelForMaskedPoseModeling",
+    "AutoModelForMeshRecovery",
+    "AutoModelForMultiTask",
+    "AutoModelForPoseCompletion",
+    "AutoModelForPoseLifting",
+    "DSTformerConfig",
+    "DSTformerForPoseLifting",
+    "DSTformerModel",
+]
