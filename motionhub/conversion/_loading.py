@@ -1,0 +1,90 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Reading official checkpoint containers without executing pickled code.
+
+The official MotionBERT / STRIDE / P-STMO / MPM files are ``torch.save`` pickles. They hold tensors plus, for
+MotionBERT, numpy scalars (``min_loss``/``best_jpe`` are ``np.float64``), which make ``torch.load(weights_only=True)``
+fail on torch >= 2.6. We keep the restricted ``weights_only`` unpickler and allow-list exactly the numpy scalar types
+those containers use; anything else is refused with an error naming the offending global.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = ["load_official_checkpoint", "extract_state_dict", "strip_prefix", "CheckpointFormatError"]
+
+# Containers seen in the official code bases: train.py (model_pos), train_action/_mesh (model), generic (state_dict).
+_STATE_DICT_KEYS = ("model_pos", "model", "state_dict", "model_state_dict")
+
+
+class CheckpointFormatError(ValueError):
+    """The file is not a checkpoint container motionhub knows how to read."""
+
+
+def _numpy_safe_globals() -> list:
+    core = getattr(np, "_core", None) or np.core  # numpy 2 renamed np.core -> np._core
+    allowed = [core.multiarray.scalar, np.dtype]
+    for name in ("Float64DType", "Float32DType", "Int64DType", "Int32DType", "BoolDType"):
+        dtype_cls = getattr(getattr(np, "dtypes", None), name, None)
+        if dtype_cls is not None:
+            allowed.append(dtype_cls)
+    allowed.append(core.multiarray._reconstruct)
+    allowed.append(np.ndarray)
+    return allowed
+
+
+def _open_bytes(path: str | os.PathLike) -> io.BytesIO:
+    data = Path(path).read_bytes()
+    if data[:2] == b"\x1f\x8b":  # gzip (e.g. a compressed mesh checkpoint)
+        data = gzip.decompress(data)
+    return io.BytesIO(data)
+
+
+def load_official_checkpoint(path: str | os.PathLike) -> Mapping:
+    """Load a ``torch.save`` container (optionally gzipped) with the restricted (weights-only) unpickler."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    buffer = _open_bytes(path)
+    try:
+        with torch.serialization.safe_globals(_numpy_safe_globals()):
+            obj = torch.load(buffer, map_location="cpu", weights_only=True)
+    except Exception as err:  # the weights-only unpickler raises UnpicklingError / RuntimeError
+        raise CheckpointFormatError(
+            f"{path} could not be read with the restricted unpickler (motionhub never executes pickled code): "
+            f"{str(err).splitlines()[0] if str(err) else type(err).__name__}. If the file is a motionhub/HF model, "
+            "load it with from_pretrained instead."
+        ) from err
+    if not isinstance(obj, Mapping):
+        raise CheckpointFormatError(f"{path} holds a {type(obj).__name__}, expected a dict / state dict")
+    return obj
+
+
+def strip_prefix(state_dict: Mapping[str, torch.Tensor], prefix: str = "module.") -> dict[str, torch.Tensor]:
+    """Remove a leading ``prefix`` (DataParallel's ``module.``) from every key that has it."""
+    return {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in state_dict.items()}
+
+
+def extract_state_dict(container: Mapping) -> dict[str, torch.Tensor]:
+    """The model weights of a container: ``model_pos`` / ``model`` / ``state_dict`` or a bare state dict.
+
+    The DataParallel ``module.`` prefix is removed.
+    """
+    for key in _STATE_DICT_KEYS:
+        if key in container and isinstance(container[key], Mapping):
+            container = container[key]
+            break
+    tensors = {k: v for k, v in container.items() if isinstance(v, torch.Tensor)}
+    if not tensors:
+        raise CheckpointFormatError(
+            f"no tensors found; container keys are {sorted(map(str, container))[:10]} (expected one of "
+            f"{_STATE_DICT_KEYS} or a bare state dict)"
+        )
+    return strip_prefix(tensors)
