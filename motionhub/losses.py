@@ -85,9 +85,7 @@ def _check_pair(pred: Tensor, target: Tensor, *, ndim: int | None = 4) -> None:
     _check_tensor(pred, "pred")
     _check_tensor(target, "target")
     if pred.shape != target.shape:
-        raise ValueError(
-            f"pred and target must have the same shape, got {tuple(pred.shape)} and {tuple(target.shape)}"
-        )
+        raise ValueError(f"pred and target must have the same shape, got {tuple(pred.shape)} and {tuple(target.shape)}")
     if ndim is not None and pred.dim() != ndim:
         raise ValueError(
             f"expected (B, T, J, C) tensors with {ndim} dimensions, got shape {tuple(pred.shape)}; "
@@ -407,9 +405,7 @@ class SupConLoss(nn.Module):
         if contrast_mode not in ("all", "one"):
             raise ValueError(f"contrast_mode must be 'all' or 'one', got {contrast_mode!r}")
         if temperature <= 0 or base_temperature <= 0:
-            raise ValueError(
-                f"temperature and base_temperature must be > 0, got {temperature} and {base_temperature}"
-            )
+            raise ValueError(f"temperature and base_temperature must be > 0, got {temperature} and {base_temperature}")
         self.temperature = float(temperature)
         self.contrast_mode = contrast_mode
         self.base_temperature = float(base_temperature)
@@ -480,4 +476,3 @@ class SupConLoss(nn.Module):
         mean_log_prob_pos = (pos * log_prob).sum(dim=1) / n_pos.clamp(min=1.0)
         loss = -(self.temperature / self.base_temperature) * mean_log_prob_pos
         return loss.mean()
-
