@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from transformers import PreTrainedModel
 
-__all__ = ["MotionPreTrainedModel", "check_motion_input"]
+__all__ = ["MotionPreTrainedModel", "check_motion_input", "flip_augmented"]
 
 
 def check_motion_input(
@@ -56,6 +56,22 @@ def check_motion_input(
             f"`{name}` contains NaN or infinite values; mark missing joints with confidence 0 and zero coordinates "
             "instead (motionhub.processing handles this for file inputs)"
         )
+
+
+def flip_augmented(predict, keypoints: torch.Tensor, layout: str = "h36m-17", flip_output: bool = True) -> torch.Tensor:
+    """Test-time flip averaging: ``(predict(x) + flip(predict(flip(x)))) / 2``.
+
+    ``flip`` negates x and swaps left/right joints of ``layout`` (:func:`motionhub.skeleton.flip`), as MotionBERT's
+    evaluate / infer_wild and P-STMO's test augmentation do. ``predict`` maps ``(..., J, C)`` keypoints to
+    ``(..., J, 3)`` poses; set ``flip_output=False`` for outputs that are not joint-indexed (e.g. logits).
+    """
+    from .skeleton import flip
+
+    out = predict(keypoints)
+    out_flipped = predict(flip(keypoints, layout))
+    if flip_output:
+        out_flipped = flip(out_flipped, layout)
+    return (out + out_flipped) / 2
 
 
 class MotionPreTrainedModel(PreTrainedModel):

@@ -162,7 +162,7 @@ class DSTformerPreTrainedModel(MotionPreTrainedModel):
             init.trunc_normal_(module.pos_embed, std=std)
             init.trunc_normal_(module.temp_embed, std=std)
             # the fusion starts as an even average of the two streams (weight 0, bias 0.5), as in MotionBERT
-            for fuse in module.ts_attn:
+            for fuse in module.ts_attn if module.ts_attn is not None else ():
                 init.zeros_(fuse.weight)
                 init.constant_(fuse.bias, 0.5)
 
