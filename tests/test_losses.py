@@ -225,3 +225,29 @@ def test_bad_input_errors():
         L.pose3d_loss(x, x, lambda_position=0, lambda_scale=0, lambda_velocity=0)
     with pytest.raises(ValueError, match="lambda_angle must be >= 0"):
         L.pose3d_loss(x, x, lambda_angle=-1.0)
+
+
+def test_stride_loss_components_parity():
+    """STRIDE TTT objective (lambda_limb_var=200) on the official small DSTformer output of the pseudo-label clip."""
+    from motionhub.conversion import convert_checkpoint
+
+    fx = np.load(reference_path("stride", "io_small.npz"))
+    model = convert_checkpoint(reference_path("motionbert_dstformer", "checkpoint_small.bin"), num_heads=4)
+    clip = torch.tensor(fx["pseudo_label_clip"])  # (1, 27, 17, 3) metres; input and target are the same clip
+    with torch.no_grad():
+        pred = model(clip).pose_3d
+    target = clip - clip[:, :, :1]
+    total, comps = L.pose3d_loss(pred, target, lambda_limb_var=200.0)
+    np.testing.assert_allclose(total.item(), fx["loss_total_start"], atol=1e-5, rtol=1e-5)
+    expected = {
+        "position": "loss_3d_pos_start",
+        "scale": "loss_3d_scale_start",
+        "velocity": "loss_3d_velocity_start",
+        "limb_var": "loss_lv_start",
+    }
+    for name, key in expected.items():
+        np.testing.assert_allclose(comps[name].item(), fx[key], atol=1e-5, rtol=1e-5)
+    # The zero-weighted STRIDE terms, computed on their own, match the logged values too.
+    np.testing.assert_allclose(L.limb_length_loss(pred, target).item(), fx["loss_lg_start"], atol=1e-5)
+    np.testing.assert_allclose(L.angle_loss(pred, target).item(), fx["loss_a_start"], atol=1e-5)
+    np.testing.assert_allclose(L.angle_velocity_loss(pred, target).item(), fx["loss_av_start"], atol=1e-5)
