@@ -19,6 +19,7 @@ from .auto import (
     AutoModelForPoseLifting,
 )
 from .encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
+from . import heads  # noqa: E402,F401  (task models of every family; registers them with the Auto classes)
 
 __all__ = [
     "__version__",
