@@ -6,23 +6,23 @@ frames ``T``), then joints ``J``, then channels ``C``. 2D data has ``C = 2`` ``(
 ``(x, y, confidence)``; 3D data has ``C = 3`` ``(x, y, z)`` (or ``C = 4`` ``(x, y, z, confidence)``). The joint order of
 the ``J`` axis is named by a *layout* string, resolved with :func:`get_layout`:
 
-============== ==== ==========================================================================================
-name           J    what
-============== ==== ==========================================================================================
-``h36m-17``    17   Human3.6M 17-joint subset (VideoPose3D / MotionBERT order). The lifting models' layout.
-``h36m-16``    16   H36M-17 without joint 9 (nose): the P-STMO / MPM 16-joint mode (MPI-INF-3DHP).
-``coco-17``    17   MS-COCO keypoints (NTU-HRNet 2D from PYSKL, most 2D detectors).
-``halpe-26``   26   AlphaPose Halpe-26 (COCO-17 + head, neck, hip, 6 foot points) used by MotionBERT in-the-wild.
-``posetrack-17`` 17 PoseTrack18 (COCO-17 with head_bottom/head_top instead of the eyes).
-``mpii-16``    16   MPII human pose (also the Stacked-Hourglass detections of Human3.6M).
-``ntu-25``     25   Kinect v2 (NTU RGB+D 3D skeletons).
-``kinect-20``  20   Kinect SDK v1 (UTKinect; MSR Action3D after reordering).
-``openni-15``  15   OpenNI / NITE 15 joints (Florence3D, SBU; KARD and CAD-60 after reordering).
-``penn-13``    13   Penn Action annotations.
-``smpl-24``    24   SMPL body joints.
-``bandai-22``  22   Bandai-Namco-Research-Motiondataset BVH skeleton.
-``cmu-31``     31   CMU mocap ASF skeleton: the root plus the end point of each of the 30 bones.
-============== ==== ==========================================================================================
+================ ==== ==========================================================================================
+name             J    what
+================ ==== ==========================================================================================
+``h36m-17``      17   Human3.6M 17-joint subset (VideoPose3D / MotionBERT order). The lifting models' layout.
+``h36m-16``      16   H36M-17 without joint 9 (nose): the P-STMO / MPM 16-joint mode (MPI-INF-3DHP).
+``coco-17``      17   MS-COCO keypoints (NTU-HRNet 2D from PYSKL, most 2D detectors).
+``halpe-26``     26   AlphaPose Halpe-26 (COCO-17 + head, neck, hip, 6 foot points) used by MotionBERT in-the-wild.
+``posetrack-17`` 17   PoseTrack18 (COCO-17 with head_bottom/head_top instead of the eyes).
+``mpii-16``      16   MPII human pose (also the Stacked-Hourglass detections of Human3.6M).
+``ntu-25``       25   Kinect v2 (NTU RGB+D 3D skeletons).
+``kinect-20``    20   Kinect SDK v1 (UTKinect; MSR Action3D after reordering).
+``openni-15``    15   OpenNI / NITE 15 joints (Florence3D, SBU; KARD and CAD-60 after reordering).
+``penn-13``      13   Penn Action annotations.
+``smpl-24``      24   SMPL body joints.
+``bandai-22``    22   Bandai-Namco-Research-Motiondataset BVH skeleton.
+``cmu-31``       31   CMU mocap ASF skeleton: the root plus the end point of each of the 30 bones.
+================ ==== ==========================================================================================
 
 Conversions to H36M-17 (:func:`to_h36m`, :func:`coco2h36m`, :func:`halpe2h36m`, :func:`posetrack2h36m`) take any layout
 above except ``h36m-16``. When a layout has no joint for an H36M joint, that joint is synthesised as MotionBERT does:
