@@ -1,0 +1,231 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""STRIDE: parity of evaluate / test-time training with the official code, masked 3D pretraining, TTT behaviour."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from conftest import reference_path
+
+from motionhub import DSTformerConfig, DSTformerForPoseLifting
+from motionhub.conversion import convert_checkpoint, load_official_checkpoint
+from motionhub.losses import pose3d_loss
+from motionhub.tasks.stride import (
+    STRIDE_LAMBDAS,
+    Masked3DCollator,
+    Masked3DPretrainDataset,
+    build_masked3d_trainer,
+    masked_pose3d_loss,
+    prepare_stride_input,
+    stride_predict,
+    test_time_train,
+    to_camera_frame,
+)
+
+
+@pytest.fixture(scope="module")
+def official():
+    torch.set_num_threads(1)
+    model = convert_checkpoint(reference_path("motionbert_dstformer", "checkpoint_small.bin"), num_heads=4)
+    io = dict(np.load(reference_path("stride", "io_small.npz")))
+    return model, io
+
+
+def _tiny_prior(maxlen: int = 16, seed: int = 0) -> DSTformerForPoseLifting:
+    torch.manual_seed(seed)
+    cfg = DSTformerConfig.stride(dim_feat=16, dim_rep=16, depth=1, num_heads=2, mlp_ratio=1.0, maxlen=maxlen,
+                                 root_relative=False)  # fmt: skip
+    return DSTformerForPoseLifting(cfg).eval()
+
+
+def _walk(t: int, seed: int = 0) -> np.ndarray:
+    """A plausible moving H36M-17 skeleton in camera space (metres)."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(17, 3)) * 0.25
+    phase = np.linspace(0, 4 * math.pi, t)[:, None, None]
+    motion = 0.05 * np.sin(phase + np.arange(17)[None, :, None]) * np.array([1.0, 0.5, 1.0])
+    return (base + motion + np.array([0.1, -0.2, 5.0])).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------------------------------- parity
+def test_evaluate_before_ttt_matches_official(official):
+    model, io = official
+    assert model.config.root_relative is False  # official pose3d outputs are not root-zeroed inside the model
+    with torch.no_grad():
+        out = model(torch.from_numpy(io["equiv_input"])).pose_3d.numpy()
+    np.testing.assert_allclose(out, io["equiv_output"], atol=1e-5, rtol=1e-5)
+    pred = stride_predict(model, io["pseudo_label_clip"][0], recenter="stride_midhip")
+    np.testing.assert_allclose(pred, io["eval_before_keypoints"], atol=1e-5, rtol=1e-5)
+    # the default recentring keeps the pelvis at the origin instead of the quirky knee/ankle mean
+    default = stride_predict(model, io["pseudo_label_clip"][0])
+    assert np.all(default[:, 0] == 0)
+    assert not np.allclose(default, pred, atol=1e-3)
+
+
+def test_loss_components_at_start_match_official(official):
+    model, io = official
+    clip = torch.from_numpy(io["pseudo_label_clip"])
+    model.train()
+    pred = model(clip).pose_3d
+    model.eval()
+    total, comp = masked_pose3d_loss(pred, clip - clip[:, :, :1], None, **STRIDE_LAMBDAS)
+    np.testing.assert_allclose(total.item(), io["loss_total_start"], rtol=1e-5)
+    np.testing.assert_allclose(total.item(), io["train_epoch_logged_total"], rtol=1e-5)
+    for ours, theirs in (("position", "loss_3d_pos_start"), ("scale", "loss_3d_scale_start"),
+                         ("velocity", "loss_3d_velocity_start"), ("limb_var", "loss_lv_start")):  # fmt: skip
+        np.testing.assert_allclose(comp[ours].item(), io[theirs], rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("steps,key", [(1, "output_after_1_step"), (3, "output_after_3_steps")])
+def test_ttt_steps_match_official(official, steps, key):
+    model, io = official
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    clip = io["pseudo_label_clip"][0]
+    # the fixture calls the official train_epoch `steps` times: constant lr (the per-epoch decay lives in
+    # train_with_config), dataset flip off
+    res = test_time_train(model, clip, epochs=steps, lr_decay=1.0, flip_augmentation=False, recenter="stride_midhip",
+                          progress=False)  # fmt: skip
+    assert res.steps == steps and len(res.history) == steps
+    np.testing.assert_allclose(res.history[0]["total"], io["loss_total_start"], rtol=1e-5)
+    with torch.no_grad():
+        out = res.model(torch.from_numpy(clip)[None]).pose_3d.numpy()
+    np.testing.assert_allclose(out, io[key], atol=1e-4)
+    if steps == 3:
+        np.testing.assert_allclose(res.poses, io["eval_after_3_steps_keypoints"], atol=1e-4)
+        official_sd = load_official_checkpoint(reference_path("stride", "checkpoint_small_after3ttt.bin"))["model_pos"]
+        ours = res.model.state_dict()
+        for k, v in official_sd.items():
+            name = k[len("module."):]
+            name = name if name.startswith("head.") else "dstformer." + name
+            torch.testing.assert_close(ours[name], v, atol=1e-4, rtol=0)
+    # the caller's prior is never modified
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, before[k]), k
+    # with the per-epoch decay the third step differs: the option is live
+    if steps == 3:
+        decayed = test_time_train(model, clip, epochs=3, lr_decay=0.5, flip_augmentation=False, progress=False)
+        with torch.no_grad():
+            out_decay = decayed.model(torch.from_numpy(clip)[None]).pose_3d.numpy()
+        assert np.abs(out_decay - io[key]).max() > 1e-4
+
+
+# ------------------------------------------------------------------------------------------------------ loss
+def test_masked_loss_equals_official_loss_when_all_visible():
+    torch.manual_seed(0)
+    pred, target = torch.randn(2, 10, 17, 3), torch.randn(2, 10, 17, 3)
+    vis = torch.ones(2, 10, 17, dtype=torch.bool)
+    ours, comp = masked_pose3d_loss(pred, target, vis, **STRIDE_LAMBDAS)
+    ref, ref_comp = pose3d_loss(pred, target, **STRIDE_LAMBDAS)
+    torch.testing.assert_close(ours, ref)
+    for k in ref_comp:
+        torch.testing.assert_close(comp[k], ref_comp[k])
+    # hidden joints do not influence the data terms
+    vis[:, 3:6, 4] = False
+    target2 = target.clone()
+    target2[:, 3:6, 4] += 100.0
+    a, _ = masked_pose3d_loss(pred, target, vis, **STRIDE_LAMBDAS)
+    b, _ = masked_pose3d_loss(pred, target2, vis, **STRIDE_LAMBDAS)
+    torch.testing.assert_close(a, b)
+
+
+def test_prepare_input_masks_and_errors():
+    poses = _walk(20)
+    poses[3, 5] = np.nan
+    x, vis = prepare_stride_input(poses, np.r_[np.ones(10, bool), np.zeros(10, bool)])
+    assert vis.shape == (20, 17) and not vis[3, 5] and not vis[15].any() and vis[0].all()
+    assert (x[15] == 0).all() and (x[3, 5] == 0).all() and torch.isfinite(x).all()
+    x2, vis2 = prepare_stride_input(_walk(20))
+    assert vis2 is None
+    with pytest.raises(ValueError, match=r"\(T, J, 3\)"):
+        prepare_stride_input(np.zeros((2, 20, 17, 3)))
+    with pytest.raises(ValueError, match="visibility"):
+        prepare_stride_input(_walk(20), np.ones(19, bool))
+    with pytest.raises(ValueError, match="hidden"):
+        prepare_stride_input(_walk(5), np.zeros(5, bool))
+
+
+# -------------------------------------------------------------------------------------------------------- TTT
+def test_ttt_long_video_windows_visibility_and_errors():
+    prior = _tiny_prior(maxlen=16)
+    poses = _walk(50)
+    vis = np.ones((50, 17), bool)
+    vis[20:28] = False  # a fully hidden stretch
+    res = test_time_train(prior, poses, vis, epochs=2, batch_size=2, seed=0, predict_before=True, progress=False)
+    windows = len(range(0, 50 - 16 + 1, 8)) + 1  # stride = window // 2, plus one aligned to the end
+    assert res.steps == 2 * math.ceil(windows / 2)
+    assert res.poses.shape == (50, 17, 3) and np.isfinite(res.poses).all()
+    assert np.all(res.poses[:, 0] == 0)
+    assert res.initial_poses.shape == (50, 17, 3)
+    assert not np.allclose(res.poses, res.initial_poses)
+    again = test_time_train(prior, poses, vis, epochs=2, batch_size=2, seed=0, progress=False)
+    np.testing.assert_array_equal(res.poses, again.poses)  # deterministic under a seed
+    capped = test_time_train(prior, poses, epochs=5, max_steps=3, progress=False, return_model=False)
+    assert capped.steps == 3 and capped.model is None
+    with pytest.raises(ValueError, match="dim_in=3"):
+        bad = DSTformerForPoseLifting(DSTformerConfig(dim_in=2, dim_feat=8, dim_rep=8, depth=1, num_heads=2,
+                                                      maxlen=8))  # fmt: skip
+        test_time_train(bad, poses, progress=False)
+    with pytest.raises(ValueError, match="window"):
+        test_time_train(prior, poses, window=64, progress=False)
+    with pytest.raises(ValueError, match="recenter"):
+        stride_predict(prior, poses, recenter="hips")
+
+
+def test_ttt_reduces_its_own_loss():
+    prior = _tiny_prior(maxlen=16, seed=1)
+    res = test_time_train(prior, _walk(16), epochs=30, lr=5e-3, flip_augmentation=False, progress=False)
+    assert res.history[-1]["total"] < 0.5 * res.history[0]["total"]
+
+
+# ----------------------------------------------------------------------------------------- masked 3D pretraining
+def test_to_camera_frame_is_a_rotation():
+    rng = np.random.default_rng(0)
+    world = rng.normal(size=(5, 17, 3))
+    for axis in ("y", "z"):
+        cam = to_camera_frame(world, axis, yaw=0.7, pitch=0.2)
+        np.testing.assert_allclose(np.linalg.norm(cam[:, 1] - cam[:, 0], axis=-1),
+                                   np.linalg.norm(world[:, 1] - world[:, 0], axis=-1))  # fmt: skip
+    # y-up head above the pelvis -> camera y (down) is smaller for the head
+    person = np.zeros((1, 17, 3))
+    person[0, 10, 1] = 1.7
+    assert to_camera_frame(person, "y")[0, 10, 1] < 0
+    person_z = np.zeros((1, 17, 3))
+    person_z[0, 10, 2] = 1.7
+    np.testing.assert_allclose(to_camera_frame(person_z, "z"), to_camera_frame(person, "y"), atol=1e-12)
+    with pytest.raises(ValueError, match="up_axis"):
+        to_camera_frame(world, "x")
+
+
+def test_masked3d_pretraining_with_trainer(tmp_path):
+    from transformers import TrainingArguments
+
+    seqs = [_walk(60, s) * 1000 for s in range(3)]  # mm, y-up world
+    ds = Masked3DPretrainDataset(seqs, "y", clip_len=16, clip_stride=8, seed=0)
+    assert len(ds) == 3 * 6
+    item = ds[0]["poses"]
+    assert item.shape == (16, 17, 3)
+    collator = Masked3DCollator(seed=0)
+    batch = collator([ds[i] for i in range(4)])
+    assert batch["keypoints"].shape == batch["labels"].shape == (4, 16, 17, 3)
+    assert torch.all(batch["labels"][:, :, 0] == 0)
+    assert (batch["keypoints"] == 0).all(-1).any()  # some joints masked
+    model = _tiny_prior(maxlen=16)
+    args = TrainingArguments(output_dir=str(tmp_path), per_device_train_batch_size=6, learning_rate=2e-3,
+                             num_train_epochs=3, logging_steps=1, save_strategy="no", report_to=[],
+                             remove_unused_columns=False, use_cpu=True, disable_tqdm=True)  # fmt: skip
+    trainer = build_masked3d_trainer(model, ds, args, collator=collator, lr_decay=0.5)
+    trainer.train()
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    assert np.mean(losses[-3:]) < np.mean(losses[:3])
+    lrs = [h["learning_rate"] for h in trainer.state.log_history if "learning_rate" in h]
+    assert lrs[0] == pytest.approx(2e-3) and lrs[-1] == pytest.approx(2e-3 * 0.25)  # ×0.5 per epoch
+    trainer.save_model(str(tmp_path / "prior"))
+    reloaded = DSTformerForPoseLifting.from_pretrained(str(tmp_path / "prior"))
+    assert reloaded.config.dim_in == 3
+    res = test_time_train(reloaded, _walk(20), epochs=1, progress=False)
+    assert res.poses.shape == (20, 17, 3)
+    with pytest.raises(ValueError, match="remove_unused_columns"):
+        build_masked3d_trainer(model, ds, TrainingArguments(output_dir=str(tmp_path), report_to=[]))
