@@ -1,0 +1,305 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""COCO-style keypoint JSON: detector results (AlphaPose, COCO results) and dataset annotation files.
+
+**Results list** (AlphaPose ``alphapose-results.json``, COCO detection results): a list of detections
+``{"image_id": "0.jpg" | 12, "category_id": 1, "keypoints": [x0, y0, s0, x1, y1, s1, ...], "score": float,
+"idx" | "track_id": int}``. The joint count follows from the list length: 17 -> ``coco-17``, 26 -> ``halpe-26``
+(other counts -> ``custom-<J>``). Detections are grouped per frame (frame number = the integer in ``image_id``,
+or the order of first appearance when ``image_id`` has no digits), one track is picked and frames where it is absent
+are filled according to ``missing``.
+
+**Annotation file** (COCO dataset format, e.g. PoseTrack18, JHMDB, mmpose's ``h36m_coco.json``): a dict with
+``images`` (``id``, ``file_name``, optional ``frame_id``/``vid_id``/``width``/``height``), ``annotations``
+(``image_id``, ``keypoints`` flat (x, y, v), optional ``track_id``) and ``categories`` (``keypoints`` = joint names,
+used to name the layout: COCO names -> ``coco-17``, PoseTrack -> ``posetrack-17``, H36M -> ``h36m-17``, JHMDB ->
+``jhmdb-15``). Unlabelled keypoints (``v = 0`` and x = y = 0) become NaN.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .base import MotionSequence, fill_missing
+
+__all__ = [
+    "frame_number",
+    "layout_for_num_joints",
+    "load_coco_annotations",
+    "load_coco_results",
+    "tracks_to_sequence",
+]
+
+_COUNT_LAYOUT = {17: "coco-17", 26: "halpe-26"}
+_POSETRACK_NAMES = ("nose", "head_bottom", "head_top")
+_JHMDB_NAMES = ("neck", "belly", "head")
+
+
+def layout_for_num_joints(num_joints: int) -> str:
+    """17 -> ``"coco-17"``, 26 -> ``"halpe-26"``, other -> ``"custom-<J>"``."""
+    return _COUNT_LAYOUT.get(int(num_joints), f"custom-{int(num_joints)}")
+
+
+def frame_number(image_id: Any) -> int | None:
+    """Frame index encoded in an ``image_id``: ints as is; strings -> the last digit group of the file stem."""
+    if isinstance(image_id, (int, np.integer)):
+        return int(image_id)
+    stem = Path(str(image_id)).stem
+    digits = re.findall(r"\d+", stem)
+    return int(digits[-1]) if digits else None
+
+
+def _track_of(det: dict) -> Any:
+    for key in ("track_id", "idx"):
+        if key in det and det[key] is not None:
+            val = det[key]
+            if isinstance(val, (list, tuple)):
+                val = val[0] if val else None
+            if isinstance(val, float) and val.is_integer():
+                val = int(val)
+            return val
+    return None
+
+
+def tracks_to_sequence(
+    frames: dict[int, list[tuple[Any, np.ndarray, float]]],
+    track_id: Any = None,
+    missing: str = "interpolate",
+    num_frames: int | None = None,
+    first_frame: int | None = None,
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Assemble per-frame detections into track arrays.
+
+    Args:
+        frames: frame index -> list of ``(track, keypoints (J, 3), score)``; ``track`` may be None (no tracking).
+        track_id: ``None`` = the most persistent track (most frames, then highest mean score; without track ids:
+            the highest-scoring detection of every frame); a specific id; or ``"all"`` = every track.
+        missing: ``"nan"``, ``"zero"`` or ``"interpolate"`` for frames where a track is absent.
+        num_frames / first_frame: frame range (default: min..max of ``frames``).
+
+    Returns:
+        ``(keypoints (M, T, J, 3), track ids, missing mask (M, T, J))``; filled entries get confidence 0.
+    """
+    if not frames:
+        raise ValueError("no detections to assemble")
+    first = min(frames) if first_frame is None else first_frame
+    t = (max(frames) - first + 1) if num_frames is None else num_frames
+    j = next(iter(frames.values()))[0][1].shape[0]
+    has_ids = any(trk is not None for dets in frames.values() for trk, _, _ in dets)
+    if not has_ids:
+        if track_id not in (None, "all"):
+            raise ValueError(f"track_id={track_id!r} requested but the detections carry no 'idx'/'track_id'")
+        per_track = {None: {f: max(dets, key=lambda d: d[2]) for f, dets in frames.items()}}
+        chosen = [None]
+    else:
+        per_track: dict[Any, dict[int, tuple]] = defaultdict(dict)
+        for f, dets in frames.items():
+            for det in dets:
+                old = per_track[det[0]].get(f)
+                if old is None or det[2] > old[2]:
+                    per_track[det[0]][f] = det
+        ranked = sorted(
+            per_track,
+            key=lambda k: (-len(per_track[k]), -float(np.mean([d[2] for d in per_track[k].values()]))),
+        )
+        if track_id is None:
+            chosen = ranked[:1]
+        elif track_id == "all":
+            chosen = ranked
+        else:
+            match = [k for k in per_track if k == track_id or str(k) == str(track_id)]
+            if not match:
+                raise ValueError(f"track_id {track_id!r} not found; available tracks: {ranked[:20]}")
+            chosen = match[:1]
+    out = np.full((len(chosen), t, j, 3), np.nan, dtype=np.float64)
+    for m, trk in enumerate(chosen):
+        for f, (_, kp, _) in per_track[trk].items():
+            if 0 <= f - first < t:
+                out[m, f - first] = kp
+    miss = np.isnan(out[..., 0]) | np.isnan(out[..., 1])
+    if missing != "nan":
+        for m in range(out.shape[0]):
+            xy = fill_missing(out[m, ..., :2], missing)
+            out[m, ..., :2] = xy
+        out[..., 2] = np.where(miss, 0.0, out[..., 2])
+    return out, chosen, miss
+
+
+def _finish(
+    kp: np.ndarray,
+    miss: np.ndarray,
+    tracks: list,
+    track_id: Any,
+    layout: str,
+    meta: dict,
+    fps: float | None,
+    image_size: tuple[int, int] | None,
+) -> MotionSequence:
+    if track_id != "all":
+        kp, miss = kp[0], miss[0]
+        meta["track_id"] = tracks[0]
+    else:
+        meta["track_ids"] = tracks
+    meta["missing"] = miss
+    return MotionSequence(keypoints_2d=kp.astype(np.float32), layout=layout, fps=fps, image_size=image_size, meta=meta)
+
+
+def load_coco_results(
+    path_or_data: str | Path | list,
+    track_id: Any = None,
+    missing: str = "interpolate",
+    layout: str | None = None,
+    fps: float | None = None,
+    image_size: tuple[int, int] | None = None,
+    min_score: float = 0.0,
+) -> MotionSequence:
+    """Read a COCO/AlphaPose results list as one track (or all tracks) over the video.
+
+    Args:
+        path_or_data: JSON file or the already-parsed list.
+        track_id: ``None`` (most persistent track; highest score per frame if untracked), a track id, or
+            ``"all"`` (multi-person ``(M, T, J, 3)``, tracks sorted by number of frames).
+        missing: frames where the track is absent: ``"interpolate"`` (default; linear per joint, ends held, and
+            confidence 0), ``"nan"`` or ``"zero"``. The mask of absent frames is ``meta["missing"]``.
+        layout: override the layout inferred from the joint count.
+        fps / image_size: not stored in these files; pass them if known.
+        min_score: drop detections whose ``score`` is below this.
+
+    Returns:
+        :class:`MotionSequence` with ``keypoints_2d`` ``(T, J, 3)`` = (x px, y px, score), T spanning the first to
+        the last frame with a detection; ``meta["frame_numbers"]`` are the frame indices.
+    """
+    data = json.loads(Path(path_or_data).read_text()) if isinstance(path_or_data, (str, Path)) else path_or_data
+    if isinstance(data, dict):
+        raise ValueError(  # noqa: TRY004 - wrong kind of file, not a wrong argument type
+            "this JSON is a dict; COCO/AlphaPose *results* are a list of detections. For a dataset annotation file "
+            "use load_coco_annotations, for mmpose predictions load_mmpose_predictions"
+        )
+    if not isinstance(data, list) or not data:
+        raise ValueError("expected a non-empty list of detections {'image_id', 'keypoints', 'score', ...}")
+    order: dict[Any, int] = {}
+    frames: dict[int, list] = defaultdict(list)
+    num_j = None
+    numbered = all(frame_number(d.get("image_id")) is not None for d in data)
+    for i, det in enumerate(data):
+        if "keypoints" not in det or "image_id" not in det:
+            raise ValueError(f"detection {i} lacks 'keypoints' or 'image_id': keys {sorted(det)}")
+        flat = np.asarray(det["keypoints"], dtype=np.float64)
+        if flat.size % 3:
+            raise ValueError(f"detection {i}: keypoints length {flat.size} is not a multiple of 3 (x, y, score)")
+        j = flat.size // 3
+        if num_j is None:
+            num_j = j
+        elif j != num_j:
+            raise ValueError(f"detection {i} has {j} joints, earlier ones {num_j}; mixed keypoint sets")
+        score = float(det.get("score", np.nanmean(flat[2::3])))
+        if score < min_score:
+            continue
+        img = det["image_id"]
+        f = frame_number(img) if numbered else order.setdefault(str(img), len(order))
+        frames[f].append((_track_of(det), flat.reshape(j, 3), score))
+    if not frames:
+        raise ValueError(f"no detection has score >= {min_score}")
+    kp, tracks, miss = tracks_to_sequence(frames, track_id, missing)
+    first = min(frames)
+    meta = {
+        "format": "coco_results",
+        "frame_numbers": np.arange(first, first + kp.shape[1]),
+    }
+    if isinstance(path_or_data, (str, Path)):
+        meta["source"] = str(path_or_data)
+    return _finish(kp, miss, tracks, track_id, layout or layout_for_num_joints(num_j), meta, fps, image_size)
+
+
+def _layout_from_names(names: Sequence[str]) -> str:
+    names = [str(n).lower() for n in names]
+    j = len(names)
+    if j == 17 and tuple(names[:3]) == _POSETRACK_NAMES:
+        return "posetrack-17"
+    if j == 17 and names[0] == "nose" and names[1] == "left_eye":
+        return "coco-17"
+    if j == 17 and names[0].startswith("root"):
+        return "h36m-17"  # mmpose H36M (the file's left/right names are swapped, the data is H36M-17 order)
+    if j == 15 and tuple(names[:3]) == _JHMDB_NAMES:
+        return "jhmdb-15"
+    if j == 26 and "left_big_toe" in names:
+        return "halpe-26"
+    return f"custom-{j}"
+
+
+def load_coco_annotations(
+    path: str | Path,
+    track_id: Any = None,
+    missing: str = "nan",
+    video: Any = None,
+    fps: float | None = None,
+) -> MotionSequence | list[MotionSequence]:
+    """Read a COCO-format keypoint *annotation* file as per-video tracks.
+
+    Args:
+        path: JSON with ``images``, ``annotations``, ``categories``.
+        track_id: as in :func:`load_coco_results` (``annotations[].track_id``).
+        missing: for unlabelled joints / frames without the track: ``"nan"`` (default), ``"zero"``,
+            ``"interpolate"``.
+        video: keep only this ``vid_id`` (default: every video).
+        fps: frame rate if known.
+
+    Returns:
+        One :class:`MotionSequence` per video (a list when the file holds several videos): ``keypoints_2d``
+        ``(T, J, 3)`` = (x px, y px, visibility flag), frames ordered by ``frame_id`` (else image ``id``), T spanning
+        the labelled frames; ``image_size`` from the images; ``meta["joint_names"]`` from the category.
+    """
+    data = json.loads(Path(path).read_text())
+    if not isinstance(data, dict) or not {"images", "annotations"} <= set(data):
+        raise ValueError(f"{path}: a COCO annotation file needs 'images' and 'annotations' keys")
+    cats = data.get("categories") or [{}]
+    names = cats[0].get("keypoints")
+    images = {img["id"]: img for img in data["images"]}
+    by_video: dict[Any, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    sizes: dict[Any, tuple[int, int]] = {}
+    num_j = None
+    for i, ann in enumerate(data["annotations"]):
+        if "keypoints" not in ann:
+            continue
+        img = images.get(ann["image_id"])
+        if img is None:
+            raise ValueError(f"{path}: annotation {i} refers to unknown image_id {ann['image_id']}")
+        vid = img.get("vid_id", "0")
+        if video is not None and str(vid) != str(video):
+            continue
+        flat = np.asarray(ann["keypoints"], dtype=np.float64)
+        j = flat.size // 3
+        num_j = num_j or j
+        kp = flat.reshape(j, 3)
+        unlabelled = (kp[:, 2] <= 0) & (kp[:, 0] == 0) & (kp[:, 1] == 0)
+        kp[unlabelled, :2] = np.nan
+        f = int(img.get("frame_id", img["id"]))
+        by_video[vid][f].append((ann.get("track_id"), kp, float(ann.get("score", 1.0))))
+        if "width" in img and "height" in img:
+            sizes[vid] = (int(img["width"]), int(img["height"]))
+    if not by_video:
+        raise ValueError(f"{path}: no keypoint annotation" + (f" for video {video!r}" if video is not None else ""))
+    layout = _layout_from_names(names) if names and len(names) == num_j else layout_for_num_joints(num_j)
+    out = []
+    for vid, frames in by_video.items():
+        # frame ids may be global (PoseTrack: 10094730000 + n); compress to consecutive labelled frames when the
+        # ids are not contiguous integers within the video
+        keys = sorted(frames)
+        remap = {k: i for i, k in enumerate(keys)}
+        kp, tracks, miss = tracks_to_sequence({remap[k]: frames[k] for k in keys}, track_id, "nan")
+        if missing != "nan":
+            for m in range(kp.shape[0]):
+                kp[m, ..., :2] = fill_missing(kp[m, ..., :2], missing)
+            kp[..., 2] = np.where(miss, 0.0, kp[..., 2])
+        meta = {"format": "coco_annotations", "source": str(path), "video": vid, "frame_ids": np.asarray(keys)}
+        if names and len(names) == num_j:
+            # custom layouts are described by the file's names; registered ones keep the registry's names
+            meta["joint_names" if layout.startswith(("custom", "jhmdb")) else "file_joint_names"] = list(names)
+        out.append(_finish(kp, miss, tracks, track_id, layout, meta, fps, sizes.get(vid)))
+    return out[0] if len(out) == 1 else out
