@@ -413,6 +413,9 @@ def test_alphapose_results(tmp_path):
     assert both.keypoints_2d.shape == (2, 10, 26, 3) and both.meta["track_ids"] == [2, 1]
     with pytest.raises(ValueError, match="available tracks"):
         load_coco_results(path, track_id=7)
+    best = load_coco_results(path, ignore_track_ids=True)  # highest score per frame: track 1 (3.0) while present
+    np.testing.assert_allclose(best.keypoints_2d[:5, :, 2], 0.5)
+    np.testing.assert_allclose(best.keypoints_2d[5:, :, :2], base[None] + np.arange(5, 10)[:, None, None] * 10)
     # untracked COCO-17 results: the best detection per frame
     coco = [
         _det(f, None, np.concatenate([base[:17] + s, np.full((17, 1), 0.8)], 1), s)

@@ -158,6 +158,7 @@ def load_coco_results(
     fps: float | None = None,
     image_size: tuple[int, int] | None = None,
     min_score: float = 0.0,
+    ignore_track_ids: bool = False,
 ) -> MotionSequence:
     """Read a COCO/AlphaPose results list as one track (or all tracks) over the video.
 
@@ -170,6 +171,9 @@ def load_coco_results(
         layout: override the layout inferred from the joint count.
         fps / image_size: not stored in these files; pass them if known.
         min_score: drop detections whose ``score`` is below this.
+        ignore_track_ids: treat the detections as untracked (highest score per frame) even if they carry
+            ``idx``/``track_id``. Use it for AlphaPose runs without ``--pose_track``, whose ``idx`` is only the
+            detection's index within its frame.
 
     Returns:
         :class:`MotionSequence` with ``keypoints_2d`` ``(T, J, 3)`` = (x px, y px, score), T spanning the first to
@@ -203,7 +207,7 @@ def load_coco_results(
             continue
         img = det["image_id"]
         f = frame_number(img) if numbered else order.setdefault(str(img), len(order))
-        frames[f].append((_track_of(det), flat.reshape(j, 3), score))
+        frames[f].append((None if ignore_track_ids else _track_of(det), flat.reshape(j, 3), score))
     if not frames:
         raise ValueError(f"no detection has score >= {min_score}")
     kp, tracks, miss = tracks_to_sequence(frames, track_id, missing)
