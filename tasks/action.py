@@ -1,0 +1,620 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Skeleton action recognition finetuning: datasets, samplers, metrics and the ``finetune_action`` recipe.
+
+Data pipeline of :class:`ActionClipDataset` (MotionBERT ``lib/data/dataset_action.py``, §1.7 of the design notes),
+from a :class:`~motionhub.formats.MotionSequence` with pixel 2D keypoints ``(M, T, J, 2|3)`` to a clip
+``(num_persons, clip_len, 17, channels)``:
+
+1. missing values (NaN) -> coordinates 0, confidence 0; a missing confidence channel -> 1;
+2. ``make_cam``: ``xy / max(h, w) * 2 - 1`` with the clip's ``image_size``;
+3. ``human_tracking`` (two persons, identities kept consistent over time; the confidence follows its person);
+4. layout -> H36M-17 with :func:`motionhub.skeleton.to_h36m` (``coco-17`` = MotionBERT ``coco2h36m``;
+   ``confidence="coco_order"`` reproduces the released checkpoints' quirk, only meaningful for ``coco-17``);
+5. resample to ``clip_len`` frames (:func:`motionhub.processing.resample`: random offsets for training --
+   redrawn every epoch, where MotionBERT draws them once --, evenly spaced for evaluation);
+6. persons padded with all-zero persons (or cut) to ``num_persons`` (MotionBERT: 2);
+7. training: :func:`random_move` (smooth random rotation +-10 deg, scale 0.9-1.1, translation +-0.1) then
+   ``crop_scale(scale_range=(1, 3))``; evaluation: ``crop_scale((2, 2))``;
+8. the first ``channels`` channels (3 = x, y, confidence for DSTformer; 2 for STMO/MPM).
+
+Items are ``{"keypoints": float32 tensor, "labels": int64 tensor}`` -- what ``<Encoder>ForAction*.forward`` and the
+Trainer expect.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset, Sampler
+
+from ..formats.base import MotionSequence
+from ..processing import crop_scale, human_tracking, make_cam, resample
+from ..skeleton import to_h36m
+from .trainer import MotionTrainer
+
+__all__ = [
+    "ActionClipDataset",
+    "ActionData",
+    "FinetuneResult",
+    "MPerClassSampler",
+    "NTU60_XSUB_TRAIN_SUBJECTS",
+    "NTU120_XSUB_TRAIN_SUBJECTS",
+    "NTU120_ONESHOT_NOVEL_CLASSES",
+    "compute_action_metrics",
+    "finetune_action",
+    "load_action_data",
+    "ntu_split_of",
+    "random_move",
+]
+
+#: NTU RGB+D 60 cross-subject protocol: performers whose clips form the training set (Shahroudy et al., 2016).
+NTU60_XSUB_TRAIN_SUBJECTS: tuple[int, ...] = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28, 31, 34, 35, 38)
+#: NTU RGB+D 120 cross-subject protocol training performers (Liu et al., 2019).
+NTU120_XSUB_TRAIN_SUBJECTS: tuple[int, ...] = NTU60_XSUB_TRAIN_SUBJECTS + (
+    45, 46, 47, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 70, 74, 78, 80, 81, 82, 83, 84, 85, 86, 89, 91, 92, 93, 94,
+    95, 97, 98, 100, 103,
+)
+#: NTU-60 cross-view protocol: cameras 2 and 3 train, camera 1 evaluates.
+NTU60_XVIEW_TRAIN_CAMERAS: tuple[int, ...] = (2, 3)
+#: NTU-120 one-shot protocol: the 20 novel classes (0-based labels A1, A7, ..., A115); the other 100 are auxiliary.
+NTU120_ONESHOT_NOVEL_CLASSES: tuple[int, ...] = tuple(range(0, 120, 6))
+
+
+# ---------------------------------------------------------------------------------------------------- augmentation
+def random_move(
+    x: np.ndarray,
+    rng: np.random.Generator,
+    max_angle: float = 10.0,
+    scale_range: tuple[float, float] = (0.9, 1.1),
+    max_translation: float = 0.1,
+) -> np.ndarray:
+    """Smooth random 2D similarity transform over time (the ST-GCN / MotionBERT ``random_move`` augmentation).
+
+    A rotation angle (degrees, uniform in ``+-max_angle``), a scale (uniform in ``scale_range``) and an x/y
+    translation (uniform in ``+-max_translation``) are drawn for the first and the last frame and linearly
+    interpolated in between; every person gets the same transform. Only channels 0-1 change.
+
+    Args:
+        x: ``(..., T, J, C)`` normalised coordinates, ``C >= 2``.
+        rng: random generator.
+
+    Returns:
+        A new float array of the same shape.
+    """
+    arr = np.asarray(x, dtype=np.float64 if np.asarray(x).dtype == np.float64 else np.float32)
+    if arr.ndim < 3 or arr.shape[-1] < 2:
+        raise ValueError(f"random_move expects (..., T, J, C>=2), got shape {arr.shape}")
+    t = arr.shape[-3]
+    w = np.linspace(0.0, 1.0, t)[:, None] if t > 1 else np.zeros((1, 1))
+    ends = np.stack([
+        rng.uniform(-max_angle, max_angle, 2) * math.pi / 180.0,
+        rng.uniform(scale_range[0], scale_range[1], 2),
+        rng.uniform(-max_translation, max_translation, 2),
+        rng.uniform(-max_translation, max_translation, 2),
+    ])  # (4, 2): start / end value of each parameter
+    angle, scale, tx, ty = (ends[:, :1].T + w * (ends[:, 1:] - ends[:, :1]).T).T  # each (T,)
+    cos, sin = np.cos(angle) * scale, np.sin(angle) * scale
+    out = arr.copy()
+    px, py = arr[..., 0], arr[..., 1]  # (..., T, J)
+    out[..., 0] = cos[:, None] * px - sin[:, None] * py + tx[:, None]
+    out[..., 1] = sin[:, None] * px + cos[:, None] * py + ty[:, None]
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------- dataset
+class ActionClipDataset(Dataset):
+    """Fixed-length multi-person action clips from :class:`MotionSequence` objects (pipeline in the module docstring).
+
+    Args:
+        sequences: clips with ``keypoints_2d`` ``(M, T, J, 2|3)`` or ``(T, J, 2|3)`` in pixels (``image_size`` set),
+            an integer ``label`` and a ``layout`` :func:`motionhub.skeleton.to_h36m` knows.
+        clip_len: frames per clip (MotionBERT NTU: 243; one-shot: 100). Fixed-length encoders need their
+            ``config.maxlen``.
+        train: training augmentation (random resampling, random_move, random crop scale).
+        num_persons: persons per clip (``M``).
+        channels: channels kept (3 = x, y, confidence; 2 = x, y).
+        confidence: confidence handling of the H36M conversion (``"average"``, ``"min"``; ``"coco_order"`` for
+            models converted from MotionBERT's NTU checkpoints, applied to ``coco-17`` clips only).
+        normalization: ``"make_cam"`` (pixels, MotionBERT NTU) or ``"none"`` (already normalised coordinates).
+        train_scale_range / eval_scale_range: ``crop_scale`` ranges (MotionBERT: (1, 3) and (2, 2)).
+        use_random_move: apply :func:`random_move` when training.
+        label_map: optional ``{original label: training label}`` (e.g. the 100 auxiliary NTU-120 classes -> 0..99);
+            clips whose label is not in the map raise.
+        seed: base seed of the augmentation (each item draws from ``(seed, epoch, index)``).
+    """
+
+    def __init__(
+        self,
+        sequences: Sequence[MotionSequence],
+        clip_len: int = 243,
+        *,
+        train: bool = False,
+        num_persons: int = 2,
+        channels: int = 3,
+        confidence: str = "average",
+        normalization: str = "make_cam",
+        train_scale_range: tuple[float, float] = (1.0, 3.0),
+        eval_scale_range: tuple[float, float] = (2.0, 2.0),
+        use_random_move: bool = True,
+        label_map: dict[int, int] | None = None,
+        seed: int = 0,
+    ) -> None:
+        if clip_len < 1 or num_persons < 1:
+            raise ValueError(f"clip_len and num_persons must be >= 1, got {clip_len} and {num_persons}")
+        if channels not in (2, 3):
+            raise ValueError(f"channels must be 2 (x, y) or 3 (x, y, confidence), got {channels}")
+        if normalization not in ("make_cam", "none"):
+            raise ValueError(f"normalization must be 'make_cam' or 'none', got {normalization!r}")
+        if confidence not in ("average", "min", "coco_order"):
+            raise ValueError(f"confidence must be 'average', 'min' or 'coco_order', got {confidence!r}")
+        self.sequences = list(sequences)
+        for i, seq in enumerate(self.sequences):
+            if not isinstance(seq, MotionSequence) or seq.keypoints_2d is None:
+                raise ValueError(f"sequence {i} has no 2D keypoints; action clips are built from keypoints_2d")
+            if seq.label is None:
+                raise ValueError(f"sequence {i} ({seq.meta.get('frame_dir', '')}) has no label")
+            if normalization == "make_cam" and seq.image_size is None:
+                raise ValueError(
+                    f"sequence {i} has no image_size, needed by normalization='make_cam'; set it or use 'none'"
+                )
+        self.clip_len = int(clip_len)
+        self.train = bool(train)
+        self.num_persons = int(num_persons)
+        self.channels = int(channels)
+        self.confidence = confidence
+        self.normalization = normalization
+        self.train_scale_range = tuple(train_scale_range)
+        self.eval_scale_range = tuple(eval_scale_range)
+        self.use_random_move = bool(use_random_move)
+        self.label_map = dict(label_map) if label_map is not None else None
+        self.seed = int(seed)
+        self.epoch = 0
+        self.labels = np.array([self._label(s) for s in self.sequences], dtype=np.int64)
+
+    def _label(self, seq: MotionSequence) -> int:
+        label = int(seq.label)
+        if self.label_map is None:
+            return label
+        if label not in self.label_map:
+            raise ValueError(f"label {label} of {seq.meta.get('frame_dir', 'a clip')} is not in label_map")
+        return int(self.label_map[label])
+
+    def set_epoch(self, epoch: int) -> None:
+        """New augmentation draws for every epoch (called by the recipe's callback)."""
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+    def _rng(self, index: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, self.epoch, index])
+
+    def clip(self, index: int, rng: np.random.Generator | None = None) -> np.ndarray:
+        """The processed clip ``(num_persons, clip_len, 17, channels)`` float32."""
+        seq = self.sequences[index]
+        rng = rng if rng is not None else self._rng(index)
+        kp = np.asarray(seq.keypoints_2d, dtype=np.float64)
+        if kp.ndim == 3:
+            kp = kp[None]
+        if kp.shape[-1] == 2:
+            kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
+        invalid = ~np.isfinite(kp[..., :2]).all(axis=-1) | ~np.isfinite(kp[..., 2])
+        kp = np.where(invalid[..., None], 0.0, kp)
+        kp = kp[: max(self.num_persons, 1)] if kp.shape[0] > self.num_persons else kp
+        if self.normalization == "make_cam":
+            w, h = seq.image_size
+            kp = make_cam(kp, (h, w))
+        if kp.shape[0] == 2:
+            kp = _track_two_persons(kp)
+        mode = self.confidence if (self.confidence != "coco_order" or seq.layout == "coco-17") else "average"
+        kp = to_h36m(kp, seq.layout, confidence=mode)
+        idx = resample(kp.shape[1], self.clip_len, randomness=self.train, rng=rng)
+        kp = kp[:, idx]
+        if kp.shape[0] < self.num_persons:
+            pad = np.zeros((self.num_persons - kp.shape[0],) + kp.shape[1:])
+            kp = np.concatenate([kp, pad], axis=0)
+        if self.train:
+            if self.use_random_move:
+                kp = random_move(kp, rng)
+            kp = crop_scale(kp, self.train_scale_range, rng)
+        else:
+            kp = crop_scale(kp, self.eval_scale_range)
+        return kp[..., : self.channels].astype(np.float32)
+
+    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+        return {"keypoints": torch.from_numpy(self.clip(index)), "labels": torch.tensor(self.labels[index])}
+
+
+def _track_two_persons(kp: np.ndarray) -> np.ndarray:
+    """``human_tracking`` on x, y (as MotionBERT) with the other channels following their person."""
+    xy = kp[..., :2]
+    tracked = human_tracking(xy)
+    swapped = ~np.all(tracked[0] == xy[0], axis=(-1, -2)) & np.all(tracked[0] == xy[1], axis=(-1, -2))
+    out = kp.copy()
+    out[..., :2] = tracked
+    out[0, swapped, :, 2:], out[1, swapped, :, 2:] = kp[1, swapped, :, 2:], kp[0, swapped, :, 2:]
+    return out
+
+
+class MPerClassSampler(Sampler[int]):
+    """Batches of ``batch_size // m`` distinct classes with ``m`` clips each (positives for the SupCon loss).
+
+    Equivalent in purpose to ``pytorch_metric_learning.samplers.MPerClassSampler`` as MotionBERT's one-shot training
+    uses it (``m = 2``, batch 32, ``length_before_new_iter = len(dataset)``). Classes with fewer than ``m`` clips are
+    sampled with replacement.
+
+    Args:
+        labels: ``(N,)`` label of every clip.
+        m: clips per class in a batch.
+        batch_size: clips per batch (a multiple of ``m``); the indices come out batch after batch, so use the same
+            batch size (and ``drop_last``) in the DataLoader.
+        length: indices per epoch (default ``N`` rounded down to whole batches).
+        seed: base seed; :meth:`set_epoch` changes the draw.
+    """
+
+    def __init__(self, labels: Sequence[int], m: int = 2, batch_size: int = 32, length: int | None = None,
+                 seed: int = 0) -> None:
+        labels = np.asarray(labels)
+        if m < 1 or batch_size < m or batch_size % m:
+            raise ValueError(f"batch_size ({batch_size}) must be a positive multiple of m ({m})")
+        self.classes = np.unique(labels)
+        self.per_batch = batch_size // m
+        if self.per_batch > len(self.classes):
+            raise ValueError(
+                f"batch_size // m = {self.per_batch} classes per batch but only {len(self.classes)} classes exist; "
+                "lower batch_size or raise m"
+            )
+        self.index = {c: np.flatnonzero(labels == c) for c in self.classes}
+        self.m, self.batch_size = int(m), int(batch_size)
+        n = len(labels) if length is None else int(length)
+        self.num_batches = max(n // batch_size, 1)
+        self.seed, self.epoch = int(seed), 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        return self.num_batches * self.batch_size
+
+    def __iter__(self):
+        rng = np.random.default_rng([self.seed, self.epoch])
+        for _ in range(self.num_batches):
+            for c in rng.choice(self.classes, size=self.per_batch, replace=False):
+                pool = self.index[c]
+                yield from rng.choice(pool, size=self.m, replace=len(pool) < self.m).tolist()
+
+
+# ----------------------------------------------------------------------------------------------------------- metrics
+def compute_action_metrics(eval_pred) -> dict[str, float]:
+    """``compute_metrics`` for the Trainer: top-1 and top-5 accuracy (fractions) of the classifier logits."""
+    from ..metrics import topk_accuracy
+
+    logits = eval_pred.predictions
+    if isinstance(logits, (tuple, list)):
+        logits = logits[0]
+    labels = eval_pred.label_ids
+    if isinstance(labels, (tuple, list)):
+        labels = labels[0]
+    logits = np.asarray(logits)
+    k5 = min(5, logits.shape[1])
+    acc = topk_accuracy(logits, np.asarray(labels), k=(1, k5))
+    return {"top1": acc[1], "top5": acc[k5]}
+
+
+# ------------------------------------------------------------------------------------------------------------ data
+@dataclass
+class ActionData:
+    """Clips of one action benchmark, ready for :class:`ActionClipDataset`.
+
+    Attributes:
+        train / eval: training and evaluation clips.
+        class_names: name of every label (``None`` if unknown).
+        num_labels: classes the model predicts (100 auxiliary classes for NTU-120 one-shot).
+        label_map: original -> training label (one-shot auxiliary classes), else ``None``.
+        exemplars: one-shot exemplar clips (one per novel class), else ``None``.
+        description: one line for logs and result files.
+    """
+
+    train: list[MotionSequence]
+    eval: list[MotionSequence]
+    class_names: list[str] | None
+    num_labels: int
+    label_map: dict[int, int] | None = None
+    exemplars: list[MotionSequence] | None = None
+    description: str = ""
+
+
+def ntu_split_of(meta: dict, split: str) -> str:
+    """``"train"`` or ``"eval"`` for an NTU clip under ``split`` (``xsub``/``xview`` (NTU-60), ``xsub120``/``xset``).
+
+    ``meta`` holds the ids parsed from the clip name (``setup``, ``camera``, ``performer``).
+    """
+    if not {"setup", "camera", "performer"} <= set(meta):
+        raise ValueError(f"clip {meta.get('frame_dir', '?')} has no NTU name (SsssCcccPpppRrrrAaaa) to split by")
+    if split == "xsub":
+        return "train" if meta["performer"] in NTU60_XSUB_TRAIN_SUBJECTS else "eval"
+    if split == "xview":
+        return "train" if meta["camera"] in NTU60_XVIEW_TRAIN_CAMERAS else "eval"
+    if split == "xsub120":
+        return "train" if meta["performer"] in NTU120_XSUB_TRAIN_SUBJECTS else "eval"
+    if split == "xset":
+        return "train" if meta["setup"] % 2 == 0 else "eval"
+    raise ValueError(f"unknown NTU split {split!r}; use xsub, xview, xsub120 or xset")
+
+
+def _load_ntu_clips(data: str | Path) -> tuple[list[MotionSequence], dict[str, list[int]]]:
+    from ..formats.ntu import load_ntu_skeleton, load_pyskl
+
+    path = Path(data)
+    if path.is_dir():
+        files = sorted(path.rglob("*.skeleton"))
+        if not files:
+            raise FileNotFoundError(f"{path} holds no .skeleton files")
+        return [load_ntu_skeleton(f) for f in files], {}
+    if not path.is_file():
+        raise FileNotFoundError(f"NTU data not found: {path} (a PYSKL .pkl or a folder of .skeleton files)")
+    ds = load_pyskl(path)
+    return list(ds.sequences), dict(ds.splits)
+
+
+def load_action_data(
+    dataset: str,
+    data: str | Path,
+    split: str = "xsub",
+    *,
+    oneshot: bool = False,
+    oneshot_data: str | Path | None = None,
+) -> ActionData:
+    """Load an action benchmark into :class:`ActionData`.
+
+    Args:
+        dataset: ``"ntu"`` (NTU RGB+D 60/120: PYSKL ``.pkl`` or a folder of raw ``.skeleton`` files) or ``"penn"``
+            (Penn Action folder / npz, official train/test split).
+        data: the file or folder.
+        split: NTU protocol: ``xsub``/``xview`` (the pkl's ``<split>_train``/``<split>_val`` lists, or the NTU ids
+            for ``.skeleton`` folders), ``xsub120``/``xset`` for NTU-120 (NTU ids).
+        oneshot: NTU-120 one-shot protocol: train on the 100 auxiliary classes (relabelled 0..99), evaluate the 20
+            novel classes :data:`NTU120_ONESHOT_NOVEL_CLASSES` by 1-NN against one exemplar per class.
+        oneshot_data: MotionBERT's ``ntu120_hrnet_oneshot.pkl`` (splits ``oneshot_train`` = exemplars,
+            ``oneshot_val`` = queries). Without it (and without those splits in ``data``) the first clip of each
+            novel class in name order is its exemplar and the remaining novel clips are the queries.
+    """
+    if dataset == "penn":
+        from ..formats.penn import load_penn_action_dataset
+
+        ds = load_penn_action_dataset(data)
+        train, test = ds.split("train"), ds.split("test")
+        return ActionData(list(train.sequences), list(test.sequences), ds.class_names, len(ds.class_names),
+                          description=f"Penn Action official split: {len(train)} train / {len(test)} test videos")
+    if dataset != "ntu":
+        raise ValueError(f"dataset must be 'ntu' or 'penn', got {dataset!r}")
+    seqs, splits = _load_ntu_clips(data)
+    if oneshot:
+        return _oneshot_data(seqs, splits, oneshot_data)
+    if f"{split}_train" in splits and f"{split}_val" in splits:
+        train = [seqs[i] for i in splits[f"{split}_train"]]
+        test = [seqs[i] for i in splits[f"{split}_val"]]
+    else:
+        parts = [ntu_split_of(s.meta, split) for s in seqs]
+        train = [s for s, p in zip(seqs, parts) if p == "train"]
+        test = [s for s, p in zip(seqs, parts) if p == "eval"]
+    if not train or not test:
+        raise ValueError(f"split {split!r} of {data} leaves {len(train)} training and {len(test)} evaluation clips")
+    num_labels = max(int(s.label) for s in seqs) + 1
+    num_labels = 60 if num_labels <= 60 else 120
+    return ActionData(train, test, None, num_labels,
+                      description=f"NTU {split}: {len(train)} train / {len(test)} eval clips, {num_labels} classes")
+
+
+def _oneshot_data(seqs, splits, oneshot_data) -> ActionData:
+    novel = set(NTU120_ONESHOT_NOVEL_CLASSES)
+    aux_labels = sorted({int(s.label) for s in seqs if int(s.label) not in novel})
+    label_map = {old: new for new, old in enumerate(sorted(set(range(120)) - novel))}
+    train = [s for s in seqs if int(s.label) not in novel]
+    if oneshot_data is not None:
+        one, one_splits = _load_ntu_clips(oneshot_data)
+    else:
+        one, one_splits = seqs, splits
+    if "oneshot_train" in one_splits and "oneshot_val" in one_splits:
+        exemplars = [one[i] for i in one_splits["oneshot_train"]]
+        queries = [one[i] for i in one_splits["oneshot_val"]]
+    else:
+        pool = sorted((s for s in one if int(s.label) in novel), key=lambda s: str(s.meta.get("frame_dir", "")))
+        exemplars, queries, seen = [], [], set()
+        for s in pool:
+            (queries if int(s.label) in seen else exemplars).append(s)
+            seen.add(int(s.label))
+    if not train or not exemplars or not queries:
+        raise ValueError(
+            f"one-shot data needs auxiliary clips, exemplars and queries; got {len(train)}, {len(exemplars)} and "
+            f"{len(queries)} (novel classes are {sorted(novel)})"
+        )
+    return ActionData(
+        train, queries, None, len(label_map), label_map=label_map, exemplars=exemplars,
+        description=(f"NTU-120 one-shot: {len(train)} auxiliary clips ({len(aux_labels)} classes), "
+                     f"{len(exemplars)} exemplars, {len(queries)} queries"),
+    )
+
+
+# ------------------------------------------------------------------------------------------------------------ recipe
+@dataclass
+class FinetuneResult:
+    """What :func:`finetune_action` returns.
+
+    Attributes:
+        metrics: final evaluation metrics (``eval_top1``/``eval_top5`` or ``eval_oneshot_accuracy``, ``eval_loss``).
+        train_metrics: the Trainer's training summary (``train_loss``, ``train_runtime``, ...).
+        output_dir: where checkpoints, the final model and ``results.json`` are.
+        trainer: the :class:`~motionhub.tasks.trainer.MotionTrainer` (model in ``trainer.model``).
+    """
+
+    metrics: dict[str, float]
+    train_metrics: dict[str, float]
+    output_dir: str
+    trainer: Any = field(repr=False, default=None)
+
+
+def _epoch_callback(datasets: Sequence[Any]):
+    from transformers import TrainerCallback
+
+    class _SetEpoch(TrainerCallback):
+        """Give the datasets/samplers the epoch so that augmentation draws change between epochs."""
+
+        def on_epoch_begin(self, args, state, control, **kwargs):
+            for d in datasets:
+                if hasattr(d, "set_epoch"):
+                    d.set_epoch(int(state.epoch or 0))
+
+    return _SetEpoch()
+
+
+def finetune_action(
+    model,
+    train_dataset: Dataset,
+    eval_dataset: Dataset | None = None,
+    *,
+    output_dir: str | os.PathLike,
+    head_lr: float = 1e-3,
+    backbone_lr_ratio: float = 0.1,
+    weight_decay: float = 0.01,
+    lr_decay: float | None = 0.99,
+    epochs: float = 30,
+    batch_size: int = 32,
+    eval_batch_size: int | None = None,
+    freeze_backbone: bool = False,
+    max_steps: int = -1,
+    resume_from_checkpoint: str | bool | None = None,
+    exemplar_dataset: Dataset | None = None,
+    samples_per_class: int = 2,
+    seed: int = 0,
+    num_workers: int = 0,
+    logging_steps: int = 10,
+    save_total_limit: int | None = 2,
+    disable_tqdm: bool | None = None,
+    evaluate_every_epoch: bool = True,
+    callbacks: Sequence[Any] | None = None,
+    **training_args,
+) -> FinetuneResult:
+    """Finetune an action model with MotionBERT's recipe on ``transformers.Trainer``.
+
+    AdamW with two groups (backbone ``backbone_lr_ratio * head_lr``, head ``head_lr``; weight decay 0.01), LR x
+    ``lr_decay`` after every epoch, CE loss (``<Encoder>ForActionClassification``, top-1/top-5 evaluation) or SupCon
+    loss with ``m``-per-class batches (``<Encoder>ForActionEmbedding``, one-shot 1-NN evaluation against
+    ``exemplar_dataset``). Checkpoints every epoch in ``output_dir`` (resume with ``resume_from_checkpoint=True``),
+    the final model in ``output_dir/final`` and the metrics in ``output_dir/results.json``.
+
+    Args:
+        model: a ``<Encoder>ForActionClassification`` / ``ForActionEmbedding`` model.
+        train_dataset / eval_dataset: :class:`ActionClipDataset` (train / eval mode) or any dataset of
+            ``{"keypoints", "labels"}`` items.
+        output_dir: run folder.
+        head_lr: head learning rate (MotionBERT finetuning: 1e-3).
+        backbone_lr_ratio: backbone LR / head LR (MotionBERT: 0.1; from scratch it uses 1e-4 for both, ratio 1).
+        weight_decay: AdamW weight decay.
+        lr_decay: per-epoch LR factor (MotionBERT: 0.99); ``None`` = constant LR.
+        epochs: training epochs (MotionBERT: 300 for NTU-60, 50 one-shot).
+        batch_size: clips per device and step (MotionBERT: 32).
+        eval_batch_size: evaluation batch size (default ``batch_size``).
+        freeze_backbone: train the head only (``model.freeze_backbone()``).
+        max_steps: stop after this many optimiser steps (overrides ``epochs``; -1 = off).
+        resume_from_checkpoint: a checkpoint folder, or True for the latest one in ``output_dir``.
+        exemplar_dataset: one-shot exemplars (embedding models): evaluation runs the one-shot protocol with
+            ``eval_dataset`` as queries.
+        samples_per_class: ``m`` of the :class:`MPerClassSampler` (embedding models).
+        seed: seed of the Trainer (init, shuffling).
+        num_workers: DataLoader workers.
+        logging_steps: log every this many steps.
+        save_total_limit: checkpoints kept.
+        disable_tqdm: hide progress bars (default: the Trainer's choice).
+        evaluate_every_epoch: evaluate (and pick the best checkpoint) after every epoch, else only at the end.
+        callbacks: extra ``TrainerCallback`` objects.
+        **training_args: further ``transformers.TrainingArguments`` fields (``gradient_accumulation_steps``,
+            ``bf16``, ``report_to``, ...).
+
+    Returns:
+        :class:`FinetuneResult`.
+    """
+    from transformers import TrainingArguments
+
+    from ..heads import OneShotEvaluator
+
+    embedding = hasattr(model, "embedding_head")
+    if embedding and exemplar_dataset is None and eval_dataset is not None:
+        raise ValueError("an embedding model is evaluated with the one-shot protocol: pass exemplar_dataset too")
+    if freeze_backbone:
+        model.freeze_backbone()
+    output_dir = str(output_dir)
+    has_eval = eval_dataset is not None
+    strategy = "epoch" if (has_eval and evaluate_every_epoch) else "no"
+    metric = "oneshot_accuracy" if embedding else "top1"
+    defaults = dict(
+        output_dir=output_dir,
+        learning_rate=head_lr,
+        weight_decay=weight_decay,
+        num_train_epochs=epochs,
+        max_steps=max_steps,
+        per_device_train_batch_size=batch_size,
+        per_device_eval_batch_size=eval_batch_size or batch_size,
+        eval_strategy=strategy,
+        save_strategy="epoch",
+        save_total_limit=save_total_limit,
+        load_best_model_at_end=strategy != "no",
+        metric_for_best_model=metric if strategy != "no" else None,
+        greater_is_better=True,
+        logging_steps=logging_steps,
+        seed=seed,
+        dataloader_drop_last=True,  # BatchNorm in the classifier needs > 1 clip per training batch
+        dataloader_num_workers=num_workers,
+        dataloader_pin_memory=torch.cuda.is_available(),
+        report_to="none",
+        disable_tqdm=disable_tqdm,
+        lr_scheduler_type="constant",
+    )
+    if max_steps > 0:  # step-limited runs (smoke tests) save at the end only
+        defaults.update(save_strategy="steps", save_steps=max_steps)
+        if strategy != "no":
+            defaults.update(eval_strategy="steps", eval_steps=max_steps)
+    defaults.update(training_args)
+    args = TrainingArguments(**{k: v for k, v in defaults.items() if v is not None or k == "disable_tqdm"})
+
+    evaluate_fn = sampler = None
+    if embedding:
+        labels = getattr(train_dataset, "labels", None)
+        if labels is None:
+            labels = [int(train_dataset[i]["labels"]) for i in range(len(train_dataset))]
+        sampler = MPerClassSampler(labels, m=samples_per_class, batch_size=batch_size, seed=seed)
+        if has_eval:
+            def evaluate_fn(m):
+                result = OneShotEvaluator(m, batch_size=args.per_device_eval_batch_size).evaluate(
+                    exemplar_dataset, eval_dataset
+                )
+                return {"oneshot_accuracy": result.accuracy}
+    trainer = MotionTrainer(
+        model=model,
+        args=args,
+        train_dataset=train_dataset,
+        eval_dataset=eval_dataset,
+        compute_metrics=None if embedding else compute_action_metrics,
+        backbone_lr_ratio=backbone_lr_ratio,
+        lr_decay_per_epoch=lr_decay,
+        evaluate_fn=evaluate_fn,
+        train_sampler=sampler,
+        callbacks=[_epoch_callback([train_dataset, sampler]), *(callbacks or [])],
+    )
+    train_output = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    metrics = trainer.evaluate() if has_eval else {}
+    trainer.save_model(os.path.join(output_dir, "final"))
+    result = FinetuneResult(dict(metrics), dict(train_output.metrics), output_dir, trainer)
+    if trainer.is_world_process_zero():
+        with open(os.path.join(output_dir, "results.json"), "w") as fh:
+            json.dump({"eval": result.metrics, "train": result.train_metrics}, fh, indent=2, default=float)
+    return result
+

@@ -1,0 +1,140 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""``MotionTrainer``: transformers' ``Trainer`` with MotionBERT's finetuning optimiser.
+
+What it adds to :class:`transformers.Trainer` (everything else -- device placement, DDP/FSDP through Accelerate,
+gradient accumulation, checkpoint/resume, logging, progress bars -- is the stock Trainer):
+
+* **Backbone / head learning rates**: AdamW groups from ``model.parameter_groups(head_lr=args.learning_rate,
+  backbone_lr_ratio=...)`` (MotionBERT action/mesh finetuning: backbone 1e-4 = 0.1 x head 1e-3, weight decay 0.01).
+  Parameters frozen with ``model.freeze_backbone()`` are left out of the optimiser, so they never change (and AdamW's
+  weight decay cannot touch them). Bare encoders (no head) fall back to the Trainer's default optimiser.
+* **Per-epoch exponential decay** (``lr_decay_per_epoch``, MotionBERT's ``StepLR(step_size=1, gamma=0.99)``): the LR of
+  every group is multiplied by ``gamma`` after each epoch (implemented per optimiser step as ``gamma ** (step //
+  steps_per_epoch)``, so resuming from a checkpoint restores it exactly). ``None`` keeps ``args.lr_scheduler_type``.
+* **Per-group learning rates in the logs** (``lr_backbone``, ``lr_head``).
+* **Custom evaluation** (``evaluate_fn``), e.g. the one-shot protocol, which is not a per-batch metric.
+* **Custom training sampler** (``train_sampler``), e.g. :class:`motionhub.tasks.action.MPerClassSampler` for SupCon.
+* Evaluation drops output fields named in ``model.keys_to_ignore_at_inference`` (pooled features, hidden states)
+  instead of accumulating them over the whole eval set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch.utils.data import Sampler
+from transformers import Trainer
+
+__all__ = ["MotionTrainer", "epoch_decay_schedule"]
+
+
+def epoch_decay_schedule(optimizer: torch.optim.Optimizer, gamma: float, steps_per_epoch: int):
+    """``LambdaLR`` with factor ``gamma ** (step // steps_per_epoch)`` (StepLR over epochs, stepped per batch)."""
+    if not 0.0 < gamma <= 1.0:
+        raise ValueError(f"lr_decay_per_epoch must be in (0, 1], got {gamma}")
+    if steps_per_epoch < 1:
+        raise ValueError(f"steps_per_epoch must be >= 1, got {steps_per_epoch}")
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: gamma ** (step // steps_per_epoch))
+
+
+class MotionTrainer(Trainer):
+    """``transformers.Trainer`` with backbone/head learning-rate groups (see the module docstring).
+
+    Args:
+        model: a motionhub task model (``<Encoder>For<Task>``) or any model with ``parameter_groups``.
+        args: ``TrainingArguments``; ``learning_rate`` is the **head** LR, ``weight_decay`` applies to both groups.
+        backbone_lr_ratio: backbone LR = ``backbone_lr_ratio * learning_rate`` (MotionBERT: 0.1; 1.0 = one LR,
+            MotionBERT's from-scratch setting).
+        lr_decay_per_epoch: multiply the LRs by this after every epoch (MotionBERT: 0.99); ``None`` = use
+            ``args.lr_scheduler_type``.
+        evaluate_fn: ``model -> {name: value}`` replacing the per-batch evaluation loop (metrics are logged with the
+            ``eval_`` prefix and can drive ``metric_for_best_model``).
+        train_sampler: sampler of the training set (default: the Trainer's random sampler).
+        **kwargs: everything ``transformers.Trainer`` accepts (``train_dataset``, ``eval_dataset``,
+            ``compute_metrics``, ``callbacks``, ...).
+    """
+
+    def __init__(
+        self,
+        model=None,
+        args=None,
+        *,
+        backbone_lr_ratio: float = 0.1,
+        lr_decay_per_epoch: float | None = None,
+        evaluate_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None,
+        train_sampler: Sampler | None = None,
+        **kwargs,
+    ) -> None:
+        if backbone_lr_ratio < 0:
+            raise ValueError(f"backbone_lr_ratio must be >= 0, got {backbone_lr_ratio}")
+        if lr_decay_per_epoch is not None and not 0.0 < lr_decay_per_epoch <= 1.0:
+            raise ValueError(f"lr_decay_per_epoch must be in (0, 1], got {lr_decay_per_epoch}")
+        self.backbone_lr_ratio = float(backbone_lr_ratio)
+        self.lr_decay_per_epoch = lr_decay_per_epoch
+        self.evaluate_fn = evaluate_fn
+        self.train_sampler = train_sampler
+        self._update_steps_per_epoch: int | None = None
+        super().__init__(model=model, args=args, **kwargs)
+
+    # ------------------------------------------------------------------------------------------ optimiser
+    def create_optimizer(self, model=None) -> torch.optim.Optimizer:
+        opt_model = self.model if model is None else model
+        if self.optimizer is not None or not getattr(opt_model, "has_backbone", False):
+            return super().create_optimizer(model)
+        groups = opt_model.parameter_groups(
+            head_lr=self.args.learning_rate, backbone_lr_ratio=self.backbone_lr_ratio,
+            weight_decay=self.args.weight_decay,
+        )
+        if not groups:
+            raise ValueError("no trainable parameters: the backbone is frozen and the head has no parameters")
+        if self.optimizer_cls_and_kwargs is not None:
+            optimizer_cls, optimizer_kwargs = self.optimizer_cls_and_kwargs
+        else:
+            optimizer_cls, optimizer_kwargs = self.get_optimizer_cls_and_kwargs(self.args, opt_model)
+        optimizer_kwargs = {k: v for k, v in optimizer_kwargs.items() if k not in ("lr", "params", "model")}
+        self.optimizer = optimizer_cls(groups, **optimizer_kwargs)
+        return self.optimizer
+
+    def set_initial_training_values(self, args, dataloader):
+        values = super().set_initial_training_values(args, dataloader)
+        self._update_steps_per_epoch = int(values[1])  # num_update_steps_per_epoch
+        return values
+
+    def create_scheduler(self, num_training_steps: int, optimizer: torch.optim.Optimizer | None = None):
+        if self.lr_decay_per_epoch is None or self.lr_scheduler is not None:
+            return super().create_scheduler(num_training_steps, optimizer)
+        steps = self._update_steps_per_epoch or max(num_training_steps, 1)
+        self.lr_scheduler = epoch_decay_schedule(optimizer or self.optimizer, self.lr_decay_per_epoch, steps)
+        self._created_lr_scheduler = True
+        return self.lr_scheduler
+
+    def log(self, logs: dict[str, float], *args, **kwargs) -> None:
+        if "learning_rate" in logs and self.optimizer is not None:
+            for i, group in enumerate(self.optimizer.param_groups):
+                logs[f"lr_{group.get('name', i)}"] = group["lr"]
+        super().log(logs, *args, **kwargs)
+
+    # ------------------------------------------------------------------------------------------ data / eval
+    def _get_train_sampler(self, train_dataset=None):
+        if self.train_sampler is not None:
+            return self.train_sampler
+        return super()._get_train_sampler(train_dataset)
+
+    def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
+        if ignore_keys is None:
+            ignore_keys = list(getattr(self.accelerator.unwrap_model(model), "keys_to_ignore_at_inference", []) or [])
+        return super().prediction_step(model, inputs, prediction_loss_only, ignore_keys=ignore_keys)
+
+    def evaluate(self, eval_dataset=None, ignore_keys=None, metric_key_prefix: str = "eval") -> dict[str, Any]:
+        if self.evaluate_fn is None:
+            return super().evaluate(eval_dataset, ignore_keys=ignore_keys, metric_key_prefix=metric_key_prefix)
+        model = self.accelerator.unwrap_model(self.model)
+        metrics = {
+            (k if k.startswith(f"{metric_key_prefix}_") else f"{metric_key_prefix}_{k}"): float(v)
+            for k, v in self.evaluate_fn(model).items()
+        }
+        self.log(metrics)
+        self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
+        return metrics
