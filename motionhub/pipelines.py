@@ -1,0 +1,1169 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""High-level inference over whole videos: 2D keypoints in, 3D poses / action labels / embeddings / SMPL meshes out.
+
+The pipelines glue the layers together (file -> :mod:`motionhub.formats` -> numpy -> :mod:`motionhub.processing` ->
+tensors -> model -> numpy) for inputs of **any length**, any supported joint layout and with missing joints:
+
+=================================== ================================================================================
+pipeline                            what it does
+=================================== ================================================================================
+:class:`PoseLiftingPipeline`        ``(T, J, 2|3)`` 2D keypoints -> :class:`LiftResult` ``pose_3d (T, 17, 3)``
+:class:`ActionPipeline`             ``(T, J, C)`` / ``(M, T, J, C)`` clip(s) -> :class:`ActionResult` logits / top-k
+                                    labels (classification models) or unit-norm embeddings (one-shot models)
+:class:`MeshPipeline`               ``(T, J, 2|3)`` -> :class:`MeshResult` SMPL theta, vertices and joints (mm)
+:func:`load_model`                  a model directory, Hub repo id, official checkpoint file or ``None`` (the
+                                    embedded default lifting model) -> the task model
+=================================== ================================================================================
+
+**Input preparation** (lifting and mesh; :meth:`PoseLiftingPipeline.prepare`), per person:
+
+1. a missing confidence channel is set to 1; joints with a NaN coordinate or confidence are *missing*;
+2. the layout is converted to the model's input layout (``config.joint_layout``, H36M-17 for the released models)
+   with :func:`motionhub.skeleton.to_h36m` (``confidence="average"``, MotionBERT's rule). A synthesised joint
+   (e.g. the H36M pelvis = mean of the hips) is missing when one of its sources is;
+3. normalisation to the model's units (``normalization=``; default ``config.input_normalization``):
+
+   * ``"crop_scale"`` (MotionBERT in the wild): ONE square box around every visible joint of the whole sequence is
+     mapped to [-1, 1] (:func:`motionhub.processing.crop_scale`; one box for all windows, so every window sees the
+     same scale). Needs no image size. 1 normalised unit = ``side / 2`` pixels;
+   * ``"screen"`` (Human3.6M / P-STMO): ``xy / w * 2 - [1, h / w]``; needs the image size. 1 unit = ``w / 2`` px;
+   * ``"pixel_center"`` (MotionBERT ``--pixel``): ``(xy - [w, h] / 2) / (min(w, h) / 2)``. 1 unit = ``min(w, h) / 2``;
+   * ``"none"``: the keypoints are already normalised (``meta["normalized"]`` of a file);
+
+4. missing joints get coordinates 0 and confidence 0 (MotionBERT's convention for undetected joints), or with
+   ``fill_missing="interpolate"`` linearly interpolated coordinates (confidence still 0);
+5. the first ``config.dim_in`` channels are kept (3 = x, y, confidence for DSTformer; 2 = x, y for STMO/MPM).
+
+**Long videos.** Sequence-to-sequence models (DSTformer: ``T <= config.maxlen`` frames in, ``T`` poses out) run on
+overlapping windows (:func:`motionhub.processing.sliding_windows`, default ``window = config.maxlen``,
+``stride = window // 2``) in batches; overlapping predictions are blended with triangular weights
+(:func:`motionhub.processing.merge_windows`). Many-to-one models (STMO/MPM: exactly ``config.maxlen`` frames in, the
+centre frame's pose out) get one window per output frame (:func:`motionhub.encoders.stmo.stmo_windows`, frames every
+``config.tds``, edges padded by repeating the first/last frame), batched. Shorter sequences than the window work
+(one window of ``T`` frames for DSTformer; edge padding for fixed-length models).
+
+**Flip averaging** (``flip=True``, MotionBERT / P-STMO test-time augmentation): the prediction for the mirrored input
+(:func:`motionhub.skeleton.flip`) is mirrored back and averaged with the direct one.
+
+**Units of the output.** ``LiftResult.pose_3d`` is root-relative (joint 0 = pelvis at the origin) in
+``LiftResult.units``: ``"normalized"`` for DSTformer models (the units of the normalised input: multiply by the
+pixels-per-unit factor above to get pixels) or the model's metric unit (``config.output_units``; P-STMO/MPM
+official checkpoints predict metres). For normalised models ``pose_3d_pixels`` is the same pose in pixels: x, y in
+the input image (the pose is placed so that its x, y match the visible 2D joints in the least-squares sense) and z the
+depth relative to the pelvis, in pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .formats.base import MotionSequence, fill_missing
+from .processing import (
+    crop_scale,
+    merge_windows,
+    normalize_pixel_center,
+    normalize_screen,
+    sliding_windows,
+)
+from .skeleton import flip as flip_joints
+from .skeleton import get_layout, h36m17_to_h36m16, list_layouts, to_h36m
+
+__all__ = [
+    "NORMALIZATIONS",
+    "ActionPipeline",
+    "ActionResult",
+    "LiftResult",
+    "MeshPipeline",
+    "MeshResult",
+    "PoseLiftingPipeline",
+    "PreparedKeypoints",
+    "load_model",
+    "model_task",
+    "resolve_device",
+]
+
+NORMALIZATIONS = ("crop_scale", "screen", "pixel_center", "none")
+"""Accepted ``normalization=`` values of the lifting and mesh pipelines (see the module docstring)."""
+
+_TASK_SUFFIXES = (
+    ("ForPoseLifting", "pose-lifting"),
+    ("ForActionClassification", "action-classification"),
+    ("ForActionEmbedding", "action-embedding"),
+    ("ForMeshRecovery", "mesh-recovery"),
+    ("ForMultiTask", "multi-task"),
+    ("ForPoseCompletion", "pose-completion"),
+    ("ForMaskedPoseModeling", "masked-pose-modeling"),
+)
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_CHECKPOINT_SUFFIXES = (".bin", ".pth", ".pt", ".gz", ".ckpt", ".tar")
+_METRIC_FAMILIES = {"stmo": "m", "mpm": "m"}
+
+
+# ---------------------------------------------------------------------------------------------------- model loading
+def resolve_device(device: str | torch.device | None = None) -> torch.device:
+    """``None``/``"auto"`` -> CUDA when available, else CPU; anything else is passed to :class:`torch.device`."""
+    if device is None or (isinstance(device, str) and device == "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"invalid device {device!r} ({err}); use 'cpu', 'cuda', 'cuda:1', 'mps' or 'auto'") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} requested but CUDA is not available; use --device cpu")
+    return dev
+
+
+def model_task(model_or_name: Any) -> str:
+    """Task of a model instance, class or class name: ``"pose-lifting"``, ``"action-classification"``,
+    ``"action-embedding"``, ``"mesh-recovery"``, ``"multi-task"``, ``"pose-completion"``, ``"masked-pose-modeling"``
+    or ``"encoder"`` (a bare ``<Family>Model``)."""
+    if isinstance(model_or_name, str):
+        name = model_or_name
+    elif isinstance(model_or_name, type):
+        name = model_or_name.__name__
+    else:
+        name = type(model_or_name).__name__
+    for suffix, task in _TASK_SUFFIXES:
+        if name.endswith(suffix):
+            return task
+    return "encoder"
+
+
+_TASK_ACCEPTS = {
+    "pose-lifting": ("pose-lifting", "multi-task"),
+    "action-classification": ("action-classification", "multi-task"),
+    "action-embedding": ("action-embedding",),
+    "mesh-recovery": ("mesh-recovery", "multi-task"),
+}
+
+
+def _check_task(found: str, task: str | None, what: str) -> None:
+    if task is None or found in _TASK_ACCEPTS.get(task, (task,)):
+        return
+    hint = {
+        "encoder": "it is a bare encoder (no task head): finetune a head first (see examples/) or pick a model "
+        "trained for this task",
+    }.get(found, f"it was trained for {found}")
+    raise ValueError(f"{what} is not a {task} model: {hint}")
+
+
+def load_model(
+    model: str | os.PathLike | nn.Module | None,
+    task: str | None = None,
+    *,
+    device: str | torch.device | None = None,
+    **from_pretrained_kwargs: Any,
+) -> nn.Module:
+    """Load a motionhub task model from whatever the user has.
+
+    Args:
+        model: one of
+
+            * ``None``: the embedded default lifting model shipped inside the package (``task="pose-lifting"``
+              only; :func:`motionhub.pretrained.load_default_lifting_model`, no download);
+            * a ``save_pretrained`` directory (``config.json`` + ``model.safetensors``);
+            * a Hugging Face Hub repository id ``"org/name"`` (downloaded into the Hub cache);
+            * an official checkpoint file (``.bin``/``.pth``, MotionBERT, STRIDE, P-STMO, MPM), converted on the fly
+              with :func:`motionhub.conversion.convert_checkpoint`;
+            * an ``nn.Module``, returned as is (after the task check).
+        task: expected task (``"pose-lifting"``, ``"action-classification"``, ``"action-embedding"``,
+            ``"mesh-recovery"``); ``None`` accepts any. Multi-task models are accepted for lifting, classification and
+            mesh recovery.
+        device: where to put the model (``None`` = leave it where it is / CPU).
+        **from_pretrained_kwargs: passed to ``from_pretrained`` (e.g. ``smpl_model_path=``).
+
+    Returns:
+        The model in eval mode.
+
+    Raises:
+        FileNotFoundError: ``model`` is neither an existing path nor a Hub repo id.
+        ValueError: the checkpoint cannot be read, or is a model for another task (the message says which).
+    """
+    if isinstance(model, nn.Module):
+        _check_task(model_task(model), task, type(model).__name__)
+        loaded = model
+    elif model is None:
+        if task not in (None, "pose-lifting"):
+            raise ValueError(
+                f"{task} needs a model: pass --model / model= (a model folder, a Hub repo id or an official checkpoint)"
+            )
+        try:
+            from .pretrained import load_default_lifting_model
+        except ImportError:
+            raise ValueError(
+                "this motionhub installation has no embedded default lifting model (motionhub/pretrained/ is "
+                "missing); pass a model with --model / model= (a folder, a Hub repo id or an official MotionBERT / "
+                "P-STMO / MPM checkpoint)"
+            ) from None
+        loaded = load_default_lifting_model()
+    else:
+        loaded = _load_from_spec(model, task, from_pretrained_kwargs)
+    loaded.eval()
+    if device is not None:
+        loaded.to(resolve_device(device))
+    return loaded
+
+
+def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str, Any]) -> nn.Module:
+    from transformers import AutoConfig
+
+    from .auto import TASK_AUTO_CLASSES
+
+    path = Path(spec).expanduser()
+    if path.is_file():
+        if path.name == "config.json":
+            return _load_from_spec(path.parent, task, kwargs)
+        if path.suffix == ".safetensors":
+            return _load_from_spec(path.parent, task, kwargs)
+        from .conversion import convert_checkpoint
+
+        try:
+            converted = convert_checkpoint(path)
+        except (KeyError, RuntimeError, OSError) as err:
+            raise ValueError(
+                f"{path} could not be read as an official checkpoint ({type(err).__name__}: {err}); pass a "
+                "MotionBERT / STRIDE / P-STMO / MPM .bin/.pth file, a save_pretrained folder or a Hub repo id"
+            ) from None
+        _check_task(model_task(converted), task, f"{path} ({type(converted).__name__})")
+        return converted
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ValueError(
+                f"{path} is a folder without config.json: not a save_pretrained model folder. Convert an official "
+                "checkpoint first (motionhub convert CKPT OUT_DIR) or point to the folder holding config.json"
+            )
+        source = str(path)
+    elif isinstance(spec, str) and _REPO_ID.match(spec) and not str(spec).endswith(_CHECKPOINT_SUFFIXES):
+        source = spec
+    else:
+        raise FileNotFoundError(
+            f"model {str(spec)!r}: no such file or folder, and not a Hugging Face Hub repo id (org/name)"
+        )
+    try:
+        config = AutoConfig.from_pretrained(source)
+    except (OSError, ValueError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"cannot load a model config from {source!r}: {first}") from None
+    archs = list(getattr(config, "architectures", None) or [])
+    found = model_task(archs[0]) if archs else "encoder"
+    what = f"{source} ({archs[0] if archs else type(config).__name__})"
+    _check_task(found, task, what)
+    if found == "encoder":
+        from transformers import AutoModel
+
+        auto_cls = AutoModel
+    else:
+        if found not in TASK_AUTO_CLASSES:
+            raise ValueError(f"{what}: no Auto class for task {found!r}")
+        auto_cls = TASK_AUTO_CLASSES[found]
+    if found not in ("mesh-recovery", "multi-task") or kwargs.get("smpl_model_path") is None:
+        kwargs = {k: v for k, v in kwargs.items() if k != "smpl_model_path"}
+    try:
+        return auto_cls.from_pretrained(source, **kwargs)
+    except OSError as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"cannot load the model weights from {source!r}: {first}") from None
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    try:
+        return next(model.parameters()).device
+    except StopIteration:
+        return torch.device("cpu")
+
+
+def _output_units(config: Any) -> str:
+    units = getattr(config, "output_units", None)
+    if units:
+        return str(units)
+    return _METRIC_FAMILIES.get(getattr(config, "model_type", ""), "normalized")
+
+
+# -------------------------------------------------------------------------------------------------- input handling
+def _layouts_with(num_joints: int) -> list[str]:
+    return [name for name in list_layouts() if get_layout(name).num_joints == num_joints]
+
+
+def _check_layout(num_joints: int, layout: str, source: str = "the keypoints") -> None:
+    lay = get_layout(layout)  # ValueError listing the known layouts
+    if lay.num_joints != num_joints:
+        options = _layouts_with(num_joints)
+        hint = (
+            f"layouts with {num_joints} joints: {', '.join(options)}"
+            if options
+            else f"no registered layout has {num_joints} joints (known: {', '.join(list_layouts())})"
+        )
+        raise ValueError(
+            f"{source} have {num_joints} joints but layout {layout!r} has {lay.num_joints}; {hint}. Pass the right "
+            "layout (layout= / --layout)"
+        )
+
+
+@dataclass
+class _Input:
+    keypoints: np.ndarray  # (M, T, J, C) float64
+    layout: str
+    image_size: tuple[int, int] | None
+    normalized: bool
+    fps: float | None
+    multi_person: bool
+    meta: dict
+
+
+def _as_input(
+    data: Any, layout: str | None, image_size: Sequence[int] | None, default_layout: str, *, normalized: bool = False
+) -> _Input:
+    """Normalise the accepted input types to ``(M, T, J, C)`` float64 + metadata."""
+    fps, meta, is_norm = None, {}, normalized
+    if isinstance(data, MotionSequence):
+        if data.keypoints_2d is None:
+            raise ValueError(
+                "the input has no 2D keypoints (keypoints_2d); these pipelines take 2D keypoints. A file with only "
+                "3D joints can be projected to 2D first (see motionhub.formats.h36m.H36MCamera)"
+            )
+        arr = np.asarray(data.keypoints_2d, dtype=np.float64)
+        if layout is not None and layout != data.layout:
+            src_layout = layout
+        else:
+            src_layout = data.layout
+        image_size = image_size if image_size is not None else data.image_size
+        is_norm = bool(data.meta.get("normalized", False)) or normalized
+        fps = data.fps
+        meta = {k: v for k, v in data.meta.items() if k in ("source", "format")}
+    elif isinstance(data, (list, tuple)) and data and isinstance(data[0], MotionSequence):
+        raise TypeError("pass one MotionSequence at a time (the file held several clips: pick one, e.g. seqs[0])")
+    else:
+        if isinstance(data, torch.Tensor):
+            data = data.detach().cpu().numpy()
+        try:
+            arr = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"expected a MotionSequence or an array (T, J, 2|3) / (M, T, J, 2|3), got {type(data).__name__}"
+            ) from None
+        src_layout = layout or default_layout
+    if arr.ndim not in (3, 4) or arr.shape[-1] not in (2, 3):
+        raise ValueError(
+            f"2D keypoints must have shape (T, J, 2|3) or (M, T, J, 2|3) (x, y[, confidence]), got {arr.shape}"
+        )
+    if arr.shape[-3] < 1:
+        raise ValueError(f"the keypoints have no frames (shape {arr.shape})")
+    if np.isinf(arr).any():
+        raise ValueError("the keypoints contain infinite values; mark missing joints with NaN")
+    multi = arr.ndim == 4
+    if not multi:
+        arr = arr[None]
+    _check_layout(arr.shape[-2], src_layout)
+    if image_size is not None:
+        size = tuple(int(v) for v in np.asarray(image_size).reshape(-1))
+        if len(size) != 2 or min(size) <= 0:
+            raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
+        image_size = size
+    return _Input(arr, src_layout, image_size, is_norm, fps, multi, meta)
+
+
+def _convert_layout(x: np.ndarray, layout: str, target: str) -> np.ndarray:
+    """``(..., J, C)`` in ``layout`` -> the model's input layout (NaN propagates into synthesised joints)."""
+    if layout == target:
+        return x.copy()
+    if target == "h36m-17":
+        return to_h36m(x, layout, confidence="average")
+    if target == "h36m-16":
+        return h36m17_to_h36m16(to_h36m(x, layout, confidence="average") if layout != "h36m-17" else x)
+    raise ValueError(
+        f"the model expects {target!r} keypoints and motionhub has no conversion from {layout!r} to it; provide "
+        f"{target} keypoints"
+    )
+
+
+@dataclass
+class PreparedKeypoints:
+    """One person's keypoints, ready for the model.
+
+    Attributes:
+        model_input: ``(T, J, config.dim_in)`` float32 normalised keypoints in the model's input layout.
+        normalized: ``(T, J, 3)`` float64 normalised x, y, confidence (missing joints: 0, 0, 0).
+        pixels: ``(T, J, 3)`` float64 x, y pixels + confidence in the model's input layout (missing joints NaN),
+            ``None`` when the input was already normalised.
+        missing: ``(T, J)`` bool, joints that were missing (NaN) or built from a missing joint.
+        layout: the model's input layout.
+        normalization: the rule used (see :data:`NORMALIZATIONS`).
+        pixels_per_unit: pixels per normalised unit (``None`` for ``"none"``).
+        transform: ``crop_scale`` box ``(corner_x, corner_y, side)`` in pixels, else ``None``.
+    """
+
+    model_input: np.ndarray
+    normalized: np.ndarray
+    pixels: np.ndarray | None
+    missing: np.ndarray
+    layout: str
+    normalization: str
+    pixels_per_unit: float | None
+    transform: tuple[float, float, float] | None = None
+
+
+def _prepare_person(
+    kp: np.ndarray,
+    layout: str,
+    target_layout: str,
+    normalization: str,
+    image_size: tuple[int, int] | None,
+    dim_in: int,
+    fill: str,
+    scale: float,
+) -> PreparedKeypoints:
+    """``(T, J, 2|3)`` pixels of one person -> :class:`PreparedKeypoints` (steps 1-5 of the module docstring)."""
+    kp = np.asarray(kp, dtype=np.float64)
+    if kp.shape[-1] == 2:
+        kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
+    missing = ~np.isfinite(kp).all(axis=-1)
+    kp = kp.copy()
+    kp[missing, :2] = np.nan
+    kp[missing, 2] = 0.0
+    kp = _convert_layout(kp, layout, target_layout)
+    missing = ~np.isfinite(kp[..., :2]).all(axis=-1)
+    kp[missing, 2] = 0.0
+    pixels = kp.copy() if normalization != "none" else None
+    work = kp.copy()
+    work[missing, :2] = 0.0
+    if not (~missing).any():
+        raise ValueError("every keypoint is missing (NaN) in this sequence: nothing to lift")
+    transform, ppu = None, None
+    if normalization == "crop_scale":
+        work, transform = crop_scale(work, (scale, scale), return_transform=True)
+        if transform[2] <= 0:
+            raise ValueError(
+                "crop_scale needs at least 4 visible keypoints spread over a non-zero area; the input has fewer "
+                "(check the confidence channel: joints with confidence 0 count as missing)"
+            )
+        ppu = transform[2] / 2.0
+    elif normalization in ("screen", "pixel_center"):
+        if image_size is None:
+            raise ValueError(
+                f"normalization {normalization!r} needs the image size (width, height) in pixels: set image_size in "
+                "the file (generic npz key 'image_size'), pass image_size= / --image-size W H, or use "
+                "normalization='crop_scale'"
+            )
+        w, h = image_size
+        if normalization == "screen":
+            work = normalize_screen(work, w, h)
+            ppu = w / 2.0
+        else:
+            work = normalize_pixel_center(work, w, h)
+            ppu = min(w, h) / 2.0
+    elif normalization != "none":
+        raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
+    work[missing, :2] = 0.0
+    work[missing, 2] = 0.0
+    if fill == "interpolate" and missing.any():
+        xy = work[..., :2].copy()
+        xy[missing] = np.nan
+        xy = fill_missing(xy, "interpolate", axis=0)
+        work[..., :2] = np.nan_to_num(xy, nan=0.0)
+    elif fill != "zero":
+        raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill!r}")
+    if dim_in not in (2, 3):
+        raise ValueError(f"the model takes {dim_in} input channels; 2D keypoint pipelines support 2 or 3")
+    return PreparedKeypoints(
+        model_input=work[..., :dim_in].astype(np.float32), normalized=work, pixels=pixels, missing=missing,
+        layout=target_layout, normalization=normalization, pixels_per_unit=ppu, transform=transform,
+    )
+
+
+def _batches(n: int, batch_size: int) -> list[slice]:
+    return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="batch", disable=(not enabled) or total < 2, leave=False)
+
+
+class _KeypointPipeline:
+    """Shared plumbing of the per-frame pipelines (lifting, mesh): device, preparation, windows."""
+
+    task = "pose-lifting"
+
+    def __init__(
+        self,
+        model: Any,
+        device: str | torch.device | None = None,
+        batch_size: int = 8,
+        flip: bool = True,
+        window: int | None = None,
+        stride: int | None = None,
+        normalization: str | None = None,
+        *,
+        fill_missing: str = "zero",
+        scale: float = 1.0,
+        image_size: Sequence[int] | None = None,
+        tds: int | None = None,
+        progress: bool = True,
+        **load_kwargs: Any,
+    ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if normalization is not None and normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
+        if fill_missing not in ("zero", "interpolate"):
+            raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill_missing!r}")
+        if not scale > 0:
+            raise ValueError(f"scale (crop_scale box enlargement) must be > 0, got {scale}")
+        self.device = resolve_device(device) if device is not None else None
+        self.model = load_model(model, self.task, device=self.device, **load_kwargs)
+        if self.device is None:
+            self.device = _model_device(self.model)
+        self.config = self.model.config
+        self.batch_size = batch_size
+        self.flip = bool(flip)
+        self.fill_missing = fill_missing
+        self.scale = float(scale)
+        self.image_size = image_size
+        self.progress = progress
+        self.in_layout = getattr(self.config, "joint_layout", None) or "h36m-17"
+        self.out_layout = getattr(self.config, "output_joint_layout", None) or self.in_layout
+        self.dim_in = int(getattr(self.config, "dim_in", 3))
+        self.maxlen = int(getattr(self.config, "maxlen", 243))
+        self.fixed_length = bool(getattr(self.config, "fixed_length", False))
+        self.tds = int(tds if tds is not None else getattr(self.config, "tds", 1) or 1)
+        default_norm = getattr(self.config, "input_normalization", "crop_scale")
+        self.normalization = normalization or (default_norm if default_norm in NORMALIZATIONS else "crop_scale")
+        self.window = self._check_window(window)
+        self.stride = self._check_stride(stride)
+
+    def _check_window(self, window: int | None) -> int:
+        if window is None:
+            return self.maxlen
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise ValueError(f"window must be a positive integer (frames), got {window!r}")
+        if self.fixed_length and window != self.maxlen:
+            raise ValueError(
+                f"this {self.config.model_type} model takes exactly {self.maxlen} frames (config.maxlen); window "
+                "cannot be changed"
+            )
+        if window > self.maxlen:
+            raise ValueError(f"window ({window}) exceeds what the model supports (config.maxlen = {self.maxlen})")
+        return window
+
+    def _check_stride(self, stride: int | None) -> int:
+        if stride is None:
+            return max(1, self.window // 2)
+        if isinstance(stride, bool) or not isinstance(stride, int) or not 1 <= stride <= self.window:
+            raise ValueError(f"stride must be an integer in [1, window={self.window}], got {stride!r}")
+        return stride
+
+    # ------------------------------------------------------------------ preparation
+    def prepare(
+        self,
+        data: Any,
+        layout: str | None = None,
+        image_size: Sequence[int] | None = None,
+        normalization: str | None = None,
+    ) -> tuple[list[PreparedKeypoints], _Input]:
+        """Steps 1-5 of the module docstring for every person of ``data`` (see :meth:`__call__` for the inputs)."""
+        size = image_size if image_size is not None else self.image_size
+        inp = _as_input(data, layout, size, self.in_layout)
+        norm = "none" if inp.normalized else (normalization or self.normalization)
+        prepared = [
+            _prepare_person(p, inp.layout, self.in_layout, norm, inp.image_size, self.dim_in, self.fill_missing,
+                            self.scale)
+            for p in inp.keypoints
+        ]
+        return prepared, inp
+
+    # ------------------------------------------------------------------ model calls
+    def _forward(self, x: torch.Tensor) -> Any:
+        return self.model(keypoints=x, return_dict=True)
+
+    def _flip_in(self, x: torch.Tensor) -> torch.Tensor:
+        return flip_joints(x, self.in_layout)
+
+
+class PoseLiftingPipeline(_KeypointPipeline):
+    """2D keypoints of a whole video -> root-relative 3D poses (any length, any supported layout, missing joints).
+
+    Args:
+        model: anything :func:`load_model` accepts (``None`` = the embedded default lifting model).
+        device: ``"cpu"``, ``"cuda"``, ``"auto"`` (default: where the model is / CPU).
+        batch_size: windows per forward pass.
+        flip: flip test-time augmentation (module docstring).
+        window: frames per window of sequence-to-sequence models (default ``config.maxlen``; fixed for STMO/MPM).
+        stride: frames between window starts (default ``window // 2``: 50 % overlap, blended).
+        normalization: ``"crop_scale"`` | ``"screen"`` | ``"pixel_center"`` | ``"none"`` (default:
+            ``config.input_normalization``, ``"crop_scale"`` for DSTformer).
+        fill_missing: ``"zero"`` (missing joints -> 0 with confidence 0, MotionBERT) or ``"interpolate"``.
+        scale: ``crop_scale`` box enlargement ratio (MotionBERT in the wild: 1.0).
+        image_size: default ``(width, height)`` for arrays / files without one (``"screen"``/``"pixel_center"``).
+        tds: temporal step of many-to-one windows (default ``config.tds``).
+        progress: show tqdm progress bars on multi-batch work.
+        **load_kwargs: passed to :func:`load_model`.
+
+    Example::
+
+        >>> lifter = PoseLiftingPipeline(None)                    # embedded default model
+        >>> res = lifter(load_motion("video_alphapose.json"))    # Halpe-26 pixels -> H36M-17 3D
+        >>> res.pose_3d.shape, res.units                         # (T, 17, 3), "normalized"
+        >>> res.save("pose3d.npz")
+    """
+
+    task = "pose-lifting"
+
+    def __call__(
+        self,
+        data: Any,
+        layout: str | None = None,
+        *,
+        image_size: Sequence[int] | None = None,
+        normalization: str | None = None,
+    ) -> LiftResult:
+        """Lift one sequence.
+
+        Args:
+            data: a :class:`~motionhub.formats.MotionSequence` with ``keypoints_2d`` (pixels unless
+                ``meta["normalized"]``), or an array / tensor ``(T, J, 2|3)`` (or multi-person ``(M, T, J, 2|3)``) of
+                pixels ``x, y[, confidence]``; NaN marks missing joints.
+            layout: joint layout of ``data`` (default: the sequence's, or the model's layout for arrays).
+            image_size: ``(width, height)`` (overrides the file's).
+            normalization: override the pipeline's normalisation for this call.
+
+        Returns:
+            :class:`LiftResult` (arrays get a leading person axis ``M`` for multi-person input).
+        """
+        prepared, inp = self.prepare(data, layout, image_size, normalization)
+        poses = [self._lift_person(p) for p in prepared]
+        units = _output_units(self.config)
+        pixels = [self._to_pixels(p, pose) if units == "normalized" else None for p, pose in zip(prepared, poses)]
+        pose_3d = np.stack(poses)
+        pose_px = None if any(p is None for p in pixels) else np.stack(pixels)
+        kp_px = None if any(p.pixels is None for p in prepared) else np.stack([p.pixels for p in prepared])
+        kp_norm = np.stack([p.normalized for p in prepared]).astype(np.float32)
+        missing = np.stack([p.missing for p in prepared])
+        squeeze = (lambda a: a) if inp.multi_person else (lambda a: None if a is None else a[0])
+        meta = {
+            "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__,
+            "model_type": getattr(self.config, "model_type", ""),
+            "input_layout": inp.layout,
+            "model_input_layout": self.in_layout,
+            "normalization": prepared[0].normalization,
+            "pixels_per_unit": [p.pixels_per_unit for p in prepared],
+            "crop_transform": [p.transform for p in prepared],
+            "image_size": inp.image_size,
+            "window": self.window,
+            "stride": None if self.fixed_length else self.stride,
+            "many_to_one": self.fixed_length,
+            "flip": self.flip,
+            **inp.meta,
+        }
+        return LiftResult(
+            pose_3d=squeeze(pose_3d).astype(np.float32),
+            pose_3d_pixels=None if pose_px is None else squeeze(pose_px).astype(np.float32),
+            keypoints_2d=squeeze(kp_norm),
+            keypoints_2d_pixels=None if kp_px is None else squeeze(kp_px).astype(np.float32),
+            missing=squeeze(missing),
+            layout=self.out_layout,
+            units=units,
+            fps=inp.fps,
+            meta=meta,
+        )
+
+    # ------------------------------------------------------------------ inference
+    def _predict(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, L, J, C)`` -> ``(B, L', J_out, 3)`` (flip-averaged when enabled)."""
+        pose = self._forward(x).pose_3d
+        if self.flip:
+            mirrored = self._forward(self._flip_in(x)).pose_3d
+            pose = (pose + flip_joints(mirrored, self.out_layout)) / 2
+        return pose
+
+    @torch.no_grad()
+    def _lift_person(self, prep: PreparedKeypoints) -> np.ndarray:
+        x = prep.model_input
+        if self.fixed_length:
+            pose = self._many_to_one(x)
+        else:
+            pose = self._seq2seq(x)
+        return pose - pose[:, :1]  # root-relative (joint 0 = pelvis)
+
+    def _seq2seq(self, x: np.ndarray) -> np.ndarray:
+        t = len(x)
+        if t <= self.window:
+            windows = [np.arange(t, dtype=np.int64)]
+        else:
+            windows = sliding_windows(t, self.window, self.stride)
+        clips = np.stack([x[w] for w in windows])
+        outs = []
+        with _progress(len(_batches(len(clips), self.batch_size)), "lifting", self.progress) as bar:
+            for sl in _batches(len(clips), self.batch_size):
+                batch = torch.from_numpy(clips[sl]).to(self.device)
+                outs.append(self._predict(batch).float().cpu().numpy())
+                bar.update()
+        outputs = np.concatenate(outs)
+        if outputs.shape[1] != clips.shape[1]:
+            raise ValueError(
+                f"the model returned {outputs.shape[1]} frames for {clips.shape[1]} input frames; expected a "
+                "sequence-to-sequence lifting model"
+            )
+        return merge_windows(list(outputs), windows, t, weights="triangular")
+
+    def _many_to_one(self, x: np.ndarray) -> np.ndarray:
+        from .encoders.stmo import stmo_window_indices
+
+        t = len(x)
+        frames = self.maxlen
+        if frames % 2 == 0:
+            raise ValueError(f"many-to-one models need an odd clip length, config.maxlen = {frames}")
+        index = stmo_window_indices(t, frames, self.tds)
+        outs = []
+        with _progress(len(_batches(t, self.batch_size)), "lifting", self.progress) as bar:
+            for sl in _batches(t, self.batch_size):
+                batch = torch.from_numpy(x[index[sl]]).to(self.device)
+                pose = self._predict(batch)
+                if pose.shape[1] == frames and frames > 1:  # a fixed-length seq2seq model: keep the centre frame
+                    pose = pose[:, frames // 2 : frames // 2 + 1]
+                outs.append(pose[:, 0].float().cpu().numpy())
+                bar.update()
+        return np.concatenate(outs)
+
+    def _to_pixels(self, prep: PreparedKeypoints, pose: np.ndarray) -> np.ndarray | None:
+        """Normalised root-relative pose -> pixels, x/y placed on the visible 2D joints (least squares)."""
+        if prep.pixels is None or prep.pixels_per_unit is None or prep.layout != self.out_layout:
+            return None
+        px = pose * prep.pixels_per_unit
+        visible = ~prep.missing
+        diff = np.where(visible[..., None], prep.pixels[..., :2] - px[..., :2], 0.0)
+        counts = visible.sum(axis=1)
+        offset = np.full((len(px), 2), np.nan)
+        ok = counts > 0
+        offset[ok] = diff[ok].sum(axis=1) / counts[ok, None]
+        offset = fill_missing(offset, "interpolate", axis=0)
+        out = px.copy()
+        out[..., :2] += offset[:, None, :]
+        return out
+
+
+# ----------------------------------------------------------------------------------------------------------- results
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _nan_to_none(a: np.ndarray) -> Any:
+    arr = np.asarray(a, dtype=np.float64)
+    if not np.isnan(arr).any():
+        return np.round(arr, 6).tolist()
+    obj = np.round(arr, 6).astype(object)
+    obj[np.isnan(arr)] = None
+    return obj.tolist()
+
+
+UNITS_DOC = {
+    "normalized": "root-relative, normalised units of the 2D input (see 'normalization' and 'pixels_per_unit': "
+    "pixels = value * pixels_per_unit)",
+    "m": "root-relative metres (camera frame: x right, y down, z forward)",
+    "mm": "root-relative millimetres (camera frame: x right, y down, z forward)",
+    "px": "x, y image pixels; z depth relative to the pelvis in pixels",
+}
+
+
+@dataclass
+class LiftResult:
+    """Output of :class:`PoseLiftingPipeline` (single person: no ``M`` axis; multi-person input: leading ``M``).
+
+    Attributes:
+        pose_3d: ``(T, J, 3)`` float32 root-relative 3D (joint 0 = pelvis = 0) in :attr:`units`, layout
+            :attr:`layout` (H36M-17: x right, y down, z away from the camera).
+        pose_3d_pixels: ``(T, J, 3)`` same pose in pixels (x, y image coordinates, z depth relative to the pelvis)
+            when the model predicts in normalised units and the input was in pixels, else ``None``.
+        keypoints_2d: ``(T, J, 3)`` the normalised 2D input the model saw (x, y, confidence) in the model's input
+            layout.
+        keypoints_2d_pixels: ``(T, J, 3)`` the 2D input in pixels in that layout (missing joints NaN), or ``None``.
+        missing: ``(T, J)`` bool, missing input joints.
+        layout: joint layout of ``pose_3d`` (``"h36m-17"``).
+        units: units of ``pose_3d``: ``"normalized"`` or a metric unit (``"m"``/``"mm"``), see the module docstring.
+        fps: frame rate of the input (``None`` if unknown).
+        meta: model, normalisation rule, ``pixels_per_unit``, crop box, window, stride, flip, ...
+    """
+
+    pose_3d: np.ndarray
+    pose_3d_pixels: np.ndarray | None
+    keypoints_2d: np.ndarray
+    keypoints_2d_pixels: np.ndarray | None
+    missing: np.ndarray
+    layout: str
+    units: str
+    fps: float | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def num_frames(self) -> int:
+        return self.pose_3d.shape[-3]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (lists; NaN -> ``None``)."""
+        out = {
+            "layout": self.layout,
+            "joint_names": list(get_layout(self.layout).joint_names),
+            "units": self.units,
+            "units_description": UNITS_DOC.get(self.units, self.units),
+            "fps": self.fps,
+            "num_frames": self.num_frames,
+            "pose_3d": _nan_to_none(self.pose_3d),
+        }
+        if self.pose_3d_pixels is not None:
+            out["pose_3d_pixels"] = _nan_to_none(self.pose_3d_pixels)
+            out["pose_3d_pixels_units"] = UNITS_DOC["px"]
+        if self.keypoints_2d_pixels is not None:
+            out["keypoints_2d_pixels"] = _nan_to_none(self.keypoints_2d_pixels)
+        out["keypoints_2d_normalized"] = _nan_to_none(self.keypoints_2d)
+        out["meta"] = _json_safe(self.meta)
+        return out
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write ``.npz`` or ``.json`` (chosen by the extension).
+
+        The ``.npz`` is also a motionhub generic npz (:func:`motionhub.formats.load_generic` reads it back:
+        ``keypoints_3d`` = ``pose_3d`` with ``units_3d``, ``keypoints_2d`` = the pixel 2D input when known). Keys:
+        ``pose_3d``, ``pose_3d_pixels`` (if any), ``keypoints_3d``, ``keypoints_2d``, ``keypoints_2d_normalized``,
+        ``missing``, ``layout``, ``units`` (+ ``units_description``), ``units_3d``, ``fps``, ``joint_names``,
+        ``meta_json``.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(self.to_dict()))
+            return path
+        if suffix != ".npz":
+            raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
+        arrays: dict[str, np.ndarray] = {
+            "pose_3d": self.pose_3d,
+            "keypoints_3d": self.pose_3d,
+            "units": np.array(self.units),
+            "units_3d": np.array(self.units if self.units in ("mm", "m", "px") else "normalized"),
+            "units_description": np.array(UNITS_DOC.get(self.units, self.units)),
+            "layout": np.array(self.layout),
+            "joint_names": np.array(get_layout(self.layout).joint_names),
+            "fps": np.array(0.0 if self.fps is None else float(self.fps)),
+            "keypoints_2d_normalized": self.keypoints_2d,
+            "missing": self.missing,
+            "meta_json": np.array(json.dumps(_json_safe(self.meta))),
+        }
+        if self.pose_3d_pixels is not None:
+            arrays["pose_3d_pixels"] = self.pose_3d_pixels
+        if self.keypoints_2d_pixels is not None and self.meta.get("model_input_layout", self.layout) == self.layout:
+            arrays["keypoints_2d"] = self.keypoints_2d_pixels
+            if self.meta.get("image_size") is not None:
+                arrays["image_size"] = np.asarray(self.meta["image_size"], dtype=np.int64)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **arrays)
+        return path
+
+
+# ---------------------------------------------------------------------------------------------------------- actions
+@dataclass
+class ActionResult:
+    """Output of :class:`ActionPipeline` for ``N`` clips.
+
+    Attributes:
+        logits: ``(N, K)`` class scores (classification models) or ``None``.
+        probabilities: ``(N, K)`` softmax of the logits or ``None``.
+        embeddings: ``(N, E)`` unit-norm embeddings (embedding models) or ``None``.
+        id2label: class index -> name (from ``config.id2label``).
+        meta: clip length, persons, flip, model.
+    """
+
+    logits: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
+    embeddings: np.ndarray | None = None
+    id2label: dict[int, str] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def top_k(self, k: int = 5) -> list[list[tuple[int, str, float]]]:
+        """Per clip, the ``k`` best ``(class index, label, probability)``, best first."""
+        if self.probabilities is None:
+            raise ValueError("top_k needs a classification model (this result holds embeddings)")
+        k = max(1, min(int(k), self.probabilities.shape[1]))
+        out = []
+        for probs in self.probabilities:
+            order = np.argsort(-probs)[:k]
+            out.append([(int(i), self.id2label.get(int(i), str(int(i))), float(probs[i])) for i in order])
+        return out
+
+
+class ActionPipeline:
+    """Skeleton action classification / embedding of whole clips (MotionBERT's evaluation-time clip preparation).
+
+    Every clip is prepared as :class:`motionhub.tasks.action.ActionClipDataset` does in evaluation mode: missing joints
+    -> 0 with confidence 0, ``make_cam`` (when the image size is known), two-person tracking, layout -> H36M-17,
+    evenly spaced resampling to ``clip_len`` frames, persons padded (all-zero) / cut to ``num_persons``,
+    ``crop_scale((2, 2))``, first ``config.dim_in`` channels. Long and short clips alike are resampled to
+    ``clip_len`` (the whole clip is classified at once, as MotionBERT does).
+
+    Args:
+        model: a ``<Encoder>ForActionClassification`` / ``ForActionEmbedding`` (or multi-task) model, or anything
+            :func:`load_model` accepts.
+        device: where to run.
+        batch_size: clips per forward pass.
+        flip: also classify the mirrored clip and average (logits, or embeddings re-normalised). Off by default
+            (MotionBERT's action evaluation does not flip).
+        clip_len: frames per clip (default ``config.action_clip_len`` if the model stores it, else
+            ``config.maxlen``).
+        num_persons: persons per clip (default ``config.action_num_persons`` or 2, MotionBERT's NTU setting).
+        confidence: H36M conversion confidence rule (default ``config.action_confidence`` or ``"average"``;
+            ``"coco_order"`` for MotionBERT's converted NTU checkpoints).
+        task: ``"action-classification"`` or ``"action-embedding"`` (default: from the model).
+        progress: tqdm progress bar over batches.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        device: str | torch.device | None = None,
+        batch_size: int = 8,
+        flip: bool = False,
+        *,
+        clip_len: int | None = None,
+        num_persons: int | None = None,
+        confidence: str | None = None,
+        task: str | None = None,
+        progress: bool = True,
+        **load_kwargs: Any,
+    ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.device = resolve_device(device) if device is not None else None
+        if task is None and isinstance(model, nn.Module):
+            task = model_task(model)
+        if task == "multi-task":
+            task = "action-classification"
+        self.model = load_model(model, task, device=self.device, **load_kwargs)
+        if task is None:
+            task = model_task(self.model)
+            if task == "multi-task":
+                task = "action-classification"
+        if task not in ("action-classification", "action-embedding"):
+            raise ValueError(
+                f"{type(self.model).__name__} is not an action model (task {task}); use a model trained for action "
+                "classification or one-shot embedding"
+            )
+        self.task = task
+        if self.device is None:
+            self.device = _model_device(self.model)
+        config = self.model.config
+        self.config = config
+        self.batch_size = batch_size
+        self.flip = bool(flip)
+        self.progress = progress
+        maxlen = int(getattr(config, "maxlen", 243))
+        self.clip_len = int(clip_len or getattr(config, "action_clip_len", None) or maxlen)
+        if getattr(config, "fixed_length", False) and self.clip_len != maxlen:
+            raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
+        if self.clip_len > maxlen:
+            raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
+        self.num_persons = int(num_persons or getattr(config, "action_num_persons", None) or 2)
+        self.confidence = confidence or getattr(config, "action_confidence", None) or "average"
+        self.dim_in = int(getattr(config, "dim_in", 3))
+        self.layout = getattr(config, "joint_layout", None) or "h36m-17"
+        id2label = getattr(config, "id2label", None) or {}
+        self.id2label = {int(k): str(v) for k, v in id2label.items()}
+
+    def clips(self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None) -> np.ndarray:
+        """Prepared model input ``(N, num_persons, clip_len, 17, dim_in)`` float32 for one or several clips."""
+        from .tasks.action import ActionClipDataset
+
+        several = isinstance(data, (list, tuple)) and len(data) > 0 and all(
+            isinstance(d, (MotionSequence, np.ndarray, torch.Tensor)) for d in data
+        )
+        seqs = []
+        for item in data if several else [data]:
+            inp = _as_input(item, layout, image_size, self.layout)
+            seqs.append(MotionSequence(keypoints_2d=inp.keypoints, layout=inp.layout, image_size=inp.image_size,
+                                       label=0, meta={"normalized": inp.normalized}))
+        norm = "make_cam" if all(s.image_size is not None and not s.meta["normalized"] for s in seqs) else "none"
+        ds = ActionClipDataset(seqs, self.clip_len, train=False, num_persons=self.num_persons, channels=self.dim_in,
+                               confidence=self.confidence, normalization=norm)
+        return np.stack([ds.clip(i) for i in range(len(ds))])
+
+    @torch.no_grad()
+    def __call__(
+        self, data: Any, layout: str | None = None, *, image_size: Sequence[int] | None = None
+    ) -> ActionResult:
+        """Classify / embed clip(s).
+
+        Args:
+            data: a :class:`~motionhub.formats.MotionSequence`, an array ``(T, J, 2|3)`` / ``(M, T, J, 2|3)`` of pixels,
+                or a list of those (one result row per clip).
+            layout: joint layout of array input (default: the sequence's layout / the model's).
+            image_size: ``(width, height)`` of array input (optional: only changes the clipping of missing joints).
+        """
+        x = self.clips(data, layout, image_size)
+        was_training = self.model.training
+        self.model.eval()
+        outs = []
+        try:
+            with _progress(len(_batches(len(x), self.batch_size)), "classifying", self.progress) as bar:
+                for sl in _batches(len(x), self.batch_size):
+                    batch = torch.from_numpy(x[sl]).to(self.device)
+                    outs.append(self._predict(batch).float().cpu().numpy())
+                    bar.update()
+        finally:
+            self.model.train(was_training)
+        values = np.concatenate(outs)
+        meta = {"clip_len": self.clip_len, "num_persons": self.num_persons, "flip": self.flip,
+                "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__}
+        if self.task == "action-embedding":
+            return ActionResult(embeddings=values, id2label=self.id2label, meta=meta)
+        shifted = values - values.max(axis=1, keepdims=True)
+        probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+        return ActionResult(logits=values, probabilities=probs, id2label=self.id2label, meta=meta)
+
+    def _predict(self, x: torch.Tensor) -> torch.Tensor:
+        key = "embeddings" if self.task == "action-embedding" else "logits"
+        out = getattr(self.model(keypoints=x, return_dict=True), key)
+        if self.flip:
+            mirrored = getattr(self.model(keypoints=flip_joints(x, self.layout), return_dict=True), key)
+            out = (out + mirrored) / 2
+            if key == "embeddings":
+                out = torch.nn.functional.normalize(out, dim=-1)
+        return out
+
+
+# ------------------------------------------------------------------------------------------------------------- mesh
+@dataclass
+class MeshResult:
+    """Output of :class:`MeshPipeline` (single person; a leading ``M`` axis for multi-person input).
+
+    Attributes:
+        theta: ``(T, 82)`` SMPL axis-angle pose (72) + betas (10).
+        vertices: ``(T, 6890, 3)`` mesh vertices in millimetres (SMPL frame, not root-relative).
+        joints_3d: ``(T, 17, 3)`` H36M-17 joints regressed from the mesh, millimetres.
+        faces: ``(F, 3)`` triangle vertex indices of the SMPL mesh.
+        meta: model, normalisation, windows, flip.
+    """
+
+    theta: np.ndarray
+    vertices: np.ndarray
+    joints_3d: np.ndarray
+    faces: np.ndarray | None
+    meta: dict = field(default_factory=dict)
+
+    units = "mm"
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write ``.npz`` (``theta``, ``vertices``, ``joints_3d``, ``faces``, ``units="mm"``, ``layout``) or ``.json``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix.lower() == ".json":
+            data = {"units": "mm", "layout": "h36m-17", "theta": _nan_to_none(self.theta),
+                    "joints_3d": _nan_to_none(self.joints_3d), "vertices": _nan_to_none(self.vertices),
+                    "faces": None if self.faces is None else self.faces.tolist(), "meta": _json_safe(self.meta)}
+            path.write_text(json.dumps(data))
+            return path
+        if path.suffix.lower() != ".npz":
+            raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
+        arrays = {"theta": self.theta, "vertices": self.vertices, "joints_3d": self.joints_3d,
+                  "units": np.array("mm"), "layout": np.array("h36m-17"),
+                  "meta_json": np.array(json.dumps(_json_safe(self.meta)))}
+        if self.faces is not None:
+            arrays["faces"] = self.faces
+        np.savez_compressed(path, **arrays)
+        return path
+
+
+class MeshPipeline(_KeypointPipeline):
+    """2D keypoints of a whole video -> SMPL meshes (``<Encoder>ForMeshRecovery`` models; SMPL files needed).
+
+    Same arguments and input preparation as :class:`PoseLiftingPipeline`, plus ``smpl_model_path`` (SMPL file or
+    folder; default ``$MOTIONHUB_SMPL_PATH``, see :mod:`motionhub.body`). Windows overlap as for lifting; vertices and
+    joints of overlapping windows are blended with triangular weights, the SMPL parameters of each frame are taken
+    from the window whose centre is nearest (rotations are not averaged across windows). ``flip=True`` uses the
+    model's ``predict_with_flip`` (MotionBERT's mesh test-time augmentation).
+    """
+
+    task = "mesh-recovery"
+
+    def __init__(self, model: Any, device=None, batch_size: int = 4, flip: bool = True, window=None, stride=None,
+                 normalization=None, *, smpl_model_path: str | os.PathLike | None = None, **kwargs: Any) -> None:
+        if smpl_model_path is not None and not isinstance(model, nn.Module):
+            kwargs["smpl_model_path"] = str(smpl_model_path)
+        super().__init__(model, device, batch_size, flip, window, stride, normalization, **kwargs)
+        if self.fixed_length:
+            raise ValueError("MeshPipeline supports sequence-to-sequence encoders (DSTformer) only")
+
+    @torch.no_grad()
+    def __call__(self, data: Any, layout: str | None = None, *, image_size=None, normalization=None) -> MeshResult:
+        """Recover the mesh of every frame (inputs as :meth:`PoseLiftingPipeline.__call__`)."""
+        prepared, inp = self.prepare(data, layout, image_size, normalization)
+        results = [self._mesh_person(p) for p in prepared]
+        faces = getattr(getattr(self.model, "smpl", None), "faces", None)
+        if isinstance(faces, torch.Tensor):
+            faces = faces.cpu().numpy()
+        stack = (lambda k: np.stack([r[k] for r in results])) if inp.multi_person else (lambda k: results[0][k])
+        meta = {"model": getattr(self.config, "_name_or_path", ""), "normalization": prepared[0].normalization,
+                "window": self.window, "stride": self.stride, "flip": self.flip, **inp.meta}
+        return MeshResult(theta=stack("theta"), vertices=stack("vertices"), joints_3d=stack("joints_3d"),
+                          faces=None if faces is None else np.asarray(faces), meta=meta)
+
+    def _predict(self, x: torch.Tensor):
+        model = self.model
+        if model_task(model) == "multi-task":
+            out = model(keypoints=x, return_dict=True).mesh
+            if self.flip:
+                mirrored = model(keypoints=self._flip_in(x), return_dict=True).mesh
+                from .rotations import flip_thetas
+
+                theta_m = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
+                verts_m, joints_m = model.mesh_from_theta(theta_m)
+                out.theta = (out.theta + theta_m) / 2
+                out.vertices = (out.vertices + verts_m) / 2
+                out.joints_3d = (out.joints_3d + joints_m) / 2
+            return out
+        if self.flip:
+            return model.predict_with_flip(x, layout=self.in_layout)
+        return model(keypoints=x, return_dict=True)
+
+    def _mesh_person(self, prep: PreparedKeypoints) -> dict[str, np.ndarray]:
+        x = prep.model_input
+        t = len(x)
+        windows = [np.arange(t, dtype=np.int64)] if t <= self.window else sliding_windows(t, self.window, self.stride)
+        clips = np.stack([x[w] for w in windows])
+        thetas, verts, joints = [], [], []
+        with _progress(len(_batches(len(clips), self.batch_size)), "mesh", self.progress) as bar:
+            for sl in _batches(len(clips), self.batch_size):
+                out = self._predict(torch.from_numpy(clips[sl]).to(self.device))
+                thetas.append(out.theta.float().cpu().numpy())
+                verts.append(out.vertices.float().cpu().numpy())
+                joints.append(out.joints_3d.float().cpu().numpy())
+                bar.update()
+        thetas, verts, joints = (np.concatenate(a) for a in (thetas, verts, joints))
+        vertices = merge_windows(list(verts), windows, t, weights="triangular")
+        joints_3d = merge_windows(list(joints), windows, t, weights="triangular")
+        best = np.full(t, -1.0)
+        theta = np.zeros((t, thetas.shape[-1]), dtype=np.float32)
+        for k, w in enumerate(windows):
+            pos = np.arange(len(w))
+            weight = np.minimum(pos + 1, len(w) - pos).astype(np.float64)
+            better = weight > best[w]
+            theta[w[better]] = thetas[k][better]
+            best[w[better]] = weight[better]
+        return {"theta": theta, "vertices": vertices.astype(np.float32), "joints_3d": joints_3d.astype(np.float32)}
