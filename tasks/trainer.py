@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 from torch.utils.data import Sampler
-from transformers import Trainer
+from transformers import Trainer, TrainerCallback
 
 __all__ = ["MotionTrainer", "epoch_decay_schedule"]
 
@@ -37,6 +37,17 @@ def epoch_decay_schedule(optimizer: torch.optim.Optimizer, gamma: float, steps_p
     if steps_per_epoch < 1:
         raise ValueError(f"steps_per_epoch must be >= 1, got {steps_per_epoch}")
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: gamma ** (step // steps_per_epoch))
+
+
+class _GroupLearningRates(TrainerCallback):
+    """Records the LR every parameter group used for the optimiser step just taken (before the scheduler steps)."""
+
+    def __init__(self) -> None:
+        self.lrs: dict[str, float] = {}
+
+    def on_optimizer_step(self, args, state, control, optimizer=None, **kwargs):
+        if optimizer is not None:
+            self.lrs = {str(g.get("name", i)): float(g["lr"]) for i, g in enumerate(optimizer.param_groups)}
 
 
 class MotionTrainer(Trainer):
@@ -76,7 +87,9 @@ class MotionTrainer(Trainer):
         self.evaluate_fn = evaluate_fn
         self.train_sampler = train_sampler
         self._update_steps_per_epoch: int | None = None
+        self._group_lrs = _GroupLearningRates()
         super().__init__(model=model, args=args, **kwargs)
+        self.add_callback(self._group_lrs)
 
     # ------------------------------------------------------------------------------------------ optimiser
     def create_optimizer(self, model=None) -> torch.optim.Optimizer:
@@ -111,9 +124,9 @@ class MotionTrainer(Trainer):
         return self.lr_scheduler
 
     def log(self, logs: dict[str, float], *args, **kwargs) -> None:
-        if "learning_rate" in logs and self.optimizer is not None:
-            for i, group in enumerate(self.optimizer.param_groups):
-                logs[f"lr_{group.get('name', i)}"] = group["lr"]
+        if "learning_rate" in logs:
+            for name, lr in self._group_lrs.lrs.items():
+                logs[f"lr_{name}"] = lr
         super().log(logs, *args, **kwargs)
 
     # ------------------------------------------------------------------------------------------ data / eval
