@@ -39,6 +39,7 @@ import os
 import struct
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -756,14 +757,58 @@ def _module_source(module_name: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def _imports_in(source: str, module_name: str) -> list[tuple[ast.stmt, list[_Import]]]:
-    found = []
-    for node in ast.walk(ast.parse(source, filename=module_name)):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            resolved = _resolve_node(node, module_name)
-            if resolved:
-                found.append((node, resolved))
-    return found
+@dataclass
+class _Unavailable:
+    node: ast.stmt
+    function: str
+    reason: str
+
+
+def _imports_in(source: str, module_name: str) -> tuple[list[tuple[ast.stmt, list[_Import]]], list[_Unavailable]]:
+    """motionhub imports of a module; imports inside functions that cannot be bundled are returned separately."""
+    found, unavailable = [], []
+
+    def visit(node: ast.AST, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.Import, ast.ImportFrom)):
+                try:
+                    resolved = _resolve_node(child, module_name)
+                except RemoteCodeError as err:
+                    if function is None:
+                        raise
+                    unavailable.append(_Unavailable(child, function, str(err)))
+                    continue
+                if resolved:
+                    found.append((child, resolved))
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, function or child.name)
+            else:
+                visit(child, function)
+
+    visit(ast.parse(source, filename=module_name), None)
+    return found, unavailable
+
+
+def _import_time_calls(source: str) -> set[str]:
+    """Names called while the module executes (module level and class bodies, not function bodies)."""
+    names: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                for expr in [*child.decorator_list, *child.args.defaults] if not isinstance(child, ast.Lambda) else []:
+                    visit(expr)
+                continue
+            if isinstance(child, ast.Call):
+                func = child.func
+                if isinstance(func, ast.Name):
+                    names.add(func.id)
+                elif isinstance(func, ast.Attribute):
+                    names.add(func.attr)
+            visit(child)
+
+    visit(ast.parse(source))
+    return names
 
 
 def _defined_by_class_statement(cls: type) -> bool:
@@ -821,14 +866,25 @@ def _shim_source(cls: type) -> str:
     )
 
 
-def _rewrite(source: str, imports: list[tuple[ast.stmt, list[_Import]]], flat: Mapping[str, str], name: str) -> str:
+def _rewrite(
+    source: str,
+    imports: list[tuple[ast.stmt, list[_Import]]],
+    unavailable: list[_Unavailable],
+    flat: Mapping[str, str],
+    name: str,
+) -> str:
     lines = source.splitlines(keepends=True)
-    for node, resolved in sorted(imports, key=lambda item: item[0].lineno, reverse=True):
+    edits: list[tuple[ast.stmt, list[_Import] | _Unavailable]] = [*imports, *((u.node, u) for u in unavailable)]
+    for node, resolved in sorted(edits, key=lambda item: item[0].lineno, reverse=True):
         first, last = lines[node.lineno - 1], lines[node.end_lineno - 1]
         indent = first[: node.col_offset]
         tail = last.encode("utf-8")[node.end_col_offset:].decode("utf-8").strip()
         if indent.strip() or (tail and not tail.startswith("#")):
             raise RemoteCodeError(f"{name}:{node.lineno}: put the motionhub import on its own line to bundle it")
+        if isinstance(resolved, _Unavailable):
+            message = f"{resolved.function}() needs the motionhub package (pip install motionhub): {resolved.reason}"
+            lines[node.lineno - 1: node.end_lineno] = [f"{indent}raise ImportError({message!r})\n"]
+            continue
         new = []
         for imp in resolved:
             target = flat[imp.module]
@@ -856,7 +912,9 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
     as a ``class`` statement in a module of their own, ``modeling_<snake_case_name>.py``.
 
     Limits: modules must not read package data files at import time, and imports must be ``from <module> import
-    name`` or ``import <module> as alias`` (not star imports, not packages).
+    name`` or ``import <module> as alias`` (not star imports, not packages). An import inside a function that breaks
+    these rules becomes ``raise ImportError(...)`` in the copy (the function needs motionhub installed); the bundle is
+    refused if such a function runs while the modules are imported.
 
     Args:
         model_class: a motionhub ``PreTrainedModel`` subclass (``type(model)``).
@@ -877,14 +935,16 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
     for cls in (config_class, model_class):
         if cls.__module__.split(".")[0] != LIBRARY_NAME:
             raise RemoteCodeError(f"{cls.__name__} is not a motionhub class; only motionhub models get remote code")
-    parsed: dict[str, tuple[str, list]] = {}
+    parsed: dict[str, tuple[str, list, list]] = {}
     queue = [config_class.__module__]
     if _defined_by_class_statement(model_class):
         model_module = model_class.__module__
     else:  # a class made by a factory: write it out as a class statement in a module of its own
-        model_module = f"{LIBRARY_NAME}._remote_code.modeling_{_snake(model_class.__name__)}"
+        prefix, _, task = model_class.__name__.partition("For")
+        leaf = f"{config_class.model_type}_{_snake(task)}" if task else _snake(prefix)
+        model_module = f"{LIBRARY_NAME}._remote_code.modeling_{leaf}"
         shim = _shim_source(model_class)
-        parsed[model_module] = (shim, _imports_in(shim, model_module))
+        parsed[model_module] = (shim, *_imports_in(shim, model_module))
         queue.extend(imp.module for _, resolved in parsed[model_module][1] for imp in resolved)
     queue.append(model_module)
     while queue:
@@ -894,17 +954,26 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
         if _is_package(name):
             raise RemoteCodeError(f"{name} is a package; bundle its modules instead")
         source = _module_source(name)
-        parsed[name] = (source, _imports_in(source, name))
+        parsed[name] = (source, *_imports_in(source, name))
         for _, resolved in parsed[name][1]:
             queue.extend(imp.module for imp in resolved if imp.module not in parsed)
+    # A function whose import cannot be bundled raises ImportError when called; it must not run at import time.
+    broken = {u.function: (name, u) for name, (_, _, unavailable) in parsed.items() for u in unavailable}
+    for name, (source, _, _) in parsed.items():
+        for called in sorted(_import_time_calls(source) & set(broken)):
+            owner, u = broken[called]
+            raise RemoteCodeError(
+                f"{name} calls {called}() while it is imported, and {called} (in {owner}) needs an import that "
+                f"cannot be bundled: {u.reason}"
+            )
     short = [name.rsplit(".", 1)[1] for name in parsed]
     flat = {}
     for name in parsed:
         leaf = name.rsplit(".", 1)[1]
         flat[name] = leaf if short.count(leaf) == 1 else "_".join(name.split(".")[1:])
     files = {}
-    for name, (source, imports) in parsed.items():
-        text = _rewrite(source, imports, flat, name)
+    for name, (source, imports, unavailable) in parsed.items():
+        text = _rewrite(source, imports, unavailable, flat, name)
         header = (f"# Generated by motionhub {_version()} from {name} for trust_remote_code loading without "
                   "motionhub installed. Do not edit: re-push the model instead.\n")
         text = header + text
@@ -936,6 +1005,27 @@ def _write_auto_map(config_path: Path, auto_map: Mapping[str, str]) -> None:
     config_path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def _add_remote_code(model_class: type | None, folder: Path, remote_code: bool | None, what: str) -> bool:
+    """Write the bundle + ``auto_map`` into ``folder``; returns whether remote code was added.
+
+    ``remote_code=None`` (default) adds it when possible and warns otherwise; ``True`` raises instead of warning.
+    """
+    if remote_code is False:
+        return False
+    try:
+        if model_class is None:
+            raise RemoteCodeError(f"{what} is not a motionhub model class")
+        _, auto_map = bundle_remote_code(model_class, folder)
+    except RemoteCodeError as err:
+        if remote_code:
+            raise
+        warnings.warn(f"publishing without remote code (trust_remote_code loading will not work): {err}",
+                      stacklevel=3)
+        return False
+    _write_auto_map(folder / "config.json", auto_map)
+    return True
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Saving, pushing, downloading
 # ---------------------------------------------------------------------------------------------------------------------
@@ -957,7 +1047,7 @@ def save_for_hub(
     *,
     card: Any = None,
     max_shard_size: int | str = "5GB",
-    remote_code: bool = True,
+    remote_code: bool | None = None,
     repo_id: str | None = None,
     **card_kwargs: Any,
 ) -> Path:
@@ -969,7 +1059,9 @@ def save_for_hub(
         card: a ready ``ModelCard`` / README path / README text; default: :func:`generate_model_card` with
             ``card_kwargs``.
         max_shard_size: shard ``model.safetensors`` above this size (``"5GB"``, ``"200MB"``, bytes).
-        remote_code: also write the bundled remote code and ``auto_map`` (:func:`bundle_remote_code`).
+        remote_code: also write the bundled remote code and ``auto_map`` (:func:`bundle_remote_code`): ``None``
+            (default) when the model can be bundled (a warning says why not otherwise), ``True`` always (raise
+            :class:`RemoteCodeError` if impossible), ``False`` never.
         repo_id: used by the card's usage snippet.
         **card_kwargs: forwarded to :func:`generate_model_card` (``license=``, ``results=``, ...).
 
@@ -985,11 +1077,9 @@ def save_for_hub(
     out = Path(save_directory)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, max_shard_size=max_shard_size)
-    if remote_code:
-        _, auto_map = bundle_remote_code(type(model), out)
-        _write_auto_map(out / "config.json", auto_map)
+    has_remote_code = _add_remote_code(type(model), out, remote_code, type(model).__name__)
     readme = _card_from(card) if card is not None else generate_model_card(
-        model, repo_id=repo_id, remote_code=remote_code, **card_kwargs
+        model, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs
     )
     readme.save(out / "README.md")
     return out
@@ -1053,15 +1143,15 @@ def push_folder(
     token: str | None = None,
     commit_message: str | None = None,
     commit_description: str | None = None,
-    remote_code: bool = True,
+    remote_code: bool | None = None,
     card: Any = None,
     **card_kwargs: Any,
 ):
     """Upload a ``save_pretrained`` folder (e.g. from ``motionhub convert``) to ``repo_id`` in one commit.
 
     Missing pieces are added in a temporary copy (the folder itself is not modified): a model card when the folder
-    has no README.md (or ``card``/``card_kwargs`` are given), and the remote code + ``auto_map`` when
-    ``remote_code`` is set and ``config.architectures[0]`` is a motionhub class.
+    has no README.md (or ``card``/``card_kwargs`` are given), and the remote code + ``auto_map`` of
+    ``config.architectures[0]`` (``remote_code`` as in :func:`save_for_hub`).
 
     Returns:
         ``huggingface_hub.CommitInfo`` (``.oid`` is the commit sha, usable as ``revision=``).
@@ -1079,13 +1169,8 @@ def push_folder(
         for path in src.iterdir():
             if path.is_file() and not path.name.startswith("."):
                 shutil.copy2(path, staged / path.name)
-        if remote_code:
-            cls = _motion_model_classes().get(arch) if arch else None
-            if cls is None:
-                raise ValueError(f"cannot add remote code: {arch!r} (config.architectures) is not a motionhub model "
-                                 "class; pass remote_code=False")
-            _, auto_map = bundle_remote_code(cls, staged)
-            _write_auto_map(staged / "config.json", auto_map)
+        cls = _motion_model_classes().get(arch) if arch and remote_code is not False else None
+        has_remote_code = _add_remote_code(cls, staged, remote_code, f"{arch!r} (config.architectures)")
         if card is not None or card_kwargs or not (staged / "README.md").is_file():
             if card is not None:
                 if card_kwargs:
@@ -1102,7 +1187,7 @@ def push_folder(
                 except (ValueError, KeyError, OSError):  # family not installed: describe the raw config.json
                     cfg_obj = config
                 card_kwargs.setdefault("num_parameters", _safetensors_parameter_count(staged))
-                readme = generate_model_card(cfg_obj, repo_id=repo_id, remote_code=remote_code, **card_kwargs)
+                readme = generate_model_card(cfg_obj, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs)
             readme.save(staged / "README.md")
         message = commit_message or f"Upload {arch or 'model'} with motionhub {_version()}"
         return _upload(staged, repo_id, revision=revision, private=private, token=token,
@@ -1120,7 +1205,7 @@ def push_to_hub(
     max_shard_size: int | str = "5GB",
     commit_message: str | None = None,
     commit_description: str | None = None,
-    remote_code: bool = True,
+    remote_code: bool | None = None,
     **card_kwargs: Any,
 ):
     """Publish a motionhub model: weights, config, model card and remote code, in one commit.
@@ -1138,7 +1223,8 @@ def push_to_hub(
         token: Hub token (default: ``HF_TOKEN`` / the cached login).
         max_shard_size: shard weights above this size.
         commit_message / commit_description: commit text (default ``"Upload <Class> with motionhub <version>"``).
-        remote_code: bundle remote code for ``trust_remote_code`` loading without motionhub.
+        remote_code: bundle remote code for ``trust_remote_code`` loading without motionhub (``None``: when
+            possible, with a warning otherwise; ``True``: required; ``False``: never).
         **card_kwargs: forwarded to :func:`generate_model_card` (``license=``, ``results=``, ``datasets=``,
             ``base_model=``, ``training_data=``, ...).
 

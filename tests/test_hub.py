@@ -218,6 +218,111 @@ def test_bundled_remote_code_is_self_contained():
                 assert not any(a.name.startswith("motionhub") for a in node.names), name
 
 
+_BUNDLE_MODULE = textwrap.dedent(
+    """
+    import torch
+    from transformers import PreTrainedConfig
+
+    from motionhub.modeling_utils import MotionPreTrainedModel
+
+
+    class HubTestConfig(PreTrainedConfig):
+        model_type = "hubtest"
+
+
+    def _families():
+        from motionhub import encoders  # a package: cannot be bundled, fine inside a function
+
+        return encoders
+
+
+    class HubTestModel(MotionPreTrainedModel):
+        config_class = HubTestConfig
+
+        def __init__(self, config):
+            super().__init__(config)
+            self.proj = torch.nn.Linear(2, 2)
+            self.post_init()
+
+        def layouts(self):
+            from motionhub import skeleton
+
+            return skeleton.list_layouts()
+
+        def families(self):
+            return _families()
+    """
+)
+
+
+def _load_test_module(tmp_path, name, source):
+    import importlib.util
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(f"motionhub.{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bundler_rewrites_lazy_imports_and_refuses_import_time_failures(tmp_path):
+    import importlib
+
+    from motionhub.hub import RemoteCodeError, bundle_remote_code
+
+    names = ["_hubtest_ok", "_hubtest_bad"]
+    try:
+        ok = _load_test_module(tmp_path, names[0], _BUNDLE_MODULE)
+        files, auto_map = bundle_remote_code(ok.HubTestModel, tmp_path / "bundle" / "hubtest_pkg")
+        assert auto_map == {"AutoConfig": "_hubtest_ok.HubTestConfig", "AutoModel": "_hubtest_ok.HubTestModel"}
+        assert {"_hubtest_ok.py", "modeling_utils.py", "skeleton.py"} <= set(files)
+        text = files["_hubtest_ok.py"]
+        assert "from .modeling_utils import MotionPreTrainedModel" in text
+        assert "from . import skeleton as skeleton" in text and "raise ImportError(" in text
+        # the bundle runs as a package of its own and never touches motionhub
+        (tmp_path / "bundle" / "hubtest_pkg" / "__init__.py").write_text("")
+        sys.path.insert(0, str(tmp_path / "bundle"))
+        try:
+            remote = importlib.import_module("hubtest_pkg._hubtest_ok")
+            model = remote.HubTestModel(remote.HubTestConfig())
+            assert "h36m-17" in model.layouts()
+            with pytest.raises(ImportError, match="pip install motionhub"):
+                model.families()
+        finally:
+            sys.path.remove(str(tmp_path / "bundle"))
+            for key in [k for k in sys.modules if k.startswith("hubtest_pkg")]:
+                del sys.modules[key]
+
+        bad = _load_test_module(tmp_path, names[1], _BUNDLE_MODULE + "\n_FAMILIES = _families()\n")
+        with pytest.raises(RemoteCodeError, match=r"calls _families\(\) while it is imported"):
+            bundle_remote_code(bad.HubTestModel)
+    finally:
+        for name in names:
+            sys.modules.pop(f"motionhub.{name}", None)
+
+
+def test_push_without_remote_code_when_bundling_is_impossible(hub_env, monkeypatch):
+    import motionhub.hub as hub_module
+    from huggingface_hub import ModelCard
+
+    def refuse(*args, **kwargs):
+        raise hub_module.RemoteCodeError("cannot bundle this one")
+
+    monkeypatch.setattr(hub_module, "bundle_remote_code", refuse)
+    repo = _repo("no-remote")
+    with pytest.warns(UserWarning, match="without remote code.*cannot bundle this one"):
+        hub_module.push_to_hub(_tiny(seed=70), repo)
+    files = hub_env["hub"].files(repo)
+    assert not any(name.endswith(".py") for name in files)
+    assert "auto_map" not in json.loads(files["config.json"])
+    card = ModelCard.load(repo)
+    assert "custom_code" not in card.data.tags and "trust_remote_code" not in card.text
+    with pytest.raises(hub_module.RemoteCodeError):
+        hub_module.push_to_hub(_tiny(seed=70), repo, remote_code=True)
+
+
 _REMOTE_SCRIPT = textwrap.dedent(
     """
     import importlib.abc, sys

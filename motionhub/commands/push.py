@@ -24,7 +24,8 @@ def register(subparsers) -> None:
     p.add_argument("--private", action="store_true", help="create the repository as private")
     p.add_argument("--message", default=None, help="commit message")
     p.add_argument("--token", default=None, help="Hub token (default: HF_TOKEN or the cached login)")
-    p.add_argument("--no-remote-code", action="store_true", help="do not bundle remote code / auto_map")
+    p.add_argument("--no-remote-code", action="store_true",
+                   help="do not bundle remote code / auto_map (by default it is added when the model can be bundled)")
     card = p.add_argument_group("model card (generated when any is given or README.md is missing)")
     card.add_argument("--card", type=Path, default=None, help="use this README.md instead of generating one")
     card.add_argument("--license", default=None, help="license of the weights (Hub id, e.g. apache-2.0, mit)")
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         info = push_folder(
             args.dir, args.repo_id, revision=args.revision, private=args.private or None, token=args.token,
-            commit_message=args.message, remote_code=not args.no_remote_code, card=args.card, **card_kwargs,
+            commit_message=args.message, remote_code=False if args.no_remote_code else None, card=args.card,
+            **card_kwargs,
         )
     except (HfHubHTTPError, RemoteCodeError) as err:
         print(f"motionhub push: error: {str(err).strip().splitlines()[0]}", file=sys.stderr)
