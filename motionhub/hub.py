@@ -1034,7 +1034,9 @@ def _card_from(card: Any):
 
     if isinstance(card, ModelCard):
         return card
-    if isinstance(card, os.PathLike) or (isinstance(card, str) and "\n" not in card and Path(card).is_file()):
+    if isinstance(card, os.PathLike) or (isinstance(card, str) and "\n" not in card):
+        if not Path(card).is_file():
+            raise FileNotFoundError(f"model card {card} does not exist (pass a README.md path or the card's text)")
         return ModelCard.load(Path(card))
     if isinstance(card, str):
         return ModelCard(card)

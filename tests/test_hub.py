@@ -104,7 +104,7 @@ def test_fake_hub_serves_ranges_and_error_codes(fake_hub):
 def test_card_template_is_the_model_cards_file():
     from motionhub.hub import card_template_path
 
-    assert card_template_path().resolve() == (REPO_ROOT / "model_cards" / "template.md").resolve()
+    assert card_template_path().read_text() == (REPO_ROOT / "model_cards" / "template.md").read_text()
 
 
 def test_generated_card_round_trips_with_valid_metadata(tmp_path):
@@ -554,6 +554,13 @@ def test_push_folder_adds_card_and_remote_code(hub_env, tmp_path):
     assert card.data.license == "mit" and f"{sum(p.numel() for p in model.parameters()):,}" in card.text
     x = _keypoints()
     assert torch.equal(_outputs(AutoModel.from_pretrained(repo), x), _outputs(model.dstformer, x))
+
+    # a ready card (here: the committed STRIDE card) is uploaded verbatim
+    card_path = REPO_ROOT / "model_cards" / "stride.md"
+    push_folder(folder, repo, card=card_path)
+    assert hub_env["hub"].files(repo)["README.md"] == card_path.read_bytes()
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        push_folder(folder, repo, card="no/such/README.md")
 
 
 def test_cli_push_and_download(hub_env, tmp_path, capsys):

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 import torch
 
 from . import motionbert  # noqa: F401  (registers converters)
+from . import pstmo  # noqa: F401  (registers converters)
+from . import mpm  # noqa: F401  (registers converters)
 from . import motionbert_action  # noqa: F401  (MotionBERT action class/embed converters)
 from ._loading import CheckpointFormatError, extract_state_dict, load_official_checkpoint, strip_prefix
 from .registry import Converter, detect_family, get_converter, list_converters, register_converter
