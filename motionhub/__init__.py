@@ -19,6 +19,8 @@ from .auto import (
     AutoModelForPoseLifting,
 )
 from .encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
+from .encoders.mpm import MPMConfig, MPMForMaskedPoseModeling, MPMForPoseCompletion, MPMForPoseLifting, MPMModel
+from .encoders.stmo import STMOConfig, STMOForMaskedPoseModeling, STMOForPoseLifting, STMOModel
 from . import heads  # noqa: E402,F401  (task models of every family; registers them with the Auto classes)
 
 __all__ = [
@@ -33,4 +35,13 @@ __all__ = [
     "DSTformerConfig",
     "DSTformerForPoseLifting",
     "DSTformerModel",
+    "MPMConfig",
+    "MPMForMaskedPoseModeling",
+    "MPMForPoseCompletion",
+    "MPMForPoseLifting",
+    "MPMModel",
+    "STMOConfig",
+    "STMOForMaskedPoseModeling",
+    "STMOForPoseLifting",
+    "STMOModel",
 ]
