@@ -1,0 +1,73 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Write the Human3.6M held-out-subject evaluation files (generic motionhub npz) behind ``results/dstformer-small-*.json``.
+
+One file per (subject, action take, camera): ``<subject>_<action>_<camera>.npz`` with
+
+* ``keypoints_2d`` ``(T, 17, 3)`` float32: the **real Stacked-Hourglass detections** in pixels (16 MPII joints ->
+  H36M-17 with :func:`motionhub.skeleton.to_h36m`, ``mpii_convention="h36m_sh"``) + confidence 1;
+* ``keypoints_3d`` ``(T, 17, 3)`` float32: ground truth in **camera space, millimetres** (``units_3d = "mm"``,
+  absolute; evaluation makes it root-relative);
+* ``image_size`` (1000, 1000) or (1000, 1002), ``fps`` 50, ``layout`` "h36m-17", ``meta_json`` (subject, action,
+  camera, provenance).
+
+Human3.6M is research-only and may not be redistributed: the files are written to a path you choose, never commit
+them. Regenerate from the shared data (3d-pose-baseline npz set)::
+
+    python examples/train/make_h36m_eval_npz.py --out /tmp/h36m_s8_eval --max-frames 540
+
+``--max-frames`` keeps the first frames of every sequence (the committed results use 540 = 10.8 s per sequence, all
+30 takes x 4 cameras, to fit the CPU budget; omit it for full sequences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lifting_data import DATA_ROOT, H36M_EVAL_SUBJECTS  # noqa: E402
+
+from motionhub.formats import MotionSequence, load_h36m_3pb, save_generic  # noqa: E402
+
+__all__ = ["main", "write_eval_files"]
+
+
+def write_eval_files(out: Path, data_root: Path = DATA_ROOT, subjects=H36M_EVAL_SUBJECTS,
+                     max_frames: int | None = None) -> list[Path]:
+    """Write one generic npz per (subject, take, camera) into ``out``; returns the written paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for seq in load_h36m_3pb(Path(data_root) / "h36m_train", subjects=list(subjects), keypoints_2d="sh"):
+        kp2 = seq.keypoints_2d[:max_frames]
+        kp2 = np.concatenate([kp2, np.ones_like(kp2[..., :1])], axis=-1).astype(np.float32)
+        m = seq.meta
+        name = f"{m['subject']}_{m['action'].replace(' ', '-')}_{m['camera']}"
+        eval_seq = MotionSequence(
+            keypoints_2d=kp2, keypoints_3d=seq.keypoints_3d[:max_frames].astype(np.float32), layout="h36m-17",
+            units_3d="mm", fps=seq.fps, image_size=seq.image_size,
+            meta={"subject": m["subject"], "action": m["action"], "camera": m["camera"], "frame": "camera",
+                  "keypoints_2d_source": "Stacked-Hourglass detections (3d-pose-baseline), to_h36m(h36m_sh)",
+                  "license": "Human3.6M: research-only, no redistribution"},
+        )
+        written.append(save_generic(out / f"{name}.npz", eval_seq))
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, required=True, help="output folder (not inside the repository)")
+    p.add_argument("--data-root", type=Path, default=DATA_ROOT)
+    p.add_argument("--subjects", nargs="+", default=list(H36M_EVAL_SUBJECTS))
+    p.add_argument("--max-frames", type=int, default=None)
+    args = p.parse_args(argv)
+    paths = write_eval_files(args.out, args.data_root, tuple(args.subjects), args.max_frames)
+    frames = sum(len(np.load(p)["keypoints_3d"]) for p in paths)
+    print(f"wrote {len(paths)} files ({frames} frames) to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

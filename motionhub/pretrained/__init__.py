@@ -1,0 +1,222 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Models shipped inside the motionhub package, and the lifting / evaluation procedure they were measured with.
+
+``dstformer-lift-default/`` is motionhub's **embedded default 2D -> 3D lifting model** (a 0.41 M-parameter DSTformer
+trained on CPU by motionhub: pretrained with the MotionBERT lifting objective on Bandai-Namco + CMU + Human3.6M
+S1/S5/S6/S7 3D, finetuned on Human3.6M S1/S5/S6/S7 Stacked-Hourglass detections). It needs no download.
+
+What the model expects and returns (the contract every caller — e.g. ``motionhub lift`` — must follow):
+
+* **input**: H36M-17 2D keypoints ``(T, 17, 2|3)`` in **pixels** of an image of size ``(width, height)``, normalised
+  with :func:`normalize_lifting_input` = :func:`motionhub.processing.normalize_screen`
+  (``x / w * 2 - 1``, ``y / w * 2 - h / w``), confidence channel kept (1 when absent). Missing joints (NaN) are zeroed
+  in all channels, exactly as the training masks hide joints.
+* **output**: ``(T, 17, 3)`` root-relative (pelvis = 0) 3D in **metres**, camera axes (x right, y down, z forward).
+  No ground-truth scale is needed or used; multiply by 1000 for millimetres.
+* sequences of any length are lifted with windows of ``config.maxlen`` (27) frames, :func:`lift_keypoints`.
+
+:func:`evaluate_lifting_files` is the exact procedure behind the numbers in ``results/*.json`` (pooled MPJPE and
+P-MPJPE in mm over every frame of every generic-format file with ``keypoints_3d`` ground truth).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_LIFTING_MODEL_DIR",
+    "DEFAULT_INPUT_NORMALIZATION",
+    "DEFAULT_OUTPUT_UNITS",
+    "load_default_lifting_model",
+    "normalize_lifting_input",
+    "lift_keypoints",
+    "evaluate_lifting_files",
+]
+
+DEFAULT_LIFTING_MODEL_DIR = Path(__file__).resolve().parent / "dstformer-lift-default"
+"""Folder of the embedded default lifting model (config.json, model.safetensors, README.md)."""
+
+DEFAULT_INPUT_NORMALIZATION = "screen"
+"""The 2D normalisation of the default model: :func:`motionhub.processing.normalize_screen` with the image size."""
+
+DEFAULT_OUTPUT_UNITS = "m"
+"""Units of the default model's output: metres, root-relative, camera axes (x right, y down, z forward)."""
+
+_UNITS_TO_MM = {"mm": 1.0, "m": 1000.0}
+
+
+def load_default_lifting_model(device: str = "cpu"):
+    """Load the embedded default lifting model (no network access), in eval mode.
+
+    Args:
+        device: torch device to move the model to.
+
+    Returns:
+        :class:`motionhub.DSTformerForPoseLifting`; input ``(B, T<=27, 17, 3)`` normalised 2D (see the module
+        docstring), output ``pose_3d`` ``(B, T, 17, 3)`` root-relative metres.
+    """
+    from motionhub.encoders.dstformer import DSTformerForPoseLifting
+
+    if not (DEFAULT_LIFTING_MODEL_DIR / "model.safetensors").exists():
+        raise FileNotFoundError(
+            f"the embedded default lifting model is missing from {DEFAULT_LIFTING_MODEL_DIR}; reinstall motionhub "
+            "(the package data must include motionhub/pretrained/dstformer-lift-default/*)"
+        )
+    model = DSTformerForPoseLifting.from_pretrained(DEFAULT_LIFTING_MODEL_DIR)
+    return model.to(device).eval()
+
+
+def normalize_lifting_input(keypoints_2d: Any, image_size: Sequence[float]) -> np.ndarray:
+    """Pixels -> the default model's input: screen-normalised ``(x, y, confidence)``.
+
+    Args:
+        keypoints_2d: ``(..., 17, 2|3)`` H36M-17 pixels (+ confidence); ``NaN`` marks missing joints.
+        image_size: ``(width, height)`` of the image in pixels.
+
+    Returns:
+        float32 ``(..., 17, 3)``; missing joints are all-zero (as masked joints in training).
+    """
+    from motionhub.processing import normalize_screen
+
+    kp = np.asarray(keypoints_2d, dtype=np.float64)
+    if kp.ndim < 2 or kp.shape[-1] not in (2, 3):
+        raise ValueError(f"keypoints_2d must be (..., J, 2|3) pixels [+ confidence], got shape {kp.shape}")
+    if image_size is None or len(image_size) != 2:
+        raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
+    if kp.shape[-1] == 2:
+        kp = np.concatenate([kp, np.ones_like(kp[..., :1])], axis=-1)
+    missing = ~np.isfinite(kp).all(axis=-1)
+    kp = np.where(missing[..., None], 0.0, kp)
+    out = normalize_screen(kp, float(image_size[0]), float(image_size[1]))
+    out[missing] = 0.0
+    return out.astype(np.float32)
+
+
+def lift_keypoints(
+    model,
+    keypoints: Any,
+    *,
+    stride: int | None = None,
+    batch_size: int = 64,
+    flip: bool = False,
+    device: str | None = None,
+) -> np.ndarray:
+    """Lift one normalised 2D sequence of any length with windows of ``model.config.maxlen`` frames.
+
+    Windows start every ``stride`` frames (default: ``maxlen``, no overlap; sequences not a multiple of ``maxlen``
+    get one extra window aligned to the end, shorter ones are edge-padded), see
+    :func:`motionhub.processing.sliding_windows`; overlapping frames are averaged (:func:`merge_windows`).
+
+    Args:
+        model: a pose-lifting model (``model(keypoints).pose_3d``), e.g. :func:`load_default_lifting_model`.
+        keypoints: ``(T, J, C)`` normalised input (:func:`normalize_lifting_input`).
+        stride: window step (``1..maxlen``).
+        batch_size: windows per forward pass.
+        flip: also lift the horizontally flipped input and average (flip test-time augmentation).
+        device: torch device (default: the model's).
+
+    Returns:
+        ``(T, J, dim_out)`` float32 predictions in the model's output units.
+    """
+    import torch
+
+    from motionhub.processing import merge_windows, sliding_windows
+    from motionhub.skeleton import flip as flip_pose
+
+    x = np.asarray(keypoints, dtype=np.float32)
+    if x.ndim != 3:
+        raise ValueError(f"keypoints must be one sequence (T, J, C), got shape {x.shape}")
+    maxlen = int(model.config.maxlen)
+    windows = sliding_windows(len(x), maxlen, stride)
+    layout = getattr(model.config, "joint_layout", "h36m-17")
+    device = device or next(model.parameters()).device
+    outputs = []
+    with torch.no_grad():
+        for i in range(0, len(windows), batch_size):
+            batch = torch.from_numpy(np.stack([x[w] for w in windows[i : i + batch_size]])).to(device)
+            pred = model(batch).pose_3d
+            if flip:
+                pred_f = model(flip_pose(batch, layout)).pose_3d
+                pred = (pred + flip_pose(pred_f, layout)) / 2
+            outputs.extend(pred.float().cpu().numpy())
+    return merge_windows(outputs, windows, len(x)).astype(np.float32)
+
+
+def evaluate_lifting_files(
+    model,
+    paths: Sequence[str | Path],
+    *,
+    output_units: str = DEFAULT_OUTPUT_UNITS,
+    stride: int | None = None,
+    flip: bool = False,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """MPJPE / P-MPJPE (mm) of a lifting model on generic-format files with 2D input and 3D ground truth.
+
+    For every file: 2D pixels -> :func:`normalize_lifting_input` (the file's ``image_size``) -> :func:`lift_keypoints`
+    -> mm (``output_units``); the ground truth ``keypoints_3d`` (``units_3d`` mm or m) is made root-relative (joint 0).
+    Errors are pooled over **all frames of all files** (frame-weighted), P-MPJPE with a per-frame similarity
+    alignment.
+
+    Args:
+        model: the lifting model.
+        paths: generic ``.npz`` files (``keypoints_2d`` pixels, ``keypoints_3d``, ``image_size``, layout h36m-17).
+        output_units: units of the model output (``"m"`` for motionhub's small lifting checkpoints).
+        stride / flip / batch_size: see :func:`lift_keypoints`.
+        progress: show a tqdm bar.
+
+    Returns:
+        ``{"mpjpe_mm", "p_mpjpe_mm", "num_files", "num_frames", "per_file": {name: {mpjpe_mm, p_mpjpe_mm, frames}}}``.
+    """
+    from motionhub.formats.generic import load_generic
+    from motionhub.metrics import mpjpe, p_mpjpe
+
+    if output_units not in _UNITS_TO_MM:
+        raise ValueError(f"output_units must be one of {sorted(_UNITS_TO_MM)}, got {output_units!r}")
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise ValueError("no evaluation files given")
+    errs, perrs, per_file = [], [], {}
+    iterator = paths
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(paths, desc="evaluate", unit="file")
+    for path in iterator:
+        seq = load_generic(path)
+        if seq.keypoints_2d is None or seq.keypoints_3d is None:
+            raise ValueError(f"{path}: evaluation needs both keypoints_2d (input) and keypoints_3d (ground truth)")
+        if seq.layout != "h36m-17":
+            raise ValueError(f"{path}: layout {seq.layout!r}; convert to h36m-17 first (motionhub.skeleton.to_h36m)")
+        if seq.image_size is None:
+            raise ValueError(f"{path}: image_size (width, height) is needed to normalise the 2D pixels")
+        if seq.units_3d not in _UNITS_TO_MM:
+            raise ValueError(f"{path}: units_3d must be 'mm' or 'm' for metric evaluation, got {seq.units_3d!r}")
+        x = normalize_lifting_input(seq.keypoints_2d, seq.image_size)
+        pred = lift_keypoints(model, x, stride=stride, flip=flip, batch_size=batch_size) * _UNITS_TO_MM[output_units]
+        gt = np.asarray(seq.keypoints_3d, dtype=np.float64) * _UNITS_TO_MM[seq.units_3d]
+        gt = gt - gt[:, :1]
+        pred = pred - pred[:, :1]
+        e, pe = mpjpe(pred, gt), p_mpjpe(pred, gt)
+        errs.append(e)
+        perrs.append(pe)
+        per_file[path.stem] = {"mpjpe_mm": float(e.mean()), "p_mpjpe_mm": float(pe.mean()), "frames": int(len(e))}
+    e_all, pe_all = np.concatenate(errs), np.concatenate(perrs)
+    return {
+        "mpjpe_mm": float(e_all.mean()),
+        "p_mpjpe_mm": float(pe_all.mean()),
+        "num_files": len(paths),
+        "num_frames": int(len(e_all)),
+        "per_file": per_file,
+    }
+
+
+def read_card_metadata(folder: str | Path = DEFAULT_LIFTING_MODEL_DIR) -> dict[str, Any]:
+    """The ``config.json`` of a shipped model folder (for ``motionhub info``)."""
+    return json.loads((Path(folder) / "config.json").read_text())
