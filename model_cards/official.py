@@ -114,7 +114,8 @@ OFFICIAL_CARDS: dict[str, OfficialCard] = {
             training_procedure=_MB_PRETRAIN_RECIPE.format(lr="5e-4", config="configs/pretrain/MB_pretrain.yaml"),
             evaluation=_H36M_P1 + " The pose numbers use Stacked-Hourglass 2D detections (H36M-SH), 243-frame clips "
             "and flip test-time augmentation; the same architecture trained from scratch on Human3.6M reaches 39.2 mm "
-            "(README model zoo, configs/pose3d/MB_train_h36m.yaml). Action: top-1 accuracy on NTU RGB+D 60 (HRNet 2D keypoints), cross-"
+            "(README model zoo, configs/pose3d/MB_train_h36m.yaml). Action: top-1 accuracy on NTU RGB+D 60 (HRNet 2D "
+            "keypoints), cross-"
             "subject and cross-view. Mesh: MPVE on 3DPW test. The README model-zoo table lists the two action "
             "checkpoints as x-sub 97.2 % and x-view 93.0 %; the paper's NTU-60 results are X-Sub 93.0 % and X-View "
             "97.2 %, which is what the table below records.",
@@ -183,7 +184,8 @@ OFFICIAL_CARDS: dict[str, OfficialCard] = {
             "the CPN detector (`data_2d_h36m_cpn_ft_h36m_dbb.npz`), normalised with `normalize_screen_coordinates`.",
             training_procedure="Stage I, masked pose modeling: 60 % of the frames (temporal mask ratio 0.6) and 3 "
             "joints per frame (spatial mask number 3) are masked and the 2D poses reconstructed, Adam (amsgrad), lr "
-            "1e-4, batch 160. Stage II, finetuning with the pretrained encoder: Adam (amsgrad), lr 1e-3 decayed ×0.97 per epoch, "
+            "1e-4, batch 160. Stage II, finetuning with the pretrained encoder: Adam (amsgrad), lr 1e-3 decayed ×0.97 "
+            "per epoch, "
             "batch 160; loss MPJPE on all frames of the window plus MPJPE of the centre frame (root-relative, metres).",
             evaluation=_H36M_P1 + " One prediction per frame from the window centred on it (edge padding) with flip "
             "test-time augmentation. The number is the P1 encoded in the released checkpoint's file name (42.88 mm "
@@ -263,7 +265,8 @@ OFFICIAL_CARDS: dict[str, OfficialCard] = {
             "S8 with VideoPose3D preprocessing.",
             training_procedure="Pretraining (MPMmask2): 2D and 3D poses with 60 % of the frames and 5 joints per frame "
             "masked are reconstructed by shared encoders and separate 2D / 3D decoders, loss 5·MPJPE(2D) + "
-            "2·MPJPE(3D), Adam (amsgrad), lr 1e-4 decayed ×0.97 per epoch, batch 1024. Finetuning for lifting: lr 7e-4, "
+            "2·MPJPE(3D), Adam (amsgrad), lr 1e-4 decayed ×0.97 per epoch, batch 1024. Finetuning for lifting: lr "
+            "7e-4, "
             "the P-STMO loss (MPJPE on all frames plus the centre frame).",
             evaluation="The MPM README documents the evaluation commands but reports no numbers, and the released "
             "checkpoint file names are not documented, so no result is given here.",
@@ -300,7 +303,8 @@ OFFICIAL_CARDS: dict[str, OfficialCard] = {
             extra_sections={
                 "Upstream pose estimator (not included)": "STRIDE's demo obtains the per-frame 3D poses from "
                 "BEDLAM-CLIFF (an HRNet image model predicting SMPL-X meshes). Its checkpoint and the SMPL-X / MANO "
-                "body models need registration at bedlam.is.tue.mpg.de, smpl-x.is.tue.mpg.de and mano.is.tue.mpg.de and "
+                "body models need registration at bedlam.is.tue.mpg.de, smpl-x.is.tue.mpg.de and mano.is.tue.mpg.de "
+                "and "
                 "are not part of this repository; any per-frame 3D pose estimator giving H36M-17 joints can be used "
                 "instead.",
             },
@@ -319,7 +323,7 @@ def official_config(name: str) -> Any:
     try:
         from transformers import AutoConfig
 
-        import motionhub
+        import motionhub  # noqa: F401  (registers the families)
 
         config_class = type(AutoConfig.for_model(spec.model_type))
         config = getattr(config_class, spec.preset)()

@@ -340,7 +340,7 @@ def _motion_model_classes() -> dict[str, type]:
     """Every ``PreTrainedModel`` subclass defined in motionhub (after ``import motionhub``), by class name."""
     from transformers import PreTrainedModel
 
-    import motionhub
+    import motionhub  # noqa: F401  (registers every family and head)
 
     found: dict[str, type] = {}
     stack = list(PreTrainedModel.__subclasses__())
@@ -1183,7 +1183,7 @@ def push_folder(
                 try:
                     from transformers import AutoConfig
 
-                    import motionhub  # registers the families
+                    import motionhub  # noqa: F401  (registers the families)
 
                     cfg_obj = AutoConfig.from_pretrained(staged)
                 except (ValueError, KeyError, OSError):  # family not installed: describe the raw config.json
@@ -1309,6 +1309,7 @@ def download(
         ) from err
     path = Path(path)
     if not (path / "config.json").is_file():
+        found = sorted(p.name for p in path.iterdir())
         raise FileNotFoundError(f"{repo_id!r} (revision {revision or 'main'}) has no config.json: it is not a "
-                                f"motionhub / transformers model repository (got {sorted(p.name for p in path.iterdir())})")
+                                f"motionhub / transformers model repository (files: {found})")
     return path

@@ -364,7 +364,7 @@ class _Handler(BaseHTTPRequestHandler):
             if err.code:
                 headers["X-Error-Code"] = err.code
             self._json({"error": err.message}, err.status, headers)
-        except Exception as err:  # a bug in the fake: answer 500 instead of hanging the client
+        except Exception as err:  # noqa: BLE001 - a bug in the fake: answer 500 instead of hanging the client
             self._json({"error": f"FakeHub internal error: {type(err).__name__}: {err}"}, 500)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _dispatch

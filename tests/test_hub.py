@@ -40,7 +40,8 @@ def hub_env(fake_hub, tmp_path, monkeypatch):
 
     cache = tmp_path / "hf_home" / "hub"
     monkeypatch.setattr(constants, "ENDPOINT", fake_hub.url)
-    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", fake_hub.url + "/{repo_id}/resolve/{revision}/{filename}")
+    template = fake_hub.url + "/{repo_id}/resolve/{revision}/{filename}"
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
@@ -139,7 +140,8 @@ def test_generated_card_round_trips_with_valid_metadata(tmp_path):
     text = loaded.text
     for needle in ("## Architecture", "| `dim_feat` | `16` |", "`h36m-17`", "crop_scale", "## Training",
                    "Human3.6M S1, S5-S8.", "**P-MPJPE**", "| Human3.6M | test (S9, S11) |", "SH detections",
-                   "@inproceedings{motionbert2022", "trust_remote_code=True", f"{sum(p.numel() for p in model.parameters()):,}"):
+                   "@inproceedings{motionbert2022", "trust_remote_code=True",
+                   f"{sum(p.numel() for p in model.parameters()):,}"):
         assert needle in text, needle
     assert "SMPL" not in text  # no SMPL section for a pose-lifting model
     assert str(ModelCard(str(loaded))) == str(loaded)
@@ -186,7 +188,8 @@ def test_official_cards_load_with_valid_metadata():
             assert isinstance(result.metric_value, (int, float)) and result.source_url, path.name
         # the committed file has the metadata its specification renders today
         regenerated = render_official_card(path.stem)
-        assert regenerated.data.to_dict() == data.to_dict(), f"{path.name} is stale: run python -m motionhub.model_cards.official"
+        stale = f"{path.name} is stale: run python -m motionhub.model_cards.official"
+        assert regenerated.data.to_dict() == data.to_dict(), stale
     mpm = ModelCard.load(REPO_ROOT / "model_cards" / "mpm.md")
     assert mpm.data.license_name and "no LICENSE file" in mpm.text
     mb = ModelCard.load(REPO_ROOT / "model_cards" / "motionbert.md")
@@ -304,8 +307,9 @@ def test_bundler_rewrites_lazy_imports_and_refuses_import_time_failures(tmp_path
 
 
 def test_push_without_remote_code_when_bundling_is_impossible(hub_env, monkeypatch):
-    import motionhub.hub as hub_module
     from huggingface_hub import ModelCard
+
+    import motionhub.hub as hub_module
 
     def refuse(*args, **kwargs):
         raise hub_module.RemoteCodeError("cannot bundle this one")
@@ -384,7 +388,7 @@ def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PYTHON", "TRANSFORMERS"))}
     env.update(hub_env["env"], HF_MODULES_CACHE=str(tmp / "modules"), PYTHONNOUSERSITE="1")
     proc = subprocess.run([sys.executable, str(script), *argv], cwd=tmp, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=300)
+                          check=False, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and "remote-ok" in proc.stdout, proc.stdout + proc.stderr
     for model, repo, x in cases:
         # another process may pick other kernels / thread counts: equal up to float32 rounding
@@ -534,7 +538,7 @@ def test_clear_errors_for_missing_repo_file_and_revision(hub_env):
         push_folder(hub_env["tmp"], repo)
 
 
-# ---------------------------------------------------------------------------------------------------------- folders, CLI
+# ------------------------------------------------------------------------------------------------------ folders, CLI
 def test_push_folder_adds_card_and_remote_code(hub_env, tmp_path):
     from huggingface_hub import ModelCard
     from transformers import AutoModel

@@ -61,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
     except (HfHubHTTPError, RemoteCodeError) as err:
         print(f"motionhub push: error: {str(err).strip().splitlines()[0]}", file=sys.stderr)
         return 1
-    print(f"pushed {args.dir} to {args.repo_id} (revision {args.revision or 'main'}, commit {info.oid}): {info.commit_url}")
+    revision = args.revision or "main"
+    print(f"pushed {args.dir} to {args.repo_id} (revision {revision}, commit {info.oid}): {info.commit_url}")
     return 0
