@@ -164,9 +164,15 @@ _ACTION_HEADS = (ActionClassificationHead, ActionEmbeddingHead)
 
 
 # ---------------------------------------------------------------------------------------------------- task mixins
-def _fill_defaults(config, defaults: dict[str, Any]) -> None:
+def _fill_defaults(config, defaults: dict[str, Any], overrides: dict[str, Any], cls_name: str) -> None:
+    """Head fields: explicit ``overrides`` (``from_pretrained(..., action_hidden_size=...)``) > config > defaults."""
+    unknown = sorted(set(overrides) - set(defaults))
+    if unknown:
+        raise TypeError(f"{cls_name} got unexpected arguments {unknown}; head fields are {sorted(defaults)}")
     for key, value in defaults.items():
-        if getattr(config, key, None) is None:
+        if key in overrides:
+            setattr(config, key, overrides[key])
+        elif getattr(config, key, None) is None:
             setattr(config, key, value)
 
 
@@ -212,7 +218,8 @@ class ActionClassificationMixin(_ActionTaskMixin):
     Every person track goes through the <Encoder> encoder; the representation is pooled over frames and persons and
     classified by ``fc1 -> BatchNorm -> ReLU -> fc2`` (:class:`ActionClassificationHead`, sizes from
     ``config.action_hidden_size``/``config.action_dropout``/``config.num_labels``; class names in
-    ``config.id2label``). With ``labels`` ``(B,)`` the cross-entropy loss is returned.
+    ``config.id2label``). With ``labels`` ``(B,)`` the cross-entropy loss is returned. Head fields can also be given
+    as keyword arguments (``from_pretrained(encoder_dir, num_labels=60, action_hidden_size=512)``).
 
     Example::
 
@@ -220,8 +227,8 @@ class ActionClassificationMixin(_ActionTaskMixin):
         >>> out = clf(keypoints=x, labels=y)       # x: (B, 2, T, 17, 3); out.loss, out.logits
     """
 
-    def __init__(self, config):
-        _fill_defaults(config, _CLASSIFICATION_DEFAULTS)
+    def __init__(self, config, **head_fields):
+        _fill_defaults(config, _CLASSIFICATION_DEFAULTS, head_fields, type(self).__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.action_head = ActionClassificationHead(
@@ -265,8 +272,8 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
     with :class:`OneShotEvaluator` (exemplars, cosine similarity, 1-NN).
     """
 
-    def __init__(self, config):
-        _fill_defaults(config, _EMBEDDING_DEFAULTS)
+    def __init__(self, config, **head_fields):
+        _fill_defaults(config, _EMBEDDING_DEFAULTS, head_fields, type(self).__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.embedding_head = ActionEmbeddingHead(

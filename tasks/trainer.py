@@ -14,6 +14,8 @@ gradient accumulation, checkpoint/resume, logging, progress bars -- is the stock
 * **Per-group learning rates in the logs** (``lr_backbone``, ``lr_head``).
 * **Custom evaluation** (``evaluate_fn``), e.g. the one-shot protocol, which is not a per-batch metric.
 * **Custom training sampler** (``train_sampler``), e.g. :class:`motionhub.tasks.action.MPerClassSampler` for SupCon.
+* ``dataloader_drop_last`` applies to training only (BatchNorm heads need > 1 clip per batch); evaluation sees
+  every clip.
 * Evaluation drops output fields named in ``model.keys_to_ignore_at_inference`` (pooled features, hidden states)
   instead of accumulating them over the whole eval set.
 """
@@ -134,6 +136,21 @@ class MotionTrainer(Trainer):
         if self.train_sampler is not None:
             return self.train_sampler
         return super()._get_train_sampler(train_dataset)
+
+    def _keep_last_batch(self, build):
+        drop = self.args.dataloader_drop_last
+        self.args.dataloader_drop_last = False
+        try:
+            return build()
+        finally:
+            self.args.dataloader_drop_last = drop
+
+    def get_eval_dataloader(self, eval_dataset=None):
+        """Evaluation sees every clip even with ``dataloader_drop_last`` (which exists for BatchNorm in training)."""
+        return self._keep_last_batch(lambda: super(MotionTrainer, self).get_eval_dataloader(eval_dataset))
+
+    def get_test_dataloader(self, test_dataset):
+        return self._keep_last_batch(lambda: super(MotionTrainer, self).get_test_dataloader(test_dataset))
 
     def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
         if ignore_keys is None:

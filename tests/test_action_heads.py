@@ -200,12 +200,18 @@ def test_frozen_backbone_runs_without_autograd_graph():
 
 
 def test_from_pretrained_encoder_with_head_kwargs(tmp_path):
-    enc = _small_model().dstformer
+    from motionhub import DSTformerModel
+
+    enc = DSTformerModel(DSTformerConfig(dim_feat=16, dim_rep=8, depth=1, num_heads=2, maxlen=12))
     enc.save_pretrained(tmp_path)
     clf = AutoModelForActionClassification.from_pretrained(tmp_path, num_labels=7, action_hidden_size=12)
     assert clf.config.num_labels == 7 and clf.action_head.fc2.out_features == 7 and clf.action_head.fc1.out_features == 12
     for name, value in enc.state_dict().items():
         assert torch.equal(clf.dstformer.state_dict()[name], value)
+    emb = AutoModelForActionEmbedding.from_pretrained(tmp_path, embedding_size=5, supcon_temperature=0.2)
+    assert emb.embedding_head.fc1.out_features == 5 and emb.config.supcon_temperature == 0.2
+    with pytest.raises(TypeError, match="head fields"):
+        AutoModelForActionClassification.from_pretrained(tmp_path, embeding_size=3)
 
 
 # ------------------------------------------------------------------------------------ a per-frame (B, T, D) encoder
