@@ -11,7 +11,8 @@ download them (repo info, tree, refs, paths-info, resolve with ETag / X-Repo-Com
 route                                                  used by
 =====================================================  ==========================================================
 ``GET  /api/whoami-v2``                                ``whoami``
-``POST /api/repos/create`` / ``DELETE /api/repos/delete``  ``create_repo`` (409 when it exists) / ``delete_repo``
+``POST /api/repos/create``                             ``create_repo`` (409 when it exists)
+``DELETE /api/repos/delete``                           ``delete_repo``
 ``GET  /api/{type}s/{id}[/revision/{rev}]``            ``repo_info`` / ``model_info`` (``sha``, ``siblings``)
 ``GET  /api/{type}s/{id}/tree/{rev}[/{path}]``         ``list_repo_tree`` (``?recursive=``), ``snapshot_download``
 ``GET  /api/{type}s/{id}/refs``                        ``list_repo_refs``
