@@ -11,6 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
+
+# The suite's models are tiny: one intra-op thread is faster than two (no sync overhead) and keeps parallel
+# subprocess tests (DDP, remote code) from oversubscribing a 2-core CI machine.
+torch.set_num_threads(1)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MOTIONHUB_SHARED", REPO_ROOT.parent / "shared")).resolve()
