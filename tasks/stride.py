@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import copy
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,7 @@ from typing import Any
 import numpy as np
 import torch
 from torch import Tensor
+from transformers import TrainerCallback
 
 from motionhub.corruption import OcclusionSimulator, corrupt_3d, make_generator
 from motionhub.losses import get_limb_lengths, pose3d_loss
@@ -646,16 +648,6 @@ class Masked3DCollator:
         return {"keypoints": corrupted, "labels": clean - clean[:, :, :1]}
 
 
-class _EpochDecay:
-    """lr multiplier ``decay ** epoch`` as a function of the optimizer step (MotionBERT's per-epoch decay)."""
-
-    def __init__(self, decay: float, steps_per_epoch: int):
-        self.decay, self.steps_per_epoch = decay, max(1, steps_per_epoch)
-
-    def __call__(self, step: int) -> float:
-        return self.decay ** (step // self.steps_per_epoch)
-
-
 def build_masked3d_trainer(
     model: torch.nn.Module,
     train_dataset: torch.utils.data.Dataset,
@@ -666,8 +658,8 @@ def build_masked3d_trainer(
     lr_decay: float = 0.99,
     callbacks: list | None = None,
 ):
-    """A ``transformers.Trainer`` for masked 3D pretraining (MotionBERT's optimiser: AdamW over all parameters,
-    ``args.learning_rate`` / ``args.weight_decay``, lr × ``lr_decay`` after every epoch).
+    """A :class:`~motionhub.tasks.trainer.MotionTrainer` for masked 3D pretraining (MotionBERT's optimiser: AdamW over
+    all parameters with one lr, ``args.learning_rate`` / ``args.weight_decay``, lr × ``lr_decay`` after every epoch).
 
     Args:
         model: ``DSTformerForPoseLifting`` with ``dim_in=3`` (its config's ``lambda_*`` weigh the loss).
@@ -679,47 +671,62 @@ def build_masked3d_trainer(
         lr_decay: per-epoch lr multiplier.
         callbacks: extra Trainer callbacks.
     """
-    from transformers import Trainer
+    from .trainer import MotionTrainer
 
     _check_model(model)
     if getattr(args, "remove_unused_columns", False):
         raise ValueError("set TrainingArguments(remove_unused_columns=False): the collator builds the model inputs")
-    steps_per_epoch = math.ceil(
-        len(train_dataset) / (args.per_device_train_batch_size * max(1, args.gradient_accumulation_steps))
-    )
-    optimizer = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad], lr=args.learning_rate, weight_decay=args.weight_decay
-    )
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _EpochDecay(lr_decay, steps_per_epoch))
-    return Trainer(
-        model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-        data_collator=collator or Masked3DCollator(), optimizers=(optimizer, scheduler), callbacks=callbacks,
+    return MotionTrainer(
+        model=model, args=args, backbone_lr_ratio=1.0, lr_decay_per_epoch=lr_decay, train_dataset=train_dataset,
+        eval_dataset=eval_dataset, data_collator=collator or Masked3DCollator(), callbacks=callbacks,
     )
 
 
 # ------------------------------------------------------------------------------------------------------ CLI
+BANDAI_HOLDOUT_EVERY = 10
+
+
+class _TimeLimit(TrainerCallback):
+    """Trainer callback: stop after ``minutes`` of wall-clock time (shared CPUs make step times unpredictable)."""
+
+    def __init__(self, minutes: float):
+        self.deadline = time.time() + 60.0 * minutes
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if time.time() > self.deadline:
+            control.should_training_stop = True
+        return control
+
+
 def load_pretraining_sequences(
     bandai: str | None = None, h36m: str | None = None, h36m_subjects: Sequence[str] = ("S1", "S5", "S6", "S7"),
-    bandai_stride: int = 1, h36m_fps_step: int = 2,
+    bandai_split: str = "train", h36m_fps_step: int = 2,
 ) -> tuple[list[np.ndarray], list[str]]:
     """World-frame H36M-17 sequences (mm) and their up axes from the Bandai-Namco set and H36M training subjects.
 
-    Bandai (30 fps, Y up, 22 joints) is converted with ``to_h36m("bandai-22")``; H36M (50 fps, Z up) is subsampled
-    by ``h36m_fps_step`` (2 -> 25 fps, close to Bandai's 30).
+    Bandai (30 fps, Y up, 22 joints) is converted with ``to_h36m("bandai-22")``; every
+    ``BANDAI_HOLDOUT_EVERY``-th sequence (file order, index % 10 == 0) is held out: ``bandai_split="train"`` skips
+    them, ``"test"`` keeps only them, ``"all"`` keeps everything. H36M (50 fps, Z up) is subsampled by
+    ``h36m_fps_step`` (2 -> 25 fps, close to Bandai's 30); S8 is left for validation by default.
     """
+    if bandai_split not in ("train", "test", "all"):
+        raise ValueError(f"bandai_split must be 'train', 'test' or 'all', got {bandai_split!r}")
     seqs: list[np.ndarray] = []
     axes: list[str] = []
     if bandai:
         from motionhub.formats.bandai import load_bandai
         from motionhub.skeleton import to_h36m
 
-        for s in load_bandai(bandai).sequences[::bandai_stride]:
+        for i, s in enumerate(load_bandai(bandai).sequences):
+            held_out = i % BANDAI_HOLDOUT_EVERY == 0
+            if (bandai_split == "train" and held_out) or (bandai_split == "test" and not held_out):
+                continue
             seqs.append(to_h36m(s.keypoints_3d, "bandai-22").astype(np.float32))
             axes.append("y")
     if h36m:
         from motionhub.formats.h36m import load_h36m_3pb
 
-        for s in load_h36m_3pb(h36m, subjects=list(h36m_subjects), frame="world"):
+        for s in load_h36m_3pb(h36m, subjects=list(h36m_subjects), frame="world") if h36m_subjects else []:
             seqs.append(s.keypoints_3d[::h36m_fps_step].astype(np.float32))
             axes.append("z")
     if not seqs:
@@ -731,7 +738,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Pretrain a small STRIDE motion prior (masked 3D) on Bandai-Namco + H36M training subjects (CPU friendly)."""
     import argparse
     import json
-    import time
 
     from transformers import TrainingArguments
 
@@ -756,6 +762,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--lr-decay", type=float, default=0.99)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    p.add_argument("--max-minutes", type=float, default=0.0,
+                   help="stop (and save) after this wall-clock time; 0 = no limit (the step reached is logged)")
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -773,13 +781,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         num_train_epochs=a.epochs, max_steps=a.max_steps, logging_steps=20, save_strategy="no", report_to=[],
         remove_unused_columns=False, dataloader_num_workers=0, seed=a.seed, use_cpu=True, disable_tqdm=True,
     )
-    trainer = build_masked3d_trainer(model, dataset, args, collator=Masked3DCollator(seed=a.seed), lr_decay=a.lr_decay)
+    callbacks = [_TimeLimit(a.max_minutes)] if a.max_minutes > 0 else None
+    trainer = build_masked3d_trainer(model, dataset, args, collator=Masked3DCollator(seed=a.seed), lr_decay=a.lr_decay,
+                                     callbacks=callbacks)  # fmt: skip
     start = time.time()
     result = trainer.train()
     model.config.lambda_limb_var = STRIDE_LAMBDAS["lambda_limb_var"]  # the weight TTT uses with this prior
     trainer.save_model(a.output_dir)
-    log = {"train_runtime_s": time.time() - start, "metrics": result.metrics, "log_history": trainer.state.log_history,
-           "num_sequences": len(seqs), "num_clips": len(dataset)}  # fmt: skip
+    log = {"train_runtime_s": time.time() - start, "global_step": trainer.state.global_step, "metrics": result.metrics,
+           "log_history": trainer.state.log_history, "num_sequences": len(seqs), "num_clips": len(dataset),
+           "argv": list(argv) if argv is not None else None}  # fmt: skip
     with open(f"{a.output_dir}/training_log.json", "w") as f:
         json.dump(log, f, indent=1)
     print(json.dumps(result.metrics), flush=True)

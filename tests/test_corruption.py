@@ -20,6 +20,15 @@ from motionhub.corruption import (
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny models: one intra-op thread is much faster than oversubscribing a shared CPU."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _toy_noise(**kw) -> MotionBERTNoise:
     j = 17
     return MotionBERTNoise(mean=np.full((j, 2), 0.001), std=np.full((j, 2), 0.005), weight=np.full(j, 0.9), **kw)

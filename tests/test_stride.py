@@ -26,9 +26,17 @@ from motionhub.tasks.stride import (
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny models: one intra-op thread is much faster than oversubscribing a shared CPU."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def official():
-    torch.set_num_threads(1)
     model = convert_checkpoint(reference_path("motionbert_dstformer", "checkpoint_small.bin"), num_heads=4)
     io = dict(np.load(reference_path("stride", "io_small.npz")))
     return model, io
@@ -229,3 +237,33 @@ def test_masked3d_pretraining_with_trainer(tmp_path):
     assert res.poses.shape == (20, 17, 3)
     with pytest.raises(ValueError, match="remove_unused_columns"):
         build_masked3d_trainer(model, ds, TrainingArguments(output_dir=str(tmp_path), report_to=[]))
+
+
+# ------------------------------------------------------------------------------------------------------- CLI
+def test_stride_cli_round_trip(tmp_path, capsys):
+    from motionhub.cli import main
+    from motionhub.formats.generic import load_generic
+
+    prior = _tiny_prior(maxlen=16)
+    prior.save_pretrained(tmp_path / "prior")
+    poses_mm = _walk(40) * 1000.0
+    poses_mm[10:14] = np.nan  # hidden frames
+    vis = np.ones(40, bool)
+    vis[30] = False
+    np.savez(tmp_path / "in.npz", keypoints_3d=poses_mm, layout="h36m-17", fps=30.0, units_3d="mm", visibility=vis)
+    code = main(["stride", str(tmp_path / "in.npz"), "-o", str(tmp_path / "out.npz"), "--model", str(tmp_path / "prior"),
+                 "--epochs", "2", "--quiet", "--keep-trajectory"])  # fmt: skip
+    assert code == 0
+    assert "test-time steps" in capsys.readouterr().out
+    seq = load_generic(tmp_path / "out.npz")
+    assert seq.keypoints_3d.shape == (40, 17, 3) and seq.units_3d == "mm" and seq.layout == "h36m-17"
+    assert np.isfinite(seq.keypoints_3d).all()
+    # trajectory kept: the root follows the (interpolated) input root, in mm
+    np.testing.assert_allclose(seq.keypoints_3d[0, 0], poses_mm[0, 0], atol=1e-2)
+    with np.load(tmp_path / "out.npz") as z:
+        assert z["visibility"].shape == (40, 17) and not z["visibility"][10:14].any() and not z["visibility"][30].any()
+    # bad input -> one clear error line, exit code 1
+    np.savez(tmp_path / "bad.npz", keypoints_2d=np.zeros((5, 17, 2)), layout="h36m-17", fps=30.0)
+    assert main(["stride", str(tmp_path / "bad.npz"), "-o", str(tmp_path / "x.npz"), "--model",
+                 str(tmp_path / "prior")]) == 1  # fmt: skip
+    assert "keypoints_3d" in capsys.readouterr().err
