@@ -79,6 +79,7 @@ from .skeleton import flip as flip_joints
 from .skeleton import get_layout, h36m17_to_h36m16, list_layouts, to_h36m
 
 __all__ = [
+    "LIFTING_PROTOCOLS",
     "NORMALIZATIONS",
     "ActionPipeline",
     "ActionResult",
@@ -87,6 +88,8 @@ __all__ = [
     "MeshResult",
     "PoseLiftingPipeline",
     "PreparedKeypoints",
+    "evaluate_action",
+    "evaluate_lifting",
     "load_model",
     "model_task",
     "resolve_device",
@@ -154,7 +157,7 @@ def _check_task(found: str, task: str | None, what: str) -> None:
         "encoder": "it is a bare encoder (no task head): finetune a head first (see examples/) or pick a model "
         "trained for this task",
     }.get(found, f"it was trained for {found}")
-    raise ValueError(f"{what} is not a {task} model: {hint}")
+    raise ValueError(f"{what} is not a model for {task}: {hint}")
 
 
 def load_model(
@@ -206,6 +209,10 @@ def load_model(
                 "P-STMO / MPM checkpoint)"
             ) from None
         loaded = load_default_lifting_model()
+        if getattr(loaded.config, "output_units", None) is None:  # the shipped model's contract (metres)
+            from .pretrained import DEFAULT_OUTPUT_UNITS
+
+            loaded.config.output_units = DEFAULT_OUTPUT_UNITS
     else:
         loaded = _load_from_spec(model, task, from_pretrained_kwargs)
     loaded.eval()
@@ -509,6 +516,9 @@ class _KeypointPipeline:
         scale: float = 1.0,
         image_size: Sequence[int] | None = None,
         tds: int | None = None,
+        output_units: str | None = None,
+        merge: str = "triangular",
+        pad_short: bool = False,
         progress: bool = True,
         **load_kwargs: Any,
     ) -> None:
@@ -520,6 +530,10 @@ class _KeypointPipeline:
             raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill_missing!r}")
         if not scale > 0:
             raise ValueError(f"scale (crop_scale box enlargement) must be > 0, got {scale}")
+        if merge not in ("triangular", "uniform"):
+            raise ValueError(f"merge must be 'triangular' or 'uniform', got {merge!r}")
+        self.merge = merge
+        self.pad_short = bool(pad_short)
         self.device = resolve_device(device) if device is not None else None
         self.model = load_model(model, self.task, device=self.device, **load_kwargs)
         if self.device is None:
@@ -541,6 +555,7 @@ class _KeypointPipeline:
         self.normalization = normalization or (default_norm if default_norm in NORMALIZATIONS else "crop_scale")
         self.window = self._check_window(window)
         self.stride = self._check_stride(stride)
+        self.output_units = output_units or _output_units(self.config)
 
     def _check_window(self, window: int | None) -> int:
         if window is None:
@@ -606,6 +621,11 @@ class PoseLiftingPipeline(_KeypointPipeline):
         scale: ``crop_scale`` box enlargement ratio (MotionBERT in the wild: 1.0).
         image_size: default ``(width, height)`` for arrays / files without one (``"screen"``/``"pixel_center"``).
         tds: temporal step of many-to-one windows (default ``config.tds``).
+        output_units: units of the model's 3D output (default ``config.output_units``; else ``"m"`` for STMO/MPM and
+            the embedded default, ``"normalized"`` for other DSTformers). Only set it when the config does not say.
+        merge: weights of overlapping windows, ``"triangular"`` (window centres dominate) or ``"uniform"``.
+        pad_short: sequences shorter than the window are edge-padded to the full window (as
+            :func:`motionhub.processing.sliding_windows` ``short="pad"``) instead of lifted as one shorter window.
         progress: show tqdm progress bars on multi-batch work.
         **load_kwargs: passed to :func:`load_model`.
 
@@ -642,7 +662,7 @@ class PoseLiftingPipeline(_KeypointPipeline):
         """
         prepared, inp = self.prepare(data, layout, image_size, normalization)
         poses = [self._lift_person(p) for p in prepared]
-        units = _output_units(self.config)
+        units = self.output_units
         pixels = [self._to_pixels(p, pose) if units == "normalized" else None for p, pose in zip(prepared, poses)]
         pose_3d = np.stack(poses)
         pose_px = None if any(p is None for p in pixels) else np.stack(pixels)
@@ -661,6 +681,7 @@ class PoseLiftingPipeline(_KeypointPipeline):
             "image_size": inp.image_size,
             "window": self.window,
             "stride": None if self.fixed_length else self.stride,
+            "merge": None if self.fixed_length else self.merge,
             "many_to_one": self.fixed_length,
             "flip": self.flip,
             **inp.meta,
@@ -697,10 +718,10 @@ class PoseLiftingPipeline(_KeypointPipeline):
 
     def _seq2seq(self, x: np.ndarray) -> np.ndarray:
         t = len(x)
-        if t <= self.window:
+        if t <= self.window and not self.pad_short:
             windows = [np.arange(t, dtype=np.int64)]
         else:
-            windows = sliding_windows(t, self.window, self.stride)
+            windows = sliding_windows(t, self.window, self.stride, short="pad")
         clips = np.stack([x[w] for w in windows])
         outs = []
         with _progress(len(_batches(len(clips), self.batch_size)), "lifting", self.progress) as bar:
@@ -714,7 +735,7 @@ class PoseLiftingPipeline(_KeypointPipeline):
                 f"the model returned {outputs.shape[1]} frames for {clips.shape[1]} input frames; expected a "
                 "sequence-to-sequence lifting model"
             )
-        return merge_windows(list(outputs), windows, t, weights="triangular")
+        return merge_windows(list(outputs), windows, t, weights=self.merge)
 
     def _many_to_one(self, x: np.ndarray) -> np.ndarray:
         from .encoders.stmo import stmo_window_indices
@@ -1167,3 +1188,201 @@ class MeshPipeline(_KeypointPipeline):
             theta[w[better]] = thetas[k][better]
             best[w[better]] = weight[better]
         return {"theta": theta, "vertices": vertices.astype(np.float32), "joints_3d": joints_3d.astype(np.float32)}
+
+
+# ------------------------------------------------------------------------------------------------------- evaluation
+LIFTING_PROTOCOLS = ("auto", "metric", "scale", "camera")
+"""How :func:`evaluate_lifting` brings the prediction into the ground truth's units:
+
+* ``"metric"``: the model predicts metric units (``config.output_units`` ``"m"``/``"mm"``: motionhub's own lifting
+  checkpoints and the embedded default predict metres, P-STMO/MPM too); the prediction is only converted to the
+  ground truth's unit (m -> mm: x 1000). No ground-truth information is used.
+* ``"camera"``: normalised predictions (MotionBERT-style DSTformers) -> pixels (x pixels-per-unit of the input
+  normalisation) -> the ground truth's unit with the pinhole rule ``mm = px * Z_root / f`` (``Z_root`` = ground-truth
+  pelvis depth of the frame, absolute camera-frame ground truth needed; ``f`` = focal length in pixels from the file's
+  ``meta_json`` ``camera.focal_px`` or ``focal=``). This is MotionBERT's "2.5D factor" idea with a pinhole camera.
+* ``"scale"``: one least-squares scale per sequence, ``s = Σ<P, G> / Σ<P, P>`` over all frames and joints of the
+  root-relative prediction ``P`` and ground truth ``G`` (fitted on the ground truth; use when nothing else applies).
+* ``"auto"``: ``metric`` when the model predicts metric units, else ``camera`` when a focal length and an absolute
+  root depth are available, else ``scale``.
+"""
+
+_UNIT_MM = {"mm": 1.0, "m": 1000.0}
+
+
+def _gt_focal(seq: MotionSequence, focal: float | None) -> float | None:
+    if focal is not None:
+        return float(focal)
+    cam = seq.meta.get("camera")
+    if isinstance(cam, dict):
+        f = cam.get("focal_px", cam.get("focal", cam.get("f")))
+        if f is not None:
+            return float(np.mean(np.asarray(f, dtype=np.float64)))
+    return None
+
+
+def _lifting_errors(pred: np.ndarray, gt: np.ndarray) -> dict[str, np.ndarray]:
+    from .metrics import acceleration_error, mpjpe, n_mpjpe, p_mpjpe
+
+    errs = {"mpjpe": mpjpe(pred, gt), "p_mpjpe": p_mpjpe(pred, gt), "n_mpjpe": n_mpjpe(pred, gt)}
+    errs["accel_error"] = acceleration_error(pred, gt) if len(pred) >= 3 else np.zeros(0)
+    return errs
+
+
+def evaluate_lifting(
+    pipeline: PoseLiftingPipeline,
+    sequences: Sequence[MotionSequence],
+    protocol: str = "auto",
+    *,
+    focal: float | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """3D pose metrics of a lifting pipeline on sequences with 2D input and 3D ground truth (``motionhub evaluate``).
+
+    Every sequence is lifted whole by ``pipeline`` (its windows, stride, flip and normalisation), the ground truth is
+    converted to the output layout and made root-relative (joint 0), frames whose ground truth has a NaN are skipped,
+    and the prediction is brought into the ground truth's units by ``protocol`` (:data:`LIFTING_PROTOCOLS`).
+
+    Args:
+        pipeline: a :class:`PoseLiftingPipeline`.
+        sequences: :class:`~motionhub.formats.MotionSequence` objects with ``keypoints_2d`` and ``keypoints_3d``
+            (``units_3d`` mm or m; multi-person sequences count every person).
+        protocol: ``"auto"``, ``"metric"``, ``"camera"`` or ``"scale"``.
+        focal: focal length in pixels for ``"camera"`` (default: the file's camera metadata).
+        progress: progress bar over sequences.
+
+    Returns:
+        ``{"mpjpe", "p_mpjpe", "pa_mpjpe", "n_mpjpe", "accel_error"}`` frame-weighted means over all sequences, in
+        ``units`` (the ground truth's: ``"mm"`` or ``"m"``; acceleration error per frame²), plus ``protocol`` (the rule
+        used), ``num_sequences``, ``num_frames`` and ``per_sequence`` (source, frames, metrics, rule, scale).
+        ``pa_mpjpe`` equals ``p_mpjpe`` (both are the Procrustes-aligned error, "Protocol #2").
+    """
+    from tqdm.auto import tqdm
+
+    if protocol not in LIFTING_PROTOCOLS:
+        raise ValueError(f"protocol must be one of {LIFTING_PROTOCOLS}, got {protocol!r}")
+    sequences = list(sequences)
+    if not sequences:
+        raise ValueError("no sequences to evaluate")
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    per_seq, gt_units, used = [], None, set()
+    for seq in tqdm(sequences, desc="evaluating", disable=not progress or len(sequences) < 2, leave=False):
+        source = seq.meta.get("source", "")
+        if seq.keypoints_3d is None or seq.keypoints_2d is None:
+            raise ValueError(
+                f"{source or 'a sequence'}: evaluation needs 2D input and 3D ground truth in the same file (generic npz "
+                "keys keypoints_2d and keypoints_3d, with units_3d 'mm' or 'm')"
+            )
+        if seq.units_3d not in _UNIT_MM:
+            raise ValueError(
+                f"{source or 'a sequence'}: ground truth in units {seq.units_3d!r}; evaluation needs metric ground "
+                "truth (units_3d 'mm' or 'm')"
+            )
+        if gt_units is None:
+            gt_units = seq.units_3d
+        result = pipeline(seq)
+        preds = result.pose_3d if seq.is_multi_person else result.pose_3d[None]
+        gts = seq.keypoints_3d if seq.is_multi_person else seq.keypoints_3d[None]
+        ppus = result.meta.get("pixels_per_unit") or [None]
+        for m, (pred, gt_abs) in enumerate(zip(preds, gts)):
+            gt_abs = _convert_layout(np.asarray(gt_abs, dtype=np.float64), seq.layout, pipeline.out_layout)
+            gt_abs = gt_abs * (_UNIT_MM[seq.units_3d] / _UNIT_MM[gt_units])  # all sequences in the first one's unit
+            valid = np.isfinite(gt_abs).all(axis=(-1, -2))
+            if not valid.any():
+                continue
+            gt = gt_abs - gt_abs[:, :1]
+            pred = np.asarray(pred, dtype=np.float64)
+            rule = protocol
+            f = _gt_focal(seq, focal)
+            ppu = ppus[m] if m < len(ppus) else ppus[0]
+            root_z = gt_abs[:, 0, 2]
+            if rule == "auto":
+                if result.units in _UNIT_MM:
+                    rule = "metric"
+                elif result.units == "normalized" and f and ppu and np.all(root_z[valid] > 0):
+                    rule = "camera"
+                else:
+                    rule = "scale"
+            scale: float | None = None
+            if rule == "metric":
+                if result.units not in _UNIT_MM:
+                    raise ValueError(
+                        f"protocol 'metric' needs a model that predicts metric units; this one predicts "
+                        f"{result.units!r} (use --protocol camera or scale)"
+                    )
+                scale = _UNIT_MM[result.units] / _UNIT_MM[gt_units]
+                pred_gt = pred * scale
+            elif rule == "camera":
+                if result.units != "normalized" or not ppu:
+                    raise ValueError("protocol 'camera' needs a normalised-unit model and pixel 2D input")
+                if not f:
+                    raise ValueError(
+                        f"{source or 'a sequence'}: protocol 'camera' needs the focal length in pixels: store "
+                        "meta_json {'camera': {'focal_px': [fx, fy]}} in the file or pass --focal"
+                    )
+                if not np.all(root_z[valid] > 0):
+                    raise ValueError(
+                        f"{source or 'a sequence'}: protocol 'camera' needs absolute camera-frame ground truth (pelvis "
+                        "depth z > 0); this ground truth is root-relative or not in the camera frame (use --protocol "
+                        "scale)"
+                    )
+                pred_gt = pred * ppu * (root_z[:, None, None] / f)
+            else:  # scale
+                num = float(np.sum(pred[valid] * gt[valid]))
+                den = float(np.sum(pred[valid] * pred[valid]))
+                scale = num / den if den > 0 else 0.0
+                pred_gt = pred * scale
+            used.add(rule)
+            errs = _lifting_errors(pred_gt[valid], gt[valid])
+            entry = {"source": source, "person": m, "frames": int(valid.sum()), "protocol": rule, "scale": scale}
+            for key, values in errs.items():
+                entry[key] = float(values.mean()) if values.size else float("nan")
+                totals[key] = totals.get(key, 0.0) + float(values.sum())
+                counts[key] = counts.get(key, 0) + int(values.size)
+            per_seq.append(entry)
+    if not per_seq:
+        raise ValueError("no frame with complete (finite) ground truth in the given sequences")
+    summary = {key: totals[key] / counts[key] if counts[key] else float("nan") for key in totals}
+    summary["pa_mpjpe"] = summary["p_mpjpe"]
+    return {
+        **summary,
+        "units": gt_units,
+        "protocol": "+".join(sorted(used)),
+        "num_sequences": len(per_seq),
+        "num_frames": int(sum(e["frames"] for e in per_seq)),
+        "flip": pipeline.flip,
+        "window": pipeline.window,
+        "stride": None if pipeline.fixed_length else pipeline.stride,
+        "merge": pipeline.merge,
+        "pad_short": pipeline.pad_short,
+        "normalization": pipeline.normalization,
+        "per_sequence": per_seq,
+    }
+
+
+def evaluate_action(pipeline: ActionPipeline, sequences: Sequence[MotionSequence], top_k: int = 5) -> dict[str, Any]:
+    """Top-1 / top-k accuracy of an :class:`ActionPipeline` (classification model) on labelled sequences.
+
+    Labels are integers, or class names found in ``config.id2label``.
+    """
+    from .metrics import topk_accuracy
+
+    if pipeline.task != "action-classification":
+        raise ValueError("accuracy needs a classification model; evaluate embedding models with `motionhub oneshot`")
+    sequences = list(sequences)
+    label2id = {v: k for k, v in pipeline.id2label.items()}
+    labels = []
+    for seq in sequences:
+        if seq.label is None:
+            raise ValueError(f"{seq.meta.get('source', 'a sequence')} has no label (generic npz key 'label')")
+        lab = seq.label
+        if isinstance(lab, str) and not lab.lstrip("-").isdigit():
+            if lab not in label2id:
+                raise ValueError(f"label {lab!r} is not a class of this model (config.id2label: {pipeline.id2label})")
+            lab = label2id[lab]
+        labels.append(int(lab))
+    result = pipeline(sequences)
+    k = max(1, min(int(top_k), result.logits.shape[1]))
+    acc = topk_accuracy(result.logits, np.asarray(labels), k=(1, k))
+    return {"top1": float(acc[1]), f"top{k}": float(acc[k]), "num_clips": len(labels)}

@@ -1,0 +1,173 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Shared argument groups and input helpers of the inference subcommands (``lift``, ``classify``, ``embed``,
+``oneshot``, ``mesh``, ``evaluate``, ``info``). Not a subcommand (the leading underscore hides it from discovery)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "add_input_args",
+    "add_model_args",
+    "add_runtime_args",
+    "model_spec",
+    "quiet_loading",
+    "read_sequence",
+    "read_sequences",
+    "write_json_or_npz",
+]
+
+DEFAULT_MODEL = "default"
+"""``--model default`` (or no ``--model`` for ``lift``) = the embedded default lifting model."""
+
+
+def add_model_args(p: argparse.ArgumentParser, *, required: bool, what: str) -> None:
+    p.add_argument(
+        "--model", "-m", required=required, default=None, metavar="MODEL",
+        help=f"{what}: a save_pretrained folder, a Hugging Face Hub repo id (org/name) or an official checkpoint "
+        "file (.bin/.pth, converted on the fly)" + ("" if required else "; default: the embedded default model"),
+    )
+
+
+def add_runtime_args(p: argparse.ArgumentParser, *, flip_default: bool, batch_size: int = 8) -> None:
+    g = p.add_argument_group("runtime")
+    g.add_argument("--device", default="auto", help="cpu, cuda, cuda:N, mps or auto (default: cuda if available)")
+    g.add_argument("--batch-size", type=int, default=batch_size,
+                   help=f"windows / clips per forward pass (default {batch_size})")
+    g.add_argument("--flip", action=argparse.BooleanOptionalAction, default=flip_default,
+                   help="flip test-time augmentation: also predict the mirrored input and average "
+                   f"(default: {'on' if flip_default else 'off'})")
+    g.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+
+
+def add_input_args(p: argparse.ArgumentParser, *, image_size: bool = True) -> None:
+    g = p.add_argument_group("input")
+    g.add_argument("--layout", default=None,
+                   help="joint layout of the input keypoints when the file does not say (bare .npy arrays) or says "
+                   "wrong, e.g. coco-17, halpe-26, h36m-17 (see motionhub.skeleton)")
+    g.add_argument("--format", dest="input_format", default=None,
+                   help="force the input reader (see motionhub.formats.FORMATS; default: detected)")
+    g.add_argument("--index", type=int, default=None,
+                   help="which clip of a multi-clip file (several videos / a dataset) to use")
+    g.add_argument("--person", type=int, default=None,
+                   help="which person of a multi-person file (default: all persons)")
+    if image_size:
+        g.add_argument("--image-size", type=int, nargs=2, default=None, metavar=("W", "H"),
+                       help="image width and height in pixels, when the file does not store them")
+
+
+def model_spec(value: str | None) -> str | None:
+    """CLI model argument -> :func:`motionhub.pipelines.load_model` argument (``default`` -> ``None``)."""
+    return None if value in (None, DEFAULT_MODEL) else value
+
+
+def _load(path: Path, layout: str | None, fmt: str | None) -> Any:
+    from ..formats import load_motion
+
+    if not path.exists():
+        raise FileNotFoundError(f"input file not found: {path}")
+    kwargs = {}
+    if path.suffix.lower() == ".npy" or fmt == "npy":
+        if layout is None:
+            raise ValueError(f"{path} is a bare array: pass its joint layout with --layout (e.g. --layout coco-17)")
+        kwargs["layout"] = layout
+    return load_motion(path, format=fmt, **kwargs)
+
+
+def read_sequences(
+    path: str | Path, layout: str | None = None, fmt: str | None = None, split: str | None = None
+) -> list:
+    """Every :class:`~motionhub.formats.MotionSequence` in a file, a dataset (optionally one ``split``) or a folder of
+    generic ``.npz`` files."""
+    from ..formats import MotionDataset, MotionSequence
+
+    path = Path(path)
+    if path.is_dir():
+        try:
+            data = _load(path, layout, fmt)
+        except ValueError:
+            files = sorted(path.glob("*.npz")) + sorted(path.glob("*.json"))
+            if not files:
+                raise ValueError(f"{path}: a folder of no known dataset layout and without .npz / .json files") from None
+            seqs = []
+            for f in files:
+                seqs.extend(read_sequences(f, layout, fmt))
+            return seqs
+    else:
+        data = _load(path, layout, fmt)
+    if isinstance(data, MotionDataset):
+        if split is not None:
+            data = data.split(split)
+        return list(data.sequences)
+    if isinstance(data, MotionSequence):
+        data = [data]
+    for seq in data:
+        seq.meta.setdefault("source", str(path))
+    return list(data)
+
+
+def read_sequence(
+    path: str | Path, layout: str | None = None, fmt: str | None = None, index: int | None = None,
+    person: int | None = None,
+):
+    """One clip of ``path`` (``index`` picks one of a multi-clip file, ``person`` one person)."""
+    seqs = read_sequences(path, layout, fmt)
+    if len(seqs) > 1 and index is None:
+        raise ValueError(
+            f"{path} holds {len(seqs)} clips; pick one with --index N (0 ... {len(seqs) - 1})"
+        )
+    i = 0 if index is None else index
+    if not 0 <= i < len(seqs):
+        raise ValueError(f"--index {index} out of range: {path} holds {len(seqs)} clip(s)")
+    seq = seqs[i]  # a --layout override is applied by the pipelines (their message lists the matching layouts)
+    if person is not None:
+        if not 0 <= person < seq.num_persons:
+            raise ValueError(f"--person {person} out of range: {path} has {seq.num_persons} person(s)")
+        seq = seq.person(person)
+    return seq
+
+
+def write_json_or_npz(path: Path, data: dict[str, Any]) -> Path:
+    """Write ``data`` (numpy arrays / lists / strings) as ``.json`` or ``.npz`` (by extension)."""
+    import numpy as np
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from ..pipelines import _json_safe
+
+        path.write_text(json.dumps(_json_safe(data), indent=1))
+    elif suffix == ".npz":
+        arrays = {}
+        for key, value in data.items():
+            if isinstance(value, (dict, list)) and not (isinstance(value, list) and value and
+                                                          isinstance(value[0], (int, float, str))):
+                from ..pipelines import _json_safe
+
+                arrays[key + "_json"] = np.array(json.dumps(_json_safe(value)))
+            elif value is not None:
+                arrays[key] = np.asarray(value)
+        np.savez_compressed(path, **arrays)
+    else:
+        raise ValueError(f"output must end in .json or .npz, got {path.name!r}")
+    return path
+
+
+def quiet_loading(quiet: bool) -> None:
+    """No transformers weight-loading bars (noise for small models); with ``quiet`` only errors are logged."""
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()
+    if quiet:
+        transformers.utils.logging.set_verbosity_error()
+
+
+def info(msg: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(msg, file=sys.stderr)

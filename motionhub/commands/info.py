@@ -1,0 +1,170 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""``motionhub info MODEL``: what a checkpoint is (family, task, config, layout, parameters, card)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ._common import DEFAULT_MODEL, model_spec
+
+__all__ = ["describe_model", "register", "run"]
+
+_CONFIG_KEYS = (
+    "num_joints", "dim_in", "dim_out", "maxlen", "fixed_length", "tds", "joint_layout", "output_joint_layout",
+    "input_normalization", "output_units", "dim_feat", "dim_rep", "depth", "channel", "layers", "d_hid", "num_heads",
+    "representation_size", "frame_feature_size", "num_labels", "embedding_size", "action_clip_len",
+)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "info",
+        help="describe a checkpoint: family, task, config summary, joint layout, parameter count, model card",
+        description="Works on save_pretrained folders, Hub repo ids (the config and card are downloaded), official "
+        f"checkpoint files (converted in memory) and '{DEFAULT_MODEL}' (the embedded default lifting model).",
+        epilog=f"example: motionhub info {DEFAULT_MODEL}",
+    )
+    p.add_argument("model", help=f"model folder, Hub repo id, official checkpoint, or '{DEFAULT_MODEL}'")
+    p.add_argument("--json", action="store_true", help="print the description as JSON")
+    p.add_argument("--card-lines", type=int, default=12, help="lines of the model card to show (default 12)")
+    p.set_defaults(func=run)
+
+
+def _safetensors_params(folder: Path) -> int | None:
+    files = sorted(folder.glob("*.safetensors"))
+    if not files:
+        return None
+    from safetensors import safe_open
+
+    total = 0
+    for f in files:
+        with safe_open(str(f), framework="pt") as fh:
+            for key in fh.keys():  # noqa: SIM118 (safe_open is not iterable)
+                shape = fh.get_slice(key).get_shape()
+                n = 1
+                for d in shape:
+                    n *= int(d)
+                total += n
+    return total
+
+
+def _card_excerpt(text: str, lines: int) -> str:
+    body = text
+    if body.startswith("---"):
+        end = body.find("\n---", 3)
+        body = body[end + 4 :] if end >= 0 else body
+    kept = [line for line in body.strip().splitlines()]
+    return "\n".join(kept[:lines])
+
+
+def _resolve_folder(spec: str | None) -> Path | None:
+    if spec is None:
+        from ..pretrained import DEFAULT_LIFTING_MODEL_DIR
+
+        return Path(DEFAULT_LIFTING_MODEL_DIR)
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return path
+    if path.is_file():
+        return path.parent if path.suffix in (".json", ".safetensors") else None
+    from ..pipelines import _REPO_ID
+
+    if not _REPO_ID.match(spec):
+        raise FileNotFoundError(f"model {spec!r}: no such file or folder, and not a Hugging Face Hub repo id (org/name)")
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    from ..hub import download
+
+    try:
+        return download(spec, allow_patterns=["*.json", "*.safetensors", "README.md"])
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as err:
+        raise ValueError(f"cannot fetch {spec!r} from the Hub: {str(err).strip().splitlines()[0]}") from None
+
+
+def describe_model(spec: str | None, card_lines: int = 12) -> dict:
+    """Description of a model (the data ``motionhub info`` prints)."""
+    from ..pipelines import load_model, model_task
+
+    folder = _resolve_folder(spec)
+    desc: dict = {"model": DEFAULT_MODEL if spec is None else spec}
+    if folder is None:  # an official checkpoint: convert in memory
+        model = load_model(spec)
+        config = model.config
+        desc["source"] = "official checkpoint (converted in memory; save it with `motionhub convert`)"
+        desc["parameters"] = sum(p.numel() for p in model.parameters())
+        arch = type(model).__name__
+        card = None
+    else:
+        from transformers import AutoConfig
+
+        if not (folder / "config.json").is_file():
+            if spec is None:
+                raise ValueError(f"the embedded default lifting model is not installed ({folder} has no config.json)")
+            raise ValueError(f"{folder} has no config.json: not a motionhub / transformers model folder")
+        import motionhub  # noqa: F401  (registers the model types)
+
+        try:
+            config = AutoConfig.from_pretrained(str(folder))
+        except ValueError as err:
+            raise ValueError(f"{folder}/config.json: {str(err).splitlines()[0]}") from None
+        archs = list(getattr(config, "architectures", None) or [])
+        arch = archs[0] if archs else type(config).__name__.replace("Config", "Model")
+        desc["source"] = str(folder)
+        desc["parameters"] = _safetensors_params(folder)
+        readme = folder / "README.md"
+        card = readme.read_text(errors="replace") if readme.is_file() else None
+    if spec is None and getattr(config, "output_units", None) is None:
+        from ..pretrained import DEFAULT_OUTPUT_UNITS
+
+        config.output_units = DEFAULT_OUTPUT_UNITS
+    desc["family"] = getattr(config, "model_type", "?")
+    desc["architecture"] = arch
+    desc["task"] = model_task(arch)
+    summary = {}
+    for key in _CONFIG_KEYS:
+        try:
+            value = getattr(config, key)
+        except AttributeError:
+            continue
+        if value is not None:
+            summary[key] = value
+    if desc["task"] not in ("action-classification", "multi-task"):
+        summary.pop("num_labels", None)
+    if getattr(config, "id2label", None) and desc["task"] in ("action-classification", "multi-task"):
+        labels = [config.id2label[k] for k in sorted(config.id2label, key=int)]
+        summary["labels"] = labels if len(labels) <= 20 else labels[:20] + [f"... ({len(labels)} classes)"]
+    desc["config"] = summary
+    if card is not None:
+        desc["card"] = _card_excerpt(card, card_lines)
+    return desc
+
+
+def run(args: argparse.Namespace) -> int:
+    desc = describe_model(model_spec(args.model), args.card_lines)
+    if args.json:
+        from ..pipelines import _json_safe
+
+        print(json.dumps(_json_safe(desc), indent=1))
+        return 0
+    params = desc.get("parameters")
+    print(f"{desc['model']}")
+    rows = [
+        ("family", desc["family"]),
+        ("architecture", f"{desc['architecture']} (task: {desc['task']})"),
+        ("parameters", f"{params:,}" if params is not None else "unknown (no safetensors)"),
+        ("source", desc["source"]),
+    ]
+    cfg = desc["config"]
+    layout = cfg.get("joint_layout", "?")
+    out = cfg.get("output_joint_layout") or layout
+    rows.append(("joint layout", f"{layout} in" + (f", {out} out" if out != layout else "")))
+    rows += [(key, value) for key, value in cfg.items() if key not in ("joint_layout", "output_joint_layout")]
+    for key, value in rows:
+        print(f"  {key:<20} {value}")
+    if "card" in desc:
+        print("  model card:")
+        for line in desc["card"].splitlines():
+            print(f"    {line}")
+    return 0
