@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--confidence", choices=("auto", "average", "coco_order"), default="auto",
                    help="confidence channel of the COCO->H36M conversion; auto = the model's "
                         "config.keypoint_confidence (coco_order for converted MotionBERT NTU checkpoints) else average")
-    g.add_argument("--max-train-clips", type=int, default=None, help="use only the first N training clips (quick runs)")
-    g.add_argument("--max-eval-clips", type=int, default=None, help="use only the first N evaluation clips")
+    g.add_argument("--max-train-clips", type=int, default=None,
+                   help="use a random subset of N training clips (quick runs)")
+    g.add_argument("--max-eval-clips", type=int, default=None, help="use a random subset of N evaluation clips")
 
     g = p.add_argument_group("optimisation")
     g.add_argument("--head-lr", type=float, default=1e-3, help="head learning rate (default: 1e-3)")
@@ -116,13 +117,26 @@ def _parse_overrides(items: list[str]) -> dict:
     return out
 
 
+def _subset(clips: list, n: int | None, seed: int) -> list:
+    """A seeded random subset of ``n`` clips (files are often sorted by class), in the original order."""
+    if not n or n >= len(clips):
+        return clips
+    import numpy as np
+
+    keep = np.sort(np.random.default_rng(seed).permutation(len(clips))[:n])
+    return [clips[i] for i in keep]
+
+
 def build_config(spec: str, overrides: dict):
     from transformers import AutoConfig
     from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
     path = Path(spec)
     if path.exists():
-        return AutoConfig.from_pretrained(path, **overrides)
+        config = AutoConfig.from_pretrained(path)
+        for key, value in overrides.items():
+            setattr(config, key, value)
+        return config
     model_type, _, preset = spec.partition(":")
     if model_type not in CONFIG_MAPPING:
         raise SystemExit(f"--config {spec!r}: not a file and not a registered model_type ({PRESET_HELP})")
@@ -150,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         build_config(args.config, {})  # fail fast on a bad --config, before reading the data
 
     data = load_action_data(args.dataset, args.data, args.split, oneshot=args.oneshot, oneshot_data=args.oneshot_data)
-    train_clips = data.train[: args.max_train_clips] if args.max_train_clips else data.train
-    eval_clips = data.eval[: args.max_eval_clips] if args.max_eval_clips else data.eval
+    train_clips = _subset(data.train, args.max_train_clips, args.seed)
+    eval_clips = _subset(data.eval, args.max_eval_clips, args.seed)
     print(data.description, flush=True)
 
     head_kwargs = _parse_overrides(args.overrides)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -42,8 +42,8 @@ from ..modeling_outputs import ActionClassificationOutput, ActionEmbeddingOutput
 
 __all__ = [
     "ActionClassificationHead",
-    "ActionEmbeddingHead",
     "ActionClassificationMixin",
+    "ActionEmbeddingHead",
     "ActionEmbeddingMixin",
     "OneShotEvaluator",
     "OneShotResult",
@@ -160,9 +160,6 @@ class ActionEmbeddingHead(nn.Module):
         return F.normalize(self.fc1(pooled), dim=-1), pooled
 
 
-_ACTION_HEADS = (ActionClassificationHead, ActionEmbeddingHead)
-
-
 # ---------------------------------------------------------------------------------------------------- task mixins
 def _fill_defaults(config, defaults: dict[str, Any], overrides: dict[str, Any], cls_name: str) -> None:
     """Head fields: explicit ``overrides`` (``from_pretrained(..., action_hidden_size=...)``) > config > defaults."""
@@ -180,7 +177,7 @@ class _ActionTaskMixin:
     """Shared plumbing: encoder under ``base_model_prefix``, person flattening, head weight init."""
 
     encoder_class: type  # set by motionhub.heads._factory.build_task_model
-    keys_to_ignore_at_inference = ["pooled_features", "hidden_states"]
+    keys_to_ignore_at_inference: ClassVar[list[str]] = ["pooled_features", "hidden_states"]
 
     def _build_encoder(self, config) -> None:
         setattr(self, self.base_model_prefix, self.encoder_class(config))
@@ -196,18 +193,19 @@ class _ActionTaskMixin:
 
     @torch.no_grad()
     def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, _ACTION_HEADS):
-            std = getattr(self.config, "initializer_range", 0.02)
-            for sub in module.modules():
-                if isinstance(sub, nn.Linear):
-                    init.trunc_normal_(sub.weight, std=std)
-                    init.zeros_(sub.bias)
-                elif isinstance(sub, nn.BatchNorm1d):
-                    init.ones_(sub.weight)
-                    init.zeros_(sub.bias)
-                    init.zeros_(sub.running_mean)
-                    init.ones_(sub.running_var)
-                    init.zeros_(sub.num_batches_tracked)
+        # transformers dispatches the encoder's own _init_weights to the encoder's modules, so every module that
+        # reaches this method belongs to the head (or is the task model itself). Initialise the leaves directly:
+        # container modules without parameters of their own may be skipped by transformers' loading path.
+        if isinstance(module, nn.Linear):
+            init.trunc_normal_(module.weight, std=getattr(self.config, "initializer_range", 0.02))
+            if module.bias is not None:
+                init.zeros_(module.bias)
+        elif isinstance(module, nn.modules.batchnorm._BatchNorm):
+            init.ones_(module.weight)
+            init.zeros_(module.bias)
+            init.zeros_(module.running_mean)
+            init.ones_(module.running_var)
+            init.zeros_(module.num_batches_tracked)
         else:
             super()._init_weights(module)
 

@@ -41,13 +41,13 @@ from ..skeleton import to_h36m
 from .trainer import MotionTrainer
 
 __all__ = [
+    "NTU60_XSUB_TRAIN_SUBJECTS",
+    "NTU120_ONESHOT_NOVEL_CLASSES",
+    "NTU120_XSUB_TRAIN_SUBJECTS",
     "ActionClipDataset",
     "ActionData",
     "FinetuneResult",
     "MPerClassSampler",
-    "NTU60_XSUB_TRAIN_SUBJECTS",
-    "NTU120_XSUB_TRAIN_SUBJECTS",
-    "NTU120_ONESHOT_NOVEL_CLASSES",
     "compute_action_metrics",
     "finetune_action",
     "load_action_data",

@@ -112,6 +112,28 @@ for _family in TINY:
     globals()[f"Test{_family}ActionCommon"] = _make_common_suite(_family)
 
 
+@pytest.mark.parametrize("family", sorted(TINY))
+@pytest.mark.parametrize("task", HEAD_TASKS)
+def test_head_initialised_when_loading_a_bare_encoder(tmp_path, family, task):
+    """Regression: transformers' loading path must initialise every head tensor (BatchNorm buffers included)."""
+    config = TINY[family]()
+    encoder = TASK_MODELS[family, task].encoder_class(config)
+    encoder.save_pretrained(tmp_path)
+    model = TASK_MODELS[family, task].from_pretrained(tmp_path, **(
+        {"num_labels": 3, "action_hidden_size": 16} if task == "action-classification" else {"embedding_size": 8}))
+    for name, tensor in model.state_dict().items():
+        if name.startswith(model.base_model_prefix + "."):
+            continue
+        if name.endswith(("running_mean", "bias", "num_batches_tracked")):
+            assert torch.count_nonzero(tensor) == 0, name
+        elif name.endswith(("running_var", "bn.weight")):
+            assert torch.all(tensor == 1), name
+        else:
+            assert torch.isfinite(tensor).all() and 0.005 < float(tensor.std()) < 0.05, name
+    x = torch.randn(2, 2, _frames(config), config.num_joints, config.dim_in)
+    assert all(torch.isfinite(t).all() for t in model(x).to_tuple())
+
+
 # --------------------------------------------------------------------------------------------------- behaviour
 def _small_model(task="action-classification", **kw):
     torch.manual_seed(0)
@@ -156,7 +178,8 @@ def test_defaults_are_motionbert_and_serialised(tmp_path):
     assert model.config.action_hidden_size == 2048 and model.config.action_dropout == 0.5
     emb = _small_model("action-embedding")
     c = emb.config
-    assert (c.embedding_size, c.embedding_dropout, c.supcon_temperature, c.supcon_base_temperature) == (2048, 0.1, 0.1, 0.07)
+    fields = (c.embedding_size, c.embedding_dropout, c.supcon_temperature, c.supcon_base_temperature)
+    assert fields == (2048, 0.1, 0.1, 0.07)
     emb.save_pretrained(tmp_path)
     assert DSTformerConfig.from_pretrained(tmp_path).embedding_size == 2048
 
@@ -205,7 +228,8 @@ def test_from_pretrained_encoder_with_head_kwargs(tmp_path):
     enc = DSTformerModel(DSTformerConfig(dim_feat=16, dim_rep=8, depth=1, num_heads=2, maxlen=12))
     enc.save_pretrained(tmp_path)
     clf = AutoModelForActionClassification.from_pretrained(tmp_path, num_labels=7, action_hidden_size=12)
-    assert clf.config.num_labels == 7 and clf.action_head.fc2.out_features == 7 and clf.action_head.fc1.out_features == 12
+    assert clf.config.num_labels == 7 and clf.action_head.fc2.out_features == 7
+    assert clf.action_head.fc1.out_features == 12
     for name, value in enc.state_dict().items():
         assert torch.equal(clf.dstformer.state_dict()[name], value)
     emb = AutoModelForActionEmbedding.from_pretrained(tmp_path, embedding_size=5, supcon_temperature=0.2)

@@ -93,7 +93,8 @@ def test_separate_learning_rates_and_epoch_decay(tmp_path):
     trainer.train()
     groups = {g["name"]: g for g in trainer.optimizer.param_groups}
     assert set(groups) == {"backbone", "head"}
-    assert groups["backbone"]["initial_lr"] == pytest.approx(1e-4) and groups["head"]["initial_lr"] == pytest.approx(1e-3)
+    assert groups["backbone"]["initial_lr"] == pytest.approx(1e-4)
+    assert groups["head"]["initial_lr"] == pytest.approx(1e-3)
     assert all(g["weight_decay"] == 0.01 for g in groups.values())
     n_backbone = sum(p.numel() for p in groups["backbone"]["params"])
     assert n_backbone == sum(p.numel() for p in model.backbone.parameters())
@@ -152,7 +153,7 @@ def test_two_process_cpu_ddp(tmp_path):
     env = {**os.environ, "ACCELERATE_USE_CPU": "1", "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_addr", "127.0.0.1",
            "--master_port", str(_free_port()), str(HERE / "ddp_finetune_worker.py"), str(tmp_path)]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     ranks = [torch.load(tmp_path / f"rank{r}.pt", weights_only=True) for r in (0, 1)]
     for r in ranks:

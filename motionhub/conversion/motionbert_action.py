@@ -113,5 +113,6 @@ register_converter(Converter(
     detect=_is_embed,
     convert=convert_motionbert_action_embed,
     priority=10,
-    description="MotionBERT one-shot checkpoint (train_action_1shot.py, ActionNet embed) -> DSTformerForActionEmbedding",
+    description="MotionBERT one-shot checkpoint (train_action_1shot.py, ActionNet embed) -> "
+    "DSTformerForActionEmbedding",
 ))
