@@ -36,7 +36,7 @@ SMALL_CONFIG = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2.
 
 def small_config(**overrides) -> DSTformerConfig:
     return DSTformerConfig(**{**SMALL_CONFIG, "input_normalization": "screen", "joint_layout": "h36m-17",
-                              "root_relative": True, **overrides})
+                              "root_relative": True, "output_units": "m", **overrides})
 
 
 class TimeLimit(TrainerCallback):

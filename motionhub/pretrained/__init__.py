@@ -151,7 +151,7 @@ def evaluate_lifting_files(
     model,
     paths: Sequence[str | Path],
     *,
-    output_units: str = DEFAULT_OUTPUT_UNITS,
+    output_units: str | None = None,
     stride: int | None = None,
     flip: bool = False,
     batch_size: int = 64,
@@ -167,7 +167,8 @@ def evaluate_lifting_files(
     Args:
         model: the lifting model.
         paths: generic ``.npz`` files (``keypoints_2d`` pixels, ``keypoints_3d``, ``image_size``, layout h36m-17).
-        output_units: units of the model output (``"m"`` for motionhub's small lifting checkpoints).
+        output_units: units of the model output (``"mm"`` or ``"m"``); default: ``model.config.output_units``
+            (``"m"`` in motionhub's small lifting checkpoints), else :data:`DEFAULT_OUTPUT_UNITS`.
         stride / flip / batch_size: see :func:`lift_keypoints`.
         progress: show a tqdm bar.
 
@@ -177,6 +178,8 @@ def evaluate_lifting_files(
     from motionhub.formats.generic import load_generic
     from motionhub.metrics import mpjpe, p_mpjpe
 
+    if output_units is None:
+        output_units = getattr(model.config, "output_units", None) or DEFAULT_OUTPUT_UNITS
     if output_units not in _UNITS_TO_MM:
         raise ValueError(f"output_units must be one of {sorted(_UNITS_TO_MM)}, got {output_units!r}")
     paths = [Path(p) for p in paths]
@@ -213,6 +216,7 @@ def evaluate_lifting_files(
         "p_mpjpe_mm": float(pe_all.mean()),
         "num_files": len(paths),
         "num_frames": int(len(e_all)),
+        "output_units": output_units,
         "per_file": per_file,
     }
 

@@ -1,0 +1,175 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Write the model cards (README.md) of motionhub's own small lifting checkpoints from their ``results/*.json``.
+
+    python examples/train/write_cards.py            # all checkpoints present under checkpoints/ + the embedded default
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from motionhub import DSTformerConfig
+from motionhub.hub import generate_model_card
+
+__all__ = ["main", "write_card"]
+
+REPO = Path(__file__).resolve().parents[2]
+
+LICENSE_NOTE = (
+    "The weights are released under **CC BY-NC 4.0** and are for **non-commercial research use only**: they were "
+    "trained on Human3.6M (academic, non-commercial research licence of vision.imar.ro/human3.6m; no redistribution of "
+    "the data, and weights trained on it are research-only) and on the Bandai-Namco Research Motion datasets "
+    "(CC BY-NC 4.0, Kobayashi et al. 2023, arXiv:2306.08861). CMU mocap data: mocap.cs.cmu.edu, funded by NSF "
+    "EIA-0196217. The code (motionhub) is Apache-2.0."
+)
+DATASETS = ["human3.6m", "bandai-namco-research-motiondataset", "cmu-mocap"]
+
+IO_SECTION = (
+    "* **Input** `(B, T <= 27, 17, 3)`: H36M-17 2D keypoints `(x, y, confidence)`; pixels normalised with "
+    "`motionhub.processing.normalize_screen(kp, width, height)` (`x / w * 2 - 1`, `y / w * 2 - h / w`) of the image the "
+    "person was filmed in; confidence 1 when the detector gives none; missing joints all-zero. "
+    "`motionhub.pretrained.normalize_lifting_input(kp_pixels, (w, h))` does exactly this.\n"
+    "* **Output** `pose_3d` `(B, T, 17, 3)`: root-relative (pelvis = 0) 3D in **metres**, camera axes (x right, y down, "
+    "z forward). The metric scale is predicted by the model (no ground-truth scale is used at test time); "
+    "multiply by 1000 for millimetres.\n"
+    "* Longer sequences: `motionhub.pretrained.lift_keypoints(model, x)` (27-frame windows, averaged overlaps).\n"
+)
+
+PRETRAIN_DATA = (
+    "3D mocap converted to H36M-17 and resampled to 50 fps: Human3.6M **S1, S5, S6, S7** world 3D (301k frames; "
+    "**S8 is held out everywhere**, S9/S11 are not used), Bandai-Namco Research Motion datasets 1 + 2 (3,076 sequences, "
+    "692k frames at 50 fps), CMU mocap subjects 01-03 (28 trials, 32k frames). Sources sampled 0.4 / 0.3 / 0.3."
+)
+PRETRAIN_PROCEDURE = (
+    "MotionBERT's unified lifting objective, on CPU: every 27-frame clip is filmed by a new random virtual pinhole "
+    "camera (any azimuth, elevation -10..35 deg, roll +-5 deg, 3.5-8 m away, off-centre, focal 700-1600 px on a "
+    "1000 x 1000 image), screen-normalised, corrupted with MotionBERT's detector-noise model "
+    "(`motionhub.corruption.MotionBERTNoise`, 27 key frames, + its distance-to-confidence model; 30 % of clips get "
+    "confidence 1) and masks (5 % joints, 10 % frames, `motionhub.corruption.corrupt_2d`); target = the clean "
+    "root-relative camera-space 3D in metres; loss = MotionBERT pose3d (MPJPE + 0.5 N-MPJPE + 20 velocity). "
+    "AdamW (wd 0.01), lr 1e-3, 50 warm-up steps + cosine, batch 16, transformers Trainer, 1 CPU thread."
+)
+FINETUNE_DATA = (
+    "Human3.6M subjects **S1, S5, S6, S7** (3d-pose-baseline file set), all four cameras, with the **real "
+    "Stacked-Hourglass 2D detections** (16 MPII joints -> H36M-17 via `motionhub.skeleton.to_h36m(..., 'mpii-16', "
+    "mpii_convention='h36m_sh')`), screen-normalised with the camera's image size, confidence 1; non-overlapping "
+    "27-frame clips (44,428 clips). Target: root-relative camera-space 3D (mm / 1000)."
+)
+
+
+def _results(name: str) -> dict | None:
+    path = REPO / "results" / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _metric_rows(res: dict | None, dataset_name: str) -> list[dict]:
+    if not res:
+        return []
+    note = "real SH detections, no GT scale, " + res.get("eval_files", "")
+    return [
+        dict(task_type="pose-lifting", dataset_type="human3.6m", dataset_name=dataset_name, dataset_split="S8",
+             metric_type="mpjpe", metric_name="MPJPE (mm)", metric_value=res["mpjpe_mm"], notes=note),
+        dict(task_type="pose-lifting", dataset_type="human3.6m", dataset_name=dataset_name, dataset_split="S8",
+             metric_type="p-mpjpe", metric_name="P-MPJPE (mm)", metric_value=res["p_mpjpe_mm"], notes=note),
+    ]
+
+
+def _training_line(res: dict | None) -> str:
+    if not res or not res.get("training"):
+        return ""
+    t = res["training"]
+    return (f"\n\nThis checkpoint: {t.get('steps')} optimiser steps of batch {t.get('batch_size')} "
+            f"({t.get('wall_clock_minutes')} min wall clock on a shared 2-core CPU). Exact command: "
+            f"`{t.get('command')}`.")
+
+
+def write_card(folder: Path, name: str, *, kind: str, results_name: str | None = None) -> Path:
+    config = DSTformerConfig.from_pretrained(folder)
+    res = _results(results_name or name)
+    ds_name = "Human3.6M S8 (held-out training subject), SH detections"
+    evaluation = (
+        "Held-out subject **S8** of the Human3.6M training set (S9/S11 were never used), all 30 takes x 4 cameras, "
+        "the **real Stacked-Hourglass detections** as input (not ground-truth 2D). Files: "
+        "`python examples/train/make_h36m_eval_npz.py --out /tmp/h36m_s8_eval_540 --max-frames 540` (first 540 "
+        "frames = 10.8 s of each sequence, 64,800 frames; Human3.6M is research-only, so the files are regenerated "
+        "locally, never shipped). MPJPE = mean joint error after making prediction and ground truth root-relative "
+        "(pelvis), pooled over all frames, in mm (model output x 1000, **no ground-truth scale or 2.5D factor**); "
+        "P-MPJPE = the same after a per-frame similarity (Procrustes) alignment. Non-overlapping 27-frame windows "
+        "(the last one aligned to the end), no flip. Reproduce: "
+        "`motionhub evaluate <checkpoint> /tmp/h36m_s8_eval_540` (or `python examples/train/evaluate_lifting.py`). "
+        "These numbers are **not comparable** to published S9/S11 protocol #1 numbers (different subject, subset, "
+        "tiny CPU budget)."
+    )
+    comparison = ""
+    pre, ft, sc = _results("dstformer-small-pretrained"), _results("dstformer-small-h36m"), _results(
+        "dstformer-small-h36m-scratch")
+    if ft and sc:
+        comparison = (
+            "| model | H36M finetune | MPJPE (mm) | P-MPJPE (mm) |\n|---|---|---|---|\n"
+            + (f"| dstformer-small-pretrained (zero-shot, no H36M 2D) | none | {pre['mpjpe_mm']:.1f} | "
+               f"{pre['p_mpjpe_mm']:.1f} |\n" if pre else "")
+            + f"| dstformer-small-h36m (pretrained init) | {ft['training'].get('steps')} steps | {ft['mpjpe_mm']:.1f} | "
+              f"{ft['p_mpjpe_mm']:.1f} |\n"
+            + f"| dstformer-small-h36m-scratch (random init) | {sc['training'].get('steps')} steps | "
+              f"{sc['mpjpe_mm']:.1f} | {sc['p_mpjpe_mm']:.1f} |\n\n"
+            "Pretrained and scratch runs use the same data order, steps, batch size and learning-rate schedule "
+            "(equal training budget). See `results/README.md`."
+        )
+    if kind == "pretrained":
+        summary = (
+            "A small DSTformer (0.41 M parameters) **trained by motionhub on CPU** with the MotionBERT 2D-to-3D "
+            "lifting pretraining objective on real 3D mocap (Human3.6M S1/S5/S6/S7, Bandai-Namco, CMU). Use it as "
+            "the encoder to finetune (lifting, action recognition) or directly as a (weak) 2D-to-3D lifter."
+        )
+        training_data, procedure = PRETRAIN_DATA, PRETRAIN_PROCEDURE + _training_line(res)
+        base = None
+    else:
+        init = "the pretrained `dstformer-small-pretrained`" if kind != "scratch" else "a **random initialisation**"
+        summary = (
+            "A small DSTformer (0.41 M parameters) **trained by motionhub on CPU** for 2D-to-3D human pose lifting: "
+            f"{init}, finetuned on Human3.6M S1/S5/S6/S7 with real Stacked-Hourglass detections."
+            + (" This is motionhub's **embedded default lifting model** (shipped in the package, used by "
+               "`motionhub lift` without any download)." if kind == "default" else "")
+            + (" It is the equal-budget baseline of the pretraining comparison." if kind == "scratch" else "")
+        )
+        training_data = FINETUNE_DATA + (" Pretraining: " + PRETRAIN_DATA if kind != "scratch" else "")
+        procedure = (
+            ("Initialised from `dstformer-small-pretrained` (" + PRETRAIN_PROCEDURE + "). " if kind != "scratch"
+             else "Random initialisation (same architecture). ")
+            + "Finetuning: MotionBERT pose3d loss (MPJPE + 0.5 N-MPJPE + 20 velocity) on metric targets, AdamW "
+            "(wd 0.01), lr 1e-3, warm-up + cosine, batch 16, transformers Trainer, 1 CPU thread."
+            + _training_line(res)
+        )
+        base = "motionhub/dstformer-small-pretrained" if kind != "scratch" else None
+    extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
+    if comparison:
+        extra["Pretrained vs scratch (Human3.6M S8)"] = comparison
+    card = generate_model_card(
+        config, repo_id=f"motionhub/{name}", model_name=name, summary=summary, license="cc-by-nc-4.0",
+        license_note=LICENSE_NOTE, datasets=DATASETS, base_model=base,
+        tags=["pose-lifting", "3d-human-pose-estimation", "motionhub-trained", "research-only"],
+        results=_metric_rows(res, ds_name) or None, training_data=training_data, training_procedure=procedure,
+        evaluation=evaluation, input_normalization="screen", extra_sections=extra,
+    )
+    path = folder / "README.md"
+    path.write_text(str(card))
+    return path
+
+
+def main() -> int:
+    specs = [
+        (REPO / "checkpoints" / "dstformer-small-pretrained", "dstformer-small-pretrained", "pretrained", None),
+        (REPO / "checkpoints" / "dstformer-small-h36m", "dstformer-small-h36m", "finetuned", None),
+        (REPO / "checkpoints" / "dstformer-small-h36m-scratch", "dstformer-small-h36m-scratch", "scratch", None),
+        (REPO / "motionhub" / "pretrained" / "dstformer-lift-default", "dstformer-lift-default", "default",
+         "dstformer-lift-default"),
+    ]
+    for folder, name, kind, results_name in specs:
+        if (folder / "config.json").exists():
+            print("wrote", write_card(folder, name, kind=kind, results_name=results_name))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
