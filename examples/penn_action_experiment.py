@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--work-dir", default="runs/penn_action", help="run folders (default: runs/penn_action)")
     p.add_argument("--results", default="results/penn_action",
                    help="results path without suffix: writes .json and .md (default: results/penn_action)")
+    p.add_argument("--update", action="store_true",
+                   help="keep the runs already in the results file that this invocation does not redo")
     return p
 
 
@@ -81,8 +83,15 @@ def main(argv: list[str] | None = None) -> int:
         "frozen": ["--model", str(args.pretrained), "--freeze-backbone"],
     }
     work = Path(args.work_dir)
+    dest = Path(args.results)
+    previous = {}
+    if args.update and dest.with_suffix(".json").exists():
+        previous = json.loads(dest.with_suffix(".json").read_text())
     results = {"dataset": "Penn Action (official split; 13 joints -> H36M-17 2D + visibility as confidence)",
-               "pretrained": args.pretrained, "runs": {}}
+               "pretrained": args.pretrained or previous.get("pretrained"),
+               "runs": {k: v for k, v in previous.get("runs", {}).items() if k not in runs}}
+    results["settings"] = {k: getattr(args, k) for k in ("epochs", "clip_len", "batch_size", "head_lr", "hidden_size",
+                                                        "seed", "max_train_clips", "max_eval_clips")}
     try:
         results["git_commit"] = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                                                text=True, check=False).stdout.strip()
@@ -107,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps({name: results["runs"][name]}, indent=1), flush=True)
     script_args = argv if argv is not None else sys.argv[1:]
-    results["experiment_command"] = shlex.join(["python", "examples/penn_action_experiment.py", *script_args])
-    dest = Path(args.results)
+    command = shlex.join(["python", "examples/penn_action_experiment.py", *script_args])
+    results["experiment_commands"] = [*previous.get("experiment_commands", []), command] if args.update else [command]
+    results["runs"] = {k: results["runs"][k] for k in ("scratch", "pretrained", "frozen") if k in results["runs"]}
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
     dest.with_suffix(".md").write_text(_markdown(results, args))
@@ -137,7 +147,8 @@ def _markdown(results: dict, args) -> str:
         top1 = "-" if r["top1"] is None else f"{100 * r['top1']:.1f} %"
         top5 = "-" if r["top5"] is None else f"{100 * r['top5']:.1f} %"
         lines.append(f"| {name} | {what[name]} | {top1} | {top5} | {r['train_loss']:.3f} | {r['wall_clock_minutes']} |")
-    lines += ["", "Reproduce everything:", "", "```bash", results["experiment_command"], "```", "",
+    lines += ["", "Reproduce everything (OMP_NUM_THREADS=1, CPU):", "", "```bash", *results["experiment_commands"],
+              "```", "",
               "Individual runs:", "", "```bash", *[r["command"] for r in results["runs"].values()], "```", ""]
     return "\n".join(lines)
 
