@@ -6,6 +6,9 @@
 * :mod:`motionhub.tasks.action`: action clip datasets (NTU / Penn Action), ``MPerClassSampler``, top-k metrics and the
   :func:`finetune_action` recipe (classification and one-shot embedding).
 * :mod:`motionhub.tasks.stride`: STRIDE test-time training and masked-3D prior pretraining.
+* :mod:`motionhub.tasks.pretrain_masked`: P-STMO masked 2D pose modeling and MPM masked 2D / 3D / lifting pretraining
+  (:class:`MaskSampler`, collators, ``STMOForMaskedPretraining`` / ``MPMForMaskedPretraining``,
+  ``build_pstmo_pretrainer`` / ``build_mpm_pretrainer``).
 
 Submodules are imported on demand (``from motionhub.tasks.action import finetune_action``); this package itself only
 exposes :class:`MotionTrainer`.
