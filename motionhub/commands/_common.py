@@ -75,6 +75,13 @@ def _load(path: Path, layout: str | None, fmt: str | None) -> Any:
     if path.suffix.lower() == ".npy" or fmt == "npy":
         if layout is None:
             raise ValueError(f"{path} is a bare array: pass its joint layout with --layout (e.g. --layout coco-17)")
+        import numpy as np
+
+        from ..pipelines import _check_layout
+
+        shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
+        if len(shape) >= 2:
+            _check_layout(shape[-2], layout, f"the keypoints in {path.name}")
         kwargs["layout"] = layout
     return load_motion(path, format=fmt, **kwargs)
 
