@@ -162,7 +162,7 @@ def test_screen_normalisation_and_metric_units(metric_model):
     seq = load_motion(DEMO)
     res = PoseLiftingPipeline(metric_model, flip=False, progress=False)(seq)
     assert res.units == "m" and res.pose_3d_pixels is None
-    w, h = seq.image_size
+    w = seq.image_size[0]
     np.testing.assert_allclose(res.keypoints_2d[0, :, 0], seq.keypoints_2d[0, :, 0] / w * 2 - 1, atol=1e-5)
 
 
@@ -229,7 +229,10 @@ def test_many_to_one_lifting_matches_centred_windows():
 # ---------------------------------------------------------------------------------------------------- actions
 @pytest.fixture(scope="module")
 def action_models():
-    from motionhub.heads import DSTformerForActionClassification, DSTformerForActionEmbedding
+    from motionhub.heads import (
+        DSTformerForActionClassification,
+        DSTformerForActionEmbedding,
+    )
 
     torch.manual_seed(0)
     cls = DSTformerForActionClassification(
@@ -270,6 +273,7 @@ def test_action_embeddings_are_unit_norm(action_models):
 def test_mesh_pipeline_with_synthetic_smpl(tmp_path):
     synthetic = pytest.importorskip("synthetic_smpl")
     from motionhub.heads import DSTformerForMeshRecovery
+
     from motionhub.pipelines import MeshPipeline
 
     smpl = synthetic.write_synthetic_smpl_dir(tmp_path / "smpl")
