@@ -60,3 +60,19 @@ for _family in discover_families():
         register_task_model(_task, _family.config_class, _cls)
 
 del _family, _task, _suffix, _mixin, _cls
+
+# Mesh recovery, pose completion (families without their own) and multi-task models: each module builds and
+# registers its per-family classes; they are re-exported here.
+from .completion import COMPLETION_MODELS, LinearPoseHead, PoseCompletionMixin
+from .mesh import MESH_MODELS, MeshLoss, MeshRecoveryHead, MeshRecoveryMixin
+from .multitask import MULTITASK_MODELS, MultiTaskMixin
+
+__all__ += ["LinearPoseHead", "MeshLoss", "MeshRecoveryHead", "MeshRecoveryMixin", "MultiTaskMixin",
+            "PoseCompletionMixin"]
+for _models, _task in ((MESH_MODELS, "mesh-recovery"), (COMPLETION_MODELS, "pose-completion"),
+                       (MULTITASK_MODELS, "multi-task")):
+    for _name, _cls in _models.items():
+        globals()[_cls.__name__] = _cls
+        __all__.append(_cls.__name__)
+        TASK_MODELS[_name, _task] = _cls
+del _models, _task, _name, _cls

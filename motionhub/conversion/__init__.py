@@ -19,6 +19,7 @@ from . import motionbert  # noqa: F401  (registers converters)
 from . import pstmo  # noqa: F401  (registers converters)
 from . import mpm  # noqa: F401  (registers converters)
 from . import motionbert_action  # noqa: F401  (MotionBERT action class/embed converters)
+from . import motionbert_mesh  # noqa: F401  (MotionBERT mesh converter; SMPL buffers dropped)
 from ._loading import CheckpointFormatError, extract_state_dict, load_official_checkpoint, strip_prefix
 from .registry import Converter, detect_family, get_converter, list_converters, register_converter
 
