@@ -947,11 +947,14 @@ class ActionPipeline:
         batch_size: clips per forward pass.
         flip: also classify the mirrored clip and average (logits, or embeddings re-normalised). Off by default
             (MotionBERT's action evaluation does not flip).
-        clip_len: frames per clip (default ``config.action_clip_len`` if the model stores it, else
-            ``config.maxlen``).
-        num_persons: persons per clip (default ``config.action_num_persons`` or 2, MotionBERT's NTU setting).
-        confidence: H36M conversion confidence rule (default ``config.action_confidence`` or ``"average"``;
-            ``"coco_order"`` for MotionBERT's converted NTU checkpoints).
+        clip_len: frames per clip (default ``config.action_clip_len`` if the model stores it, else ``config.maxlen``
+            for fixed-length encoders and ``min(config.maxlen, 243)`` otherwise, as ``examples/finetune_action.py``).
+        num_persons: persons per clip (default ``config.action_num_persons`` or 2, MotionBERT's NTU setting). The
+            pooled feature averages over persons, zero-padded ones included: use the value the model was trained
+            with (e.g. 1 for Penn Action models trained with ``--num-persons 1``).
+        confidence: H36M conversion confidence rule (default ``config.action_confidence`` /
+            ``config.keypoint_confidence`` (``"coco_order"`` in converted MotionBERT NTU checkpoints) or
+            ``"average"``).
         task: ``"action-classification"`` or ``"action-embedding"`` (default: from the model).
         progress: tqdm progress bar over batches.
     """
@@ -996,13 +999,16 @@ class ActionPipeline:
         self.flip = bool(flip)
         self.progress = progress
         maxlen = int(getattr(config, "maxlen", 243))
-        self.clip_len = int(clip_len or getattr(config, "action_clip_len", None) or maxlen)
+        fixed = bool(getattr(config, "fixed_length", False))
+        default_len = maxlen if fixed else min(maxlen, 243)
+        self.clip_len = int(clip_len or getattr(config, "action_clip_len", None) or default_len)
         if getattr(config, "fixed_length", False) and self.clip_len != maxlen:
             raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
         if self.clip_len > maxlen:
             raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
         self.num_persons = int(num_persons or getattr(config, "action_num_persons", None) or 2)
-        self.confidence = confidence or getattr(config, "action_confidence", None) or "average"
+        self.confidence = (confidence or getattr(config, "action_confidence", None)
+                           or getattr(config, "keypoint_confidence", None) or "average")
         self.dim_in = int(getattr(config, "dim_in", 3))
         self.layout = getattr(config, "joint_layout", None) or "h36m-17"
         id2label = getattr(config, "id2label", None) or {}
