@@ -236,6 +236,8 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
 
         try:
             converted = convert_checkpoint(path)
+        except ValueError as err:
+            raise ValueError(f"{path} is not a usable official checkpoint: {err}") from None
         except (KeyError, RuntimeError, OSError) as err:
             raise ValueError(
                 f"{path} could not be read as an official checkpoint ({type(err).__name__}: {err}); pass a "

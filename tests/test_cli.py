@@ -257,3 +257,22 @@ def test_readme_main_command_runs_as_written(tmp_path):
         with np.load(tmp_path / npz[0]) as z:
             assert str(z["units"]) == "m" and z["pose_3d"].shape == (143, 17, 3)
             assert np.isfinite(z["pose_3d"]).all()
+
+
+def test_official_checkpoint_is_converted_on_the_fly(tmp_path, capsys):
+    torch.manual_seed(0)
+    model = DSTformerForPoseLifting(_tiny(num_heads=8, root_relative=False)).eval()
+    official = {"module." + (k[len("dstformer."):] if k.startswith("dstformer.") else k): v.clone()
+                for k, v in model.state_dict().items()}
+    torch.save({"epoch": 1, "model_pos": official}, tmp_path / "best_epoch.bin")
+    code, out, err = _run(["lift", DEMO, "-m", tmp_path / "best_epoch.bin", "-o", tmp_path / "o.npz", "-q"], capsys)
+    assert code == 0, err
+    assert "crop_scale" in out and "'normalized' units" in out
+    with np.load(tmp_path / "o.npz") as z:
+        assert z["pose_3d"].shape == (143, 17, 3) and "pose_3d_pixels" in z.files
+    code, out, err = _run(["info", tmp_path / "best_epoch.bin"], capsys)
+    assert code == 0, err
+    assert "official checkpoint" in out and "DSTformerForPoseLifting" in out
+    torch.save({"something": torch.zeros(3)}, tmp_path / "junk.bin")
+    code, _, err = _run(["lift", DEMO, "-m", tmp_path / "junk.bin", "-o", tmp_path / "o.npz"], capsys)
+    assert code == 1 and "junk.bin" in err
