@@ -80,6 +80,9 @@ class MotionPreTrainedModel(PreTrainedModel):
     main_input_name = "keypoints"
     input_modalities = "video"
     _supports_sdpa = True
+    # Our losses are per-batch means that ignore Trainer's `num_items_in_batch`; declaring this makes Trainer divide
+    # the loss by gradient_accumulation_steps itself (forward takes **kwargs, which would make it assume otherwise).
+    accepts_loss_kwargs = False
 
     # ----------------------------------------------------------------- backbone / head split
     @property
