@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .skeleton import H36M_LIMB_ANGLE_PAIRS, H36M_LIMBS
+
 __all__ = [
     "H36M_LIMBS",
     "H36M_LIMB_ANGLE_PAIRS",
@@ -48,23 +50,7 @@ __all__ = [
     "weighted_2d_loss",
 ]
 
-#: The 16 limbs of the H36M-17 skeleton as (parent, child) joint indices. The limb vector is ``x[parent] − x[child]``.
-H36M_LIMBS: tuple[tuple[int, int], ...] = (
-    (0, 1), (1, 2), (2, 3),
-    (0, 4), (4, 5), (5, 6),
-    (0, 7), (7, 8), (8, 9), (9, 10),
-    (8, 11), (11, 12), (12, 13),
-    (8, 14), (14, 15), (15, 16),
-)  # fmt: skip
-
-#: The 18 pairs of limbs (indices into :data:`H36M_LIMBS`) whose angles the angle losses compare.
-H36M_LIMB_ANGLE_PAIRS: tuple[tuple[int, int], ...] = (
-    (0, 3), (0, 6), (3, 6),
-    (0, 1), (1, 2), (3, 4), (4, 5),
-    (6, 7), (7, 10), (7, 13), (8, 13), (10, 13),
-    (7, 8), (8, 9), (10, 11), (11, 12), (13, 14), (14, 15),
-)  # fmt: skip
-
+# Limb and angle tables are the skeleton's (re-exported here for the losses' users).
 _ANGLE_EPS = 1e-7
 _LIMB_PARENTS = [a for a, _ in H36M_LIMBS]
 _LIMB_CHILDREN = [b for _, b in H36M_LIMBS]
