@@ -121,6 +121,15 @@ def test_saved_checkpoint_has_no_smpl_and_reloads_identically(official, converte
         a, b = converted(x), reloaded(x)
     for name in ("theta", "rotmat", "betas", "vertices", "joints_3d"):
         torch.testing.assert_close(getattr(b, name), getattr(a, name), atol=1e-4, rtol=1e-6, msg=name)
+    # Weights memory-mapped from safetensors may sit at addresses that are not 64-byte aligned, and CPU BLAS
+    # kernels then sum in another order (~1 ulp, ~6e-5 mm on the vertices). With the same memory layout the
+    # reloaded model is bit-identical:
+    for p in reloaded.parameters():
+        p.data = p.data.clone()
+    with torch.no_grad():
+        b = reloaded(x)
+    for name in ("theta", "rotmat", "betas", "vertices", "joints_3d"):
+        torch.testing.assert_close(getattr(b, name), getattr(a, name), atol=0, rtol=0, msg=name)
     for name, value in converted.smpl.named_buffers():
         assert torch.equal(value, getattr(reloaded.smpl, name)), f"SMPL buffer {name} not refilled"
 

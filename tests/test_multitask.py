@@ -162,3 +162,43 @@ def test_completion_zeroes_hidden_joints_and_reports_hidden_error():
 TestDSTformerMultitaskCommon = make_suite("DSTformer", "multitask")
 for _family in COMPLETION_MODELS:
     globals()[f"Test{_family}CompletionCommon"] = make_suite(_family, "completion")
+
+
+# ------------------------------------------------------------------------------------------------ Trainer
+class _Clips(torch.utils.data.Dataset):
+    def __init__(self, n: int, multitask: bool):
+        g = torch.Generator().manual_seed(0)
+        self.x = torch.randn(n, 4, 17, 3, generator=g)
+        self.theta = torch.randn(n, 4, 82, generator=g) * 0.2
+        self.pose = torch.randn(n, 4, 17, 3, generator=g) * 0.1
+        self.multitask = multitask
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, i):
+        if not self.multitask:
+            return {"keypoints": self.x[i], "labels": self.theta[i]}
+        return {"keypoints": self.x[i], "pose_labels": self.pose[i], "action_labels": torch.tensor(i % 5),
+                "mesh_labels": self.theta[i]}
+
+
+@pytest.mark.parametrize("multitask", [False, True])
+def test_motion_trainer_trains_and_evaluates(smpl_dir, tmp_path, multitask):
+    from transformers import TrainingArguments
+
+    from motionhub.heads import MESH_MODELS
+    from motionhub.tasks.trainer import MotionTrainer
+
+    torch.manual_seed(0)
+    cls = MULTITASK_MODELS["DSTformer"] if multitask else MESH_MODELS["DSTformer"]
+    model = cls(_config(), smpl_model_path=smpl_dir)
+    args = TrainingArguments(output_dir=str(tmp_path), per_device_train_batch_size=2, per_device_eval_batch_size=2,
+                             max_steps=2, learning_rate=1e-3, report_to=[], use_cpu=True, save_strategy="no",
+                             disable_tqdm=True, logging_steps=1, dataloader_drop_last=True)
+    trainer = MotionTrainer(model=model, args=args, train_dataset=_Clips(4, multitask), eval_dataset=_Clips(4, multitask))
+    before = model.dstformer.joints_embed.weight.detach().clone()
+    trainer.train()
+    assert not torch.equal(before, model.dstformer.joints_embed.weight)
+    metrics = trainer.evaluate()
+    assert metrics["eval_loss"] > 0 and torch.isfinite(torch.tensor(metrics["eval_loss"]))
