@@ -185,10 +185,9 @@ class _Clips(torch.utils.data.Dataset):
 
 @pytest.mark.parametrize("multitask", [False, True])
 def test_motion_trainer_trains_and_evaluates(smpl_dir, tmp_path, multitask):
-    from transformers import TrainingArguments
-
     from motionhub.heads import MESH_MODELS
     from motionhub.tasks.trainer import MotionTrainer
+    from transformers import TrainingArguments
 
     torch.manual_seed(0)
     cls = MULTITASK_MODELS["DSTformer"] if multitask else MESH_MODELS["DSTformer"]
