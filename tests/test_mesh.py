@@ -88,6 +88,25 @@ def test_official_mesh_parity(official, converted):
     torch.testing.assert_close(out.betas, out.theta[..., 72:])
 
 
+def test_released_mesh_model_has_the_official_tensors(smpl_dir):
+    """MB_ft_pw3d (MotionBERT backbone, hidden 1024): every official tensor except the SMPL copy and the unused
+    backbone pose head, with the same shapes (built on the meta device: no memory)."""
+    import json
+
+    from transformers.initialization import meta_device_safe_creation_ops
+
+    manifest = json.loads((reference_path("motionbert_mesh") / "manifest_default_mesh_pw3d.json").read_text())
+    with meta_device_safe_creation_ops(), torch.device("meta"):
+        model = MESH_MODELS["DSTformer"](DSTformerConfig.motionbert(), smpl_model_path=smpl_dir)
+    ours = {k.replace("dstformer.", "backbone.", 1).replace("mesh_head.", "head.", 1): list(v.shape)
+            for k, v in model.state_dict().items()}
+    theirs = {k: v["shape"] for k, v in manifest["state_dict"].items()
+              if not k.startswith(("head.smpl.", "backbone.head."))}
+    assert ours == theirs
+    # 60,461,351 official = ours + 5,248 unused smplx parameters + 1,539 of the unused backbone pose head
+    assert sum(p.numel() for p in model.parameters()) == 60_461_351 - 5_248 - 1_539
+
+
 def test_converter_drops_smpl_and_keeps_mean_params(official, converted):
     sd = extract_state_dict(official[1])
     assert any(k.startswith("head.smpl.") for k in sd)  # the official container embeds SMPL
