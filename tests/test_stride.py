@@ -267,3 +267,34 @@ def test_stride_cli_round_trip(tmp_path, capsys):
     assert main(["stride", str(tmp_path / "bad.npz"), "-o", str(tmp_path / "x.npz"), "--model",
                  str(tmp_path / "prior")]) == 1  # fmt: skip
     assert "keypoints_3d" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------------- real data
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_real_mocap_masked3d_pretraining_loss_goes_down(tmp_path):
+    from conftest import data_path
+    from transformers import TrainingArguments
+
+    from motionhub.formats.bandai import load_bandai
+    from motionhub.formats.h36m import load_h36m_3pb
+    from motionhub.skeleton import to_h36m
+
+    bandai = load_bandai(data_path("bandai_namco"), datasets=["dataset-1"])
+    seqs = [to_h36m(s.keypoints_3d, "bandai-22") for s in bandai.sequences[:60]]
+    axes = ["y"] * len(seqs)
+    for s in load_h36m_3pb(data_path("h36m_train"), subjects=["S1"], frame="world")[:10]:
+        seqs.append(s.keypoints_3d[::2])
+        axes.append("z")
+    ds = Masked3DPretrainDataset(seqs, axes, clip_len=27, clip_stride=27, seed=0)
+    torch.manual_seed(0)
+    cfg = DSTformerConfig.stride(dim_feat=32, dim_rep=64, depth=2, num_heads=4, mlp_ratio=2.0, maxlen=27,
+                                 root_relative=False, lambda_limb_var=0.0)  # fmt: skip
+    model = DSTformerForPoseLifting(cfg)
+    args = TrainingArguments(output_dir=str(tmp_path), per_device_train_batch_size=16, learning_rate=2e-3,
+                             max_steps=120, logging_steps=10, save_strategy="no", report_to=[],
+                             remove_unused_columns=False, use_cpu=True, disable_tqdm=True, seed=0)  # fmt: skip
+    trainer = build_masked3d_trainer(model, ds, args, collator=Masked3DCollator(seed=0))
+    trainer.train()
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    assert losses[-1] < 0.7 * losses[0], losses
