@@ -634,19 +634,6 @@ class H36MEvaluationResult:
         )
 
 
-def _resample_indices(length: int, target: int, rng: np.random.Generator | None) -> np.ndarray:
-    """``target`` frame indices covering ``[0, length)`` evenly (MotionBERT ``resample``)."""
-    even = np.linspace(0, length, num=target, endpoint=False)
-    if rng is None:
-        return even.astype(np.int64)
-    if length < target:
-        pick_low = rng.integers(0, 2, size=even.shape).astype(bool)
-        idx = np.sort(np.where(pick_low, np.floor(even), np.ceil(even)))
-    else:
-        idx = even + rng.random(even.shape) * (even[1] - even[0])
-    return np.clip(idx, 0, length - 1).astype(np.int64)
-
-
 def motionbert_split_clips(
     sources: Sequence[str], clip_len: int, stride: int, *, rng: np.random.Generator | None = None
 ) -> np.ndarray:
@@ -667,29 +654,9 @@ def motionbert_split_clips(
     Returns:
         ``(n_clips, clip_len)`` int64 frame indices.
     """
-    if clip_len < 1 or stride < 1:
-        raise ValueError(f"clip_len and stride must be >= 1, got {clip_len} and {stride}")
-    src = list(sources)
-    n = len(src)
-    clips: list[np.ndarray] = []
-    saved: set[str] = set()
-    start = 0
-    while start < n:
-        end = start
-        while end < n and src[end] == src[start]:
-            end += 1
-        length = end - start
-        if length >= clip_len:
-            for s in range(start, end - clip_len + 1, stride):
-                clips.append(np.arange(s, s + clip_len, dtype=np.int64))
-            saved.add(src[start])
-        elif end < n and src[start] not in saved:  # the official loop never resamples a short final video
-            clips.append(_resample_indices(length, clip_len, rng) + start)
-            saved.add(src[start])
-        start = end
-    if not clips:
-        return np.zeros((0, clip_len), dtype=np.int64)
-    return np.stack(clips)
+    from .processing import split_clips
+
+    return split_clips(np.asarray(list(sources)), clip_len, stride, randomness=rng is not None, rng=rng)
 
 
 class H36MEvaluator:
