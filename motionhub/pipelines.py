@@ -459,9 +459,9 @@ def _prepare_person(
     elif normalization in ("screen", "pixel_center"):
         if image_size is None:
             raise ValueError(
-                f"normalization {normalization!r} needs the image size (width, height) in pixels: set image_size in "
-                "the file (generic npz key 'image_size'), pass image_size= / --image-size W H, or use "
-                "normalization='crop_scale'"
+                f"normalization {normalization!r} (how this model was trained) needs the image size (width, height) "
+                "in pixels of the video the keypoints come from: set image_size in the file (generic npz key "
+                "'image_size') or pass image_size= / --image-size W H"
             )
         w, h = image_size
         if normalization == "screen":
