@@ -36,11 +36,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from motionhub.tasks.stride import stride_predict, test_time_train, to_camera_frame
 from scipy.ndimage import gaussian_filter1d
 
 from motionhub.corruption import OcclusionSimulator, simulate_estimator
 from motionhub.metrics import acceleration_error, mpjpe, p_mpjpe
-from motionhub.tasks.stride import stride_predict, test_time_train, to_camera_frame
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_PRIOR = Path(__file__).resolve().parents[1] / "checkpoints" / "stride-prior-small"
@@ -50,8 +50,9 @@ H36M_ACTIONS = ("Walking", "Discussion", "Eating", "Greeting", "SittingDown", "W
 
 def load_sequences(data: Path, long_frames: int, short_frames: int, bandai_count: int) -> list[dict]:
     """Benchmark sequences: clean world 3D in metres + fps + up axis."""
-    from motionhub.formats.h36m import load_h36m_3pb
     from motionhub.tasks.stride import load_pretraining_sequences
+
+    from motionhub.formats.h36m import load_h36m_3pb
 
     out = []
     h36m = {s.meta["action"]: s for s in load_h36m_3pb(data / "h36m_train", subjects=["S8"], frame="world")}
@@ -190,28 +191,28 @@ def summarize(results: list[dict]) -> dict:
 
 
 def to_markdown(report: dict, command: str) -> str:
-    fmt = lambda v: "–" if v is None else f"{v:.1f}"  # noqa: E731
+    fmt = lambda v: "–" if v is None else f"{v:.1f}"
     lines = ["# Occlusion benchmark: STRIDE test-time training", "", "Command:", "", f"    {command}", ""]
     info = report["info"]
-    lines += [f"Prior: `{info['model']}`; TTT: {info['epochs']} epochs, lr {info['lr']}, batch {info['batch_size']}, "
-              f"window stride {info['window_stride']}; total runtime {info['runtime_s'] / 60:.1f} min on "
-              f"{info['machine']}. Simulated estimator: {json.dumps(info['estimator_noise'])}.", ""]  # fmt: skip
+    lines += [(f"Prior: `{info['model']}`; TTT: {info['epochs']} epochs, lr {info['lr']}, batch {info['batch_size']}, "
+               f"window stride {info['window_stride']}; total runtime {info['runtime_s'] / 60:.1f} min on "
+               f"{info['machine']}. Simulated estimator: {json.dumps(info['estimator_noise'])}."), ""]  # fmt: skip
     lines += ["## Summary (frame-weighted over all sequences; mm, root-relative)", "",
-              "| method | MPJPE all | MPJPE observed | MPJPE occluded | PA-MPJPE all | PA-MPJPE occluded | "
-              "accel all | accel observed | accel occluded |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+              ("| method | MPJPE all | MPJPE observed | MPJPE occluded | PA-MPJPE all | PA-MPJPE occluded | "
+               "accel all | accel observed | accel occluded |"), "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for method, subsets in report["summary"].items():
         a, o, c = subsets.get("all", {}), subsets.get("observed", {}), subsets.get("occluded", {})
         lines.append(f"| {method} | {fmt(a.get('mpjpe'))} | {fmt(o.get('mpjpe'))} | {fmt(c.get('mpjpe'))} | "
                      f"{fmt(a.get('pa_mpjpe'))} | {fmt(c.get('pa_mpjpe'))} | {fmt(a.get('accel'))} | "
                      f"{fmt(o.get('accel'))} | {fmt(c.get('accel'))} |")  # fmt: skip
     lines += ["", "## Per sequence (MPJPE / PA-MPJPE / accel error on all frames, mm)", "",
-              "| sequence | frames | fully hidden | partly hidden | noisy input (observed) | linear interp | "
-              "interp + smoothing | prior (no TTT) | STRIDE TTT | TTT steps / s |",
+              ("| sequence | frames | fully hidden | partly hidden | noisy input (observed) | linear interp | "
+               "interp + smoothing | prior (no TTT) | STRIDE TTT | TTT steps / s |"),
               "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in report["sequences"]:
         m = r["metrics"]
 
-        def cell(method, subset="all"):
+        def cell(method, subset="all", m=m):
             v = m[method].get(subset, {})
             return f"{fmt(v.get('mpjpe'))} / {fmt(v.get('pa_mpjpe'))} / {fmt(v.get('accel'))}"
 

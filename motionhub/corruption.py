@@ -458,9 +458,9 @@ class OcclusionSimulator:
             raise ValueError(f"num_frames and num_joints must be >= 1, got {num_frames}, {num_joints}")
         rng = _np_rng(generator)
         vis = np.ones((num_frames, num_joints), dtype=bool)
-        win = max(1, int(round(self.window_seconds * self.fps)))
-        lo = max(1, int(round(self.min_hidden_seconds * self.fps)))
-        hi = max(lo, int(round(self.max_hidden_seconds * self.fps)))
+        win = max(1, round(self.window_seconds * self.fps))
+        lo = max(1, round(self.min_hidden_seconds * self.fps))
+        hi = max(lo, round(self.max_hidden_seconds * self.fps))
         groups = [g for g in self.limb_groups if max(g) < num_joints]
         for start in range(0, num_frames, win):
             end = min(num_frames, start + win)
@@ -526,7 +526,7 @@ def simulate_estimator(
     t, j, _ = x.shape
     axis = np.array([1.0, 1.0, depth_scale])
     out = x.astype(np.float64) + rng.normal(size=(t, j, 3)) * noise_std * axis
-    n_keys = max(2, int(math.ceil(t / (drift_seconds * fps))) + 1)
+    n_keys = max(2, math.ceil(t / (drift_seconds * fps)) + 1)
     keys = rng.normal(size=(n_keys, j, 3)) * drift_std * axis
     pos = np.linspace(0, n_keys - 1, t)
     left = np.minimum(np.floor(pos).astype(int), n_keys - 2)

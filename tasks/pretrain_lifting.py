@@ -331,7 +331,7 @@ class Curriculum3DFirst(TrainerCallback):
         return control
 
     def on_epoch_begin(self, args, state, control, **kwargs):
-        epoch = int(math.floor((state.epoch or 0.0) + 1e-6))
+        epoch = math.floor((state.epoch or 0.0) + 1e-6)
         self.dataset.curriculum_3d_only = epoch < self.epochs
         return control
 

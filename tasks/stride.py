@@ -445,10 +445,10 @@ def test_time_train(
     x, vis = prepare_stride_input(poses, visibility)
     win = _model_window(prior_model, window)
     device = torch.device(device) if device is not None else next(prior_model.parameters()).device
-    lambdas = dict(lambda_position=lambda_position, lambda_scale=lambda_scale, lambda_velocity=lambda_velocity,
-                   lambda_limb_var=lambda_limb_var)  # fmt: skip
-    predict_kwargs = dict(flip_test=flip_test, recenter=recenter, window=win, window_stride=window_stride,
-                          device=device)  # fmt: skip
+    lambdas = {"lambda_position": lambda_position, "lambda_scale": lambda_scale, "lambda_velocity": lambda_velocity,
+               "lambda_limb_var": lambda_limb_var}  # fmt: skip
+    predict_kwargs = {"flip_test": flip_test, "recenter": recenter, "window": win, "window_stride": window_stride,
+                      "device": device}  # fmt: skip
 
     model = copy.deepcopy(prior_model).to(device)
     initial = stride_predict(model, x, vis, **predict_kwargs) if predict_before else None

@@ -131,7 +131,7 @@ def test_corrupt_3d_noise_scale_and_masks():
     assert err[:, 2].std().item() == pytest.approx(0.03, rel=0.05)
     assert (out[~vis] == 0).all()
     occ = OcclusionSimulator(fps=30, full_occlusion_prob=1.0)
-    out2, vis2 = corrupt_3d(x, occlusion=occ, generator=0)
+    _, vis2 = corrupt_3d(x, occlusion=occ, generator=0)
     assert (~vis2).all(-1).float().mean() > (~vis).all(-1).float().mean()
     given = torch.ones(64, 60, 17, dtype=torch.bool)
     given[:, :5] = False

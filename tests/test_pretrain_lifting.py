@@ -9,10 +9,6 @@ import numpy as np
 import pytest
 import torch
 from conftest import data_path
-
-from motionhub import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
-from motionhub.corruption import MotionBERTNoise
-from motionhub.losses import pose3d_loss, weighted_2d_loss
 from motionhub.tasks.pretrain_lifting import (
     Curriculum3DFirst,
     DSTformerForLiftingPretraining,
@@ -21,6 +17,10 @@ from motionhub.tasks.pretrain_lifting import (
     build_lifting_pretrainer,
     normalize_2d_clip,
 )
+
+from motionhub import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
+from motionhub.corruption import MotionBERTNoise
+from motionhub.losses import pose3d_loss, weighted_2d_loss
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -151,7 +151,7 @@ def test_curriculum_serves_3d_first(tmp_path):
                              remove_unused_columns=False, use_cpu=True, disable_tqdm=True)  # fmt: skip
     trainer = build_lifting_pretrainer(model, ds, args, collator=Spy(noise=_noise()), curriculum_epochs=2)
     trainer.train()
-    per_epoch = [sum(seen[i : i + 2], []) for i in range(0, 8, 2)]
+    per_epoch = [seen[i] + seen[i + 1] for i in range(0, 8, 2)]
     assert all(all(e) for e in per_epoch[:2])  # epochs 0-1: 3D only
     assert all(not all(e) for e in per_epoch[2:])  # afterwards 2D-only clips appear
     assert ds.curriculum_3d_only is False

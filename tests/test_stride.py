@@ -9,10 +9,6 @@ import numpy as np
 import pytest
 import torch
 from conftest import reference_path
-
-from motionhub import DSTformerConfig, DSTformerForPoseLifting
-from motionhub.conversion import convert_checkpoint, load_official_checkpoint
-from motionhub.losses import pose3d_loss
 from motionhub.tasks.stride import (
     STRIDE_LAMBDAS,
     Masked3DCollator,
@@ -24,6 +20,10 @@ from motionhub.tasks.stride import (
     test_time_train,
     to_camera_frame,
 )
+
+from motionhub import DSTformerConfig, DSTformerForPoseLifting
+from motionhub.conversion import convert_checkpoint, load_official_checkpoint
+from motionhub.losses import pose3d_loss
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -145,7 +145,7 @@ def test_prepare_input_masks_and_errors():
     x, vis = prepare_stride_input(poses, np.r_[np.ones(10, bool), np.zeros(10, bool)])
     assert vis.shape == (20, 17) and not vis[3, 5] and not vis[15].any() and vis[0].all()
     assert (x[15] == 0).all() and (x[3, 5] == 0).all() and torch.isfinite(x).all()
-    x2, vis2 = prepare_stride_input(_walk(20))
+    _, vis2 = prepare_stride_input(_walk(20))
     assert vis2 is None
     with pytest.raises(ValueError, match=r"\(T, J, 3\)"):
         prepare_stride_input(np.zeros((2, 20, 17, 3)))
