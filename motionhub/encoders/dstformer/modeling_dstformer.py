@@ -181,7 +181,8 @@ class DSTformerModel(DSTformerPreTrainedModel):
         self.pos_embed = nn.Parameter(torch.zeros(1, config.num_joints, c))
         self.temp_embed = nn.Parameter(torch.zeros(1, config.maxlen, 1, c))
         self.pos_drop = nn.Dropout(config.drop_rate)
-        rates = torch.linspace(0, config.drop_path_rate, config.depth).tolist()
+        # linearly increasing stochastic depth; plain Python so that construction works under torch.device("meta")
+        rates = [config.drop_path_rate * i / max(config.depth - 1, 1) for i in range(config.depth)]
         self.blocks_st = nn.ModuleList([DSTformerBlock(config, "st", r) for r in rates])
         self.blocks_ts = nn.ModuleList([DSTformerBlock(config, "ts", r) for r in rates])
         self.ts_attn = nn.ModuleList([nn.Linear(2 * c, 2) for _ in range(config.depth)]) if config.att_fuse else None
