@@ -934,13 +934,22 @@ class ActionResult:
 
 
 class ActionPipeline:
-    """Skeleton action classification / embedding of whole clips (MotionBERT's evaluation-time clip preparation).
+    """Skeleton action classification / embedding of whole clips.
 
-    Every clip is prepared as :class:`motionhub.tasks.action.ActionClipDataset` does in evaluation mode: missing joints
-    -> 0 with confidence 0, ``make_cam`` (when the image size is known), two-person tracking, layout -> H36M-17,
-    evenly spaced resampling to ``clip_len`` frames, persons padded (all-zero) / cut to ``num_persons``,
-    ``crop_scale((2, 2))``, first ``config.dim_in`` channels. Long and short clips alike are resampled to
-    ``clip_len`` (the whole clip is classified at once, as MotionBERT does).
+    Long and short clips alike are resampled (evenly spaced frames) to ``clip_len`` frames and classified at once,
+    as MotionBERT does. Two clip preparations (``normalization=``):
+
+    * ``"crop_scale"`` (MotionBERT's NTU models and ``examples/finetune_action.py``): as
+      :class:`motionhub.tasks.action.ActionClipDataset` in evaluation mode: missing joints -> 0 with confidence 0,
+      ``make_cam`` (when the image size is known), two-person tracking, layout -> H36M-17, resampling, persons
+      padded (all-zero) / cut to ``num_persons`` (default 2), ``crop_scale((2, 2))``, first ``config.dim_in``
+      channels;
+    * ``"screen"`` (motionhub's own small action models, ``examples/train/``): per person layout -> H36M-17,
+      ``normalize_screen`` with the image size (needed), missing joints 0 / confidence 0, resampling, persons
+      padded / cut to ``num_persons`` (default 1).
+
+    The default is ``config.action_normalization`` if the model stores it, else ``"screen"`` for models whose
+    ``config.input_normalization`` is ``"screen"`` and ``"crop_scale"`` otherwise.
 
     Args:
         model: a ``<Encoder>ForActionClassification`` / ``ForActionEmbedding`` (or multi-task) model, or anything
@@ -951,12 +960,14 @@ class ActionPipeline:
             (MotionBERT's action evaluation does not flip).
         clip_len: frames per clip (default ``config.action_clip_len`` if the model stores it, else ``config.maxlen``
             for fixed-length encoders and ``min(config.maxlen, 243)`` otherwise, as ``examples/finetune_action.py``).
-        num_persons: persons per clip (default ``config.action_num_persons`` or 2, MotionBERT's NTU setting). The
+        num_persons: persons per clip (default ``config.action_num_persons``, else 2 (MotionBERT's NTU setting) for
+            ``crop_scale`` and 1 for ``screen``). The
             pooled feature averages over persons, zero-padded ones included: use the value the model was trained
             with (e.g. 1 for Penn Action models trained with ``--num-persons 1``).
         confidence: H36M conversion confidence rule (default ``config.action_confidence`` /
             ``config.keypoint_confidence`` (``"coco_order"`` in converted MotionBERT NTU checkpoints) or
             ``"average"``).
+        normalization: ``"crop_scale"`` or ``"screen"`` clip preparation (see above).
         task: ``"action-classification"`` or ``"action-embedding"`` (default: from the model).
         progress: tqdm progress bar over batches.
     """
@@ -971,6 +982,7 @@ class ActionPipeline:
         clip_len: int | None = None,
         num_persons: int | None = None,
         confidence: str | None = None,
+        normalization: str | None = None,
         task: str | None = None,
         progress: bool = True,
         **load_kwargs: Any,
@@ -1008,7 +1020,14 @@ class ActionPipeline:
             raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
         if self.clip_len > maxlen:
             raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
-        self.num_persons = int(num_persons or getattr(config, "action_num_persons", None) or 2)
+        default_norm = getattr(config, "action_normalization", None) or (
+            "screen" if getattr(config, "input_normalization", None) == "screen" else "crop_scale"
+        )
+        self.normalization = normalization or default_norm
+        if self.normalization not in ("crop_scale", "screen"):
+            raise ValueError(f"action normalization must be 'crop_scale' or 'screen', got {self.normalization!r}")
+        default_persons = 2 if self.normalization == "crop_scale" else 1
+        self.num_persons = int(num_persons or getattr(config, "action_num_persons", None) or default_persons)
         self.confidence = (confidence or getattr(config, "action_confidence", None)
                            or getattr(config, "keypoint_confidence", None) or "average")
         self.dim_in = int(getattr(config, "dim_in", 3))
@@ -1017,21 +1036,37 @@ class ActionPipeline:
         self.id2label = {int(k): str(v) for k, v in id2label.items()}
 
     def clips(self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None) -> np.ndarray:
-        """Prepared model input ``(N, num_persons, clip_len, 17, dim_in)`` float32 for one or several clips."""
-        from .tasks.action import ActionClipDataset
-
+        """Prepared model input ``(N, num_persons, clip_len, J, dim_in)`` float32 for one or several clips."""
         several = isinstance(data, (list, tuple)) and len(data) > 0 and all(
             isinstance(d, (MotionSequence, np.ndarray, torch.Tensor)) for d in data
         )
-        seqs = []
-        for item in data if several else [data]:
-            inp = _as_input(item, layout, image_size, self.layout)
-            seqs.append(MotionSequence(keypoints_2d=inp.keypoints, layout=inp.layout, image_size=inp.image_size,
-                                       label=0, meta={"normalized": inp.normalized}))
+        inputs = [_as_input(item, layout, image_size, self.layout) for item in (data if several else [data])]
+        if self.normalization == "screen":
+            return np.stack([self._screen_clip(inp) for inp in inputs])
+        from .tasks.action import ActionClipDataset
+
+        seqs = [MotionSequence(keypoints_2d=inp.keypoints, layout=inp.layout, image_size=inp.image_size, label=0,
+                               meta={"normalized": inp.normalized}) for inp in inputs]
         norm = "make_cam" if all(s.image_size is not None and not s.meta["normalized"] for s in seqs) else "none"
         ds = ActionClipDataset(seqs, self.clip_len, train=False, num_persons=self.num_persons, channels=self.dim_in,
                                confidence=self.confidence, normalization=norm)
         return np.stack([ds.clip(i) for i in range(len(ds))])
+
+    def _screen_clip(self, inp: _Input) -> np.ndarray:
+        """``"screen"`` clips (motionhub's own action models): per person H36M-17, ``normalize_screen`` with the
+        image size, missing joints 0 / confidence 0, evenly resampled to ``clip_len``; persons cut / zero-padded."""
+        from .processing import resample
+
+        norm = "none" if inp.normalized else "screen"
+        persons = [
+            _prepare_person(p, inp.layout, self.layout, norm, inp.image_size, self.dim_in, "zero", 1.0).model_input
+            for p in inp.keypoints[: self.num_persons]
+        ]
+        clip = np.stack(persons)[:, resample(inp.keypoints.shape[1], self.clip_len)]
+        if len(clip) < self.num_persons:
+            pad = np.zeros((self.num_persons - len(clip),) + clip.shape[1:], dtype=clip.dtype)
+            clip = np.concatenate([clip, pad])
+        return clip.astype(np.float32)
 
     @torch.no_grad()
     def __call__(
@@ -1059,6 +1094,7 @@ class ActionPipeline:
             self.model.train(was_training)
         values = np.concatenate(outs)
         meta = {"clip_len": self.clip_len, "num_persons": self.num_persons, "flip": self.flip,
+                "normalization": self.normalization,
                 "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__}
         if self.task == "action-embedding":
             return ActionResult(embeddings=values, id2label=self.id2label, meta=meta)

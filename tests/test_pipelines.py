@@ -269,6 +269,29 @@ def test_action_embeddings_are_unit_norm(action_models):
         res.top_k()
 
 
+def test_screen_action_clips_match_the_small_models_preparation():
+    """``normalization="screen"`` = examples/train/oneshot_penn.py ``prepare`` (H36M-17, normalize_screen, resample)."""
+    from motionhub.heads import DSTformerForActionEmbedding, OneShotEvaluator
+
+    from motionhub.processing import normalize_screen, resample
+
+    torch.manual_seed(0)
+    model = DSTformerForActionEmbedding(_tiny_config(embedding_size=8, input_normalization="screen")).eval()
+    rng = np.random.default_rng(0)
+    kp = np.concatenate([rng.uniform(0, 400, size=(50, 13, 2)), rng.integers(0, 2, size=(50, 13, 1))], axis=-1)
+    seq = MotionSequence(keypoints_2d=kp, layout="penn-13", fps=30.0, image_size=(480, 360))
+    pipe = ActionPipeline(model, progress=False)
+    assert pipe.normalization == "screen" and pipe.num_persons == 1 and pipe.clip_len == 27
+    clip = pipe.clips(seq)
+    expected = normalize_screen(to_h36m(kp, "penn-13"), 480, 360)[resample(50, 27)]
+    np.testing.assert_allclose(clip[0, 0], expected, atol=1e-5)
+    emb = pipe(seq).embeddings
+    ref, _ = OneShotEvaluator(model).embed(expected[None].astype(np.float32))
+    np.testing.assert_allclose(emb, ref, atol=1e-5)
+    with pytest.raises(ValueError, match="image size"):
+        pipe(kp, layout="penn-13")
+
+
 # ------------------------------------------------------------------------------------------------------- mesh
 def test_mesh_pipeline_with_synthetic_smpl(tmp_path):
     synthetic = pytest.importorskip("synthetic_smpl")

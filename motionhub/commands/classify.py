@@ -26,6 +26,9 @@ def add_action_args(p: argparse.ArgumentParser) -> None:
                    help="persons per clip, padded with empty persons (default: config.action_num_persons or 2)")
     g.add_argument("--confidence", choices=("average", "min", "coco_order"), default=None,
                    help="confidence rule of the H36M conversion (coco_order: MotionBERT's converted NTU checkpoints)")
+    g.add_argument("--clip-normalization", choices=("crop_scale", "screen"), default=None,
+                   help="clip preparation: crop_scale (MotionBERT NTU pipeline, 2 persons) or screen (motionhub's own "
+                   "action models, needs the image size); default from the model config")
 
 
 def register(subparsers) -> None:
@@ -57,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
     pipe = ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
                           clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
+                          normalization=args.clip_normalization,
                           task="action-classification", progress=not args.quiet)
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)
     tops = result.top_k(args.top_k)

@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
     pipe = ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
                           clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
+                          normalization=args.clip_normalization,
                           task="action-embedding", progress=not args.quiet)
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)
     labels = ["" if s.label is None else str(s.label) for s in seqs]

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         labels = [str(s.label) if s.label is not None else f.stem for s, f in zip(support, args.support)]
     pipe = ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
                           clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
+                          normalization=args.clip_normalization,
                           task="action-embedding", progress=not args.quiet)
     s_emb = pipe(support, layout=args.layout, image_size=args.image_size).embeddings
     q_emb = pipe(queries, layout=args.layout, image_size=args.image_size).embeddings
