@@ -37,7 +37,10 @@ which, with the prior, fills the gaps. A joint counts as visible only when the r
 (the root-relative target needs it). ``visibility=None`` gives the official behaviour exactly.
 
 Units: whatever the poses are in (the official prior and motionhub's ``stride-prior-small`` expect metres, camera
-space: x right, y down, z forward). Layout: H36M-17 (the limb terms need it).
+space: x right, y down, z forward). Layout: H36M-17 (the limb terms need it). Input convention of the prior, read from
+``config.input_normalization``: ``"none_3d"`` (official STRIDE: raw camera-space poses) or ``"centered_3d"``
+(motionhub's prior: each window translated so that the mean of its visible joints is the origin,
+:func:`center_stride_input`); prediction and TTT apply it automatically.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ __all__ = [
     "Masked3DPretrainDataset",
     "TTTResult",
     "build_masked3d_trainer",
+    "center_stride_input",
     "masked_pose3d_loss",
     "prepare_stride_input",
     "stride_predict",
@@ -125,6 +129,31 @@ def prepare_stride_input(poses: Any, visibility: Any | None = None) -> tuple[Ten
             raise ValueError("every joint of every frame is hidden: nothing to refine")
         x = torch.where(vis[..., None], torch.nan_to_num(x), torch.zeros_like(x))
     return x, vis
+
+
+def center_stride_input(x: Tensor, visible: Tensor | None = None) -> Tensor:
+    """Translate each clip so the mean of its visible joints (over all frames) is the origin; hidden joints stay 0.
+
+    The input convention of priors with ``config.input_normalization == "centered_3d"`` (motionhub's
+    ``stride-prior-small``): removing the camera-space offset (people stand metres away) makes the prior far easier
+    to learn; the root-relative target is unaffected. The official STRIDE prior takes raw camera-space input
+    (``"none_3d"``).
+
+    Args:
+        x: ``(N, W, J, 3)`` window clips (hidden joints already zeroed).
+        visible: ``(N, W, J)`` booleans (``None``: all visible).
+
+    Returns:
+        ``(N, W, J, 3)`` centred clips.
+    """
+    w = torch.ones(x.shape[:3], dtype=x.dtype, device=x.device) if visible is None else visible.to(x.dtype)
+    count = w.sum(dim=(1, 2)).clamp_min(1.0)
+    center = (x * w[..., None]).sum(dim=(1, 2)) / count[:, None]
+    return (x - center[:, None, None, :]) * w[..., None]
+
+
+def _centered(model: torch.nn.Module) -> bool:
+    return getattr(model.config, "input_normalization", None) == "centered_3d"
 
 
 def _target_and_weights(x: Tensor, vis: Tensor | None) -> tuple[Tensor, Tensor | None]:
@@ -266,16 +295,21 @@ def stride_predict(
     if recenter not in _RECENTER:
         raise ValueError(f"recenter must be one of {_RECENTER}, got {recenter!r}")
     _check_model(model)
-    x, _ = prepare_stride_input(poses, visibility)
+    x, vis = prepare_stride_input(poses, visibility)
     win = _model_window(model, window)
     device = torch.device(device) if device is not None else next(model.parameters()).device
+    centered = _centered(model)
     was_training = model.training
     model.eval()
     try:
         windows = _windows(x.shape[0], win, window_stride)
         outs = []
         for i in range(0, len(windows), batch_size):
-            batch = torch.stack([x[w] for w in windows[i : i + batch_size]]).to(device)
+            chunk = windows[i : i + batch_size]
+            batch = torch.stack([x[w] for w in chunk])
+            if centered:
+                batch = center_stride_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None)
+            batch = batch.to(device)
             pred = _forward(model, batch)
             if flip_test:
                 pred = (pred + flip(_forward(model, flip(batch)))) / 2
@@ -457,6 +491,8 @@ def test_time_train(
     idx = torch.as_tensor(np.stack(windows))
     target, weights = _target_and_weights(x, vis)
     inputs, targets = x[idx], target[idx]
+    if _centered(model):
+        inputs = center_stride_input(inputs, vis[idx] if vis is not None else None)
     wins_visible = weights[idx] if weights is not None else None
 
     params = [p for p in model.parameters() if p.requires_grad]
@@ -615,7 +651,8 @@ class Masked3DCollator:
 
     Corruption: :func:`motionhub.corruption.corrupt_3d` (smooth key-frame noise, per-frame jitter, joint/frame
     masks) and, with probability ``occlusion_prob`` per clip, :class:`~motionhub.corruption.OcclusionSimulator`
-    occlusions. Defaults in metres.
+    occlusions. Defaults in metres. ``center_input=True`` centres every corrupted clip on its visible joints
+    (:func:`center_stride_input`; for priors with ``input_normalization="centered_3d"``).
     """
 
     joint_mask_ratio: float = 0.05
@@ -626,6 +663,7 @@ class Masked3DCollator:
     depth_noise_scale: float = 2.5
     occlusion: OcclusionSimulator | None = field(default_factory=OcclusionSimulator)
     occlusion_prob: float = 0.5
+    center_input: bool = False
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -640,11 +678,13 @@ class Masked3DCollator:
             for k in range(b):
                 if self._rng.random() < self.occlusion_prob:
                     visible[k] = torch.from_numpy(self.occlusion.sample(t, j, self._rng))
-        corrupted, _ = corrupt_3d(
+        corrupted, visible = corrupt_3d(
             clean, joint_mask_ratio=self.joint_mask_ratio, frame_mask_ratio=self.frame_mask_ratio,
             keyframe_std=self.keyframe_std, num_keyframes=self.num_keyframes, frame_noise_std=self.frame_noise_std,
             depth_noise_scale=self.depth_noise_scale, visible=visible, generator=self._generator,
         )
+        if self.center_input:
+            corrupted = center_stride_input(corrupted, visible)
         return {"keypoints": corrupted, "labels": clean - clean[:, :, :1]}
 
 
@@ -760,6 +800,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--lr-decay", type=float, default=0.99)
+    p.add_argument("--input", choices=("centered", "raw"), default="centered",
+                   help="prior input convention: clips centred on their visible joints (default) or raw camera space "
+                        "(as the official STRIDE prior)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     p.add_argument("--max-minutes", type=float, default=0.0,
@@ -774,6 +817,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = DSTformerConfig.stride(
         dim_feat=a.dim_feat, dim_rep=a.dim_rep, depth=a.depth, num_heads=a.num_heads, mlp_ratio=a.mlp_ratio,
         maxlen=a.clip_len, root_relative=False, lambda_limb_var=0.0,
+        input_normalization="centered_3d" if a.input == "centered" else "none_3d",
     )
     model = DSTformerForPoseLifting(config)
     args = TrainingArguments(
@@ -782,8 +826,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         remove_unused_columns=False, dataloader_num_workers=0, seed=a.seed, use_cpu=True, disable_tqdm=True,
     )
     callbacks = [_TimeLimit(a.max_minutes)] if a.max_minutes > 0 else None
-    trainer = build_masked3d_trainer(model, dataset, args, collator=Masked3DCollator(seed=a.seed), lr_decay=a.lr_decay,
-                                     callbacks=callbacks)  # fmt: skip
+    collator = Masked3DCollator(center_input=a.input == "centered", seed=a.seed)
+    trainer = build_masked3d_trainer(model, dataset, args, collator=collator, lr_decay=a.lr_decay, callbacks=callbacks)
     start = time.time()
     result = trainer.train()
     model.config.lambda_limb_var = STRIDE_LAMBDAS["lambda_limb_var"]  # the weight TTT uses with this prior

@@ -16,6 +16,7 @@ from motionhub.tasks.stride import (
     build_masked3d_trainer,
     masked_pose3d_loss,
     prepare_stride_input,
+    center_stride_input,
     stride_predict,
     test_time_train,
     to_camera_frame,
@@ -182,6 +183,27 @@ def test_ttt_long_video_windows_visibility_and_errors():
         stride_predict(prior, poses, recenter="hips")
 
 
+def test_centered_input_convention_is_translation_invariant():
+    x = torch.from_numpy(_walk(12))[None]
+    vis = torch.ones(1, 12, 17, dtype=torch.bool)
+    vis[0, 3:5] = False
+    c = center_stride_input(x * vis[..., None], vis)
+    assert torch.all(c[~vis] == 0)
+    torch.testing.assert_close(c[vis].mean(0), torch.zeros(3), atol=1e-5, rtol=0)
+    torch.testing.assert_close(center_stride_input((x + 3.0) * vis[..., None], vis), c, atol=1e-5, rtol=0)
+    prior = _tiny_prior(maxlen=16)
+    prior.config.input_normalization = "centered_3d"
+    poses = _walk(30)
+    shifted = poses + np.array([0.7, -0.4, 2.0], np.float32)
+    np.testing.assert_allclose(stride_predict(prior, poses), stride_predict(prior, shifted), atol=1e-5)
+    a = test_time_train(prior, poses, epochs=1, progress=False)
+    b = test_time_train(prior, shifted, epochs=1, progress=False)
+    np.testing.assert_allclose(a.poses, b.poses, atol=1e-4)
+    # the raw convention (official STRIDE) is not invariant
+    prior.config.input_normalization = "none_3d"
+    assert not np.allclose(stride_predict(prior, poses), stride_predict(prior, shifted), atol=1e-4)
+
+
 def test_ttt_reduces_its_own_loss():
     prior = _tiny_prior(maxlen=16, seed=1)
     res = test_time_train(prior, _walk(16), epochs=30, lr=5e-3, flip_augmentation=False, progress=False)
@@ -217,6 +239,9 @@ def test_masked3d_pretraining_with_trainer(tmp_path):
     assert item.shape == (16, 17, 3)
     collator = Masked3DCollator(seed=0)
     batch = collator([ds[i] for i in range(4)])
+    centered = Masked3DCollator(center_input=True, seed=0)([ds[i] for i in range(4)])["keypoints"]
+    seen = (centered != 0).any(-1)
+    assert centered[seen].mean(0).abs().max() < 0.05 and (batch["keypoints"][..., 2][seen].mean() > 1.0)
     assert batch["keypoints"].shape == batch["labels"].shape == (4, 16, 17, 3)
     assert torch.all(batch["labels"][:, :, 0] == 0)
     assert (batch["keypoints"] == 0).all(-1).any()  # some joints masked
