@@ -79,6 +79,8 @@ from .skeleton import flip as flip_joints
 from .skeleton import get_layout, h36m17_to_h36m16, list_layouts, to_h36m
 
 __all__ = [
+    "ACTION_NORMALIZATIONS",
+    "KINECT_3D",
     "LIFTING_PROTOCOLS",
     "NORMALIZATIONS",
     "ActionPipeline",
@@ -90,6 +92,7 @@ __all__ = [
     "PreparedKeypoints",
     "evaluate_action",
     "evaluate_lifting",
+    "evaluate_oneshot",
     "load_model",
     "model_task",
     "resolve_device",
@@ -97,6 +100,15 @@ __all__ = [
 
 NORMALIZATIONS = ("crop_scale", "screen", "pixel_center", "none")
 """Accepted ``normalization=`` values of the lifting and mesh pipelines (see the module docstring)."""
+
+KINECT_3D = "kinect_3d_metres_first_frame_pelvis"
+"""Clip preparation of 3D-input action models (``examples/train/finetune_msr_action3d.py``): 3D joints -> H36M-17
+metres, first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampled to the clip length."""
+
+ACTION_NORMALIZATIONS = ("crop_scale", "screen", KINECT_3D)
+"""Clip preparations of :class:`ActionPipeline` (``normalization=``)."""
+
+_UNIT_MM = {"mm": 1.0, "m": 1000.0}
 
 _TASK_SUFFIXES = (
     ("ForPoseLifting", "pose-lifting"),
@@ -947,6 +959,8 @@ class ActionPipeline:
     * ``"screen"`` (motionhub's own small action models, ``examples/train/``): per person layout -> H36M-17,
       ``normalize_screen`` with the image size (needed), missing joints 0 / confidence 0, resampling, persons
       padded / cut to ``num_persons`` (default 1).
+    * :data:`KINECT_3D` (3D-input models, e.g. motionhub's MSR Action3D classifier): ``keypoints_3d`` -> H36M-17
+      metres, first-frame pelvis at the origin, y negated, resampling (1 person by default).
 
     The default is ``config.action_normalization`` if the model stores it, else ``"screen"`` for models whose
     ``config.input_normalization`` is ``"screen"`` and ``"crop_scale"`` otherwise.
@@ -967,7 +981,7 @@ class ActionPipeline:
         confidence: H36M conversion confidence rule (default ``config.action_confidence`` /
             ``config.keypoint_confidence`` (``"coco_order"`` in converted MotionBERT NTU checkpoints) or
             ``"average"``).
-        normalization: ``"crop_scale"`` or ``"screen"`` clip preparation (see above).
+        normalization: ``"crop_scale"``, ``"screen"`` or :data:`KINECT_3D` clip preparation (see above).
         task: ``"action-classification"`` or ``"action-embedding"`` (default: from the model).
         progress: tqdm progress bar over batches.
     """
@@ -1020,12 +1034,15 @@ class ActionPipeline:
             raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
         if self.clip_len > maxlen:
             raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
+        config_norm = getattr(config, "input_normalization", None)
         default_norm = getattr(config, "action_normalization", None) or (
-            "screen" if getattr(config, "input_normalization", None) == "screen" else "crop_scale"
+            config_norm if config_norm in ("screen", KINECT_3D) else "crop_scale"
         )
         self.normalization = normalization or default_norm
-        if self.normalization not in ("crop_scale", "screen"):
-            raise ValueError(f"action normalization must be 'crop_scale' or 'screen', got {self.normalization!r}")
+        if self.normalization not in ACTION_NORMALIZATIONS:
+            raise ValueError(
+                f"action clip normalization must be one of {ACTION_NORMALIZATIONS}, got {self.normalization!r}"
+            )
         default_persons = 2 if self.normalization == "crop_scale" else 1
         self.num_persons = int(num_persons or getattr(config, "action_num_persons", None) or default_persons)
         self.confidence = (confidence or getattr(config, "action_confidence", None)
@@ -1040,7 +1057,12 @@ class ActionPipeline:
         several = isinstance(data, (list, tuple)) and len(data) > 0 and all(
             isinstance(d, (MotionSequence, np.ndarray, torch.Tensor)) for d in data
         )
-        inputs = [_as_input(item, layout, image_size, self.layout) for item in (data if several else [data])]
+        items = data if several else [data]
+        if self.normalization == KINECT_3D:
+            if layout is not None:
+                items = [it.replace(layout=layout) if isinstance(it, MotionSequence) else it for it in items]
+            return np.stack([self._kinect_3d_clip(item) for item in items])
+        inputs = [_as_input(item, layout, image_size, self.layout) for item in items]
         if self.normalization == "screen":
             return np.stack([self._screen_clip(inp) for inp in inputs])
         from .tasks.action import ActionClipDataset
@@ -1051,6 +1073,38 @@ class ActionPipeline:
         ds = ActionClipDataset(seqs, self.clip_len, train=False, num_persons=self.num_persons, channels=self.dim_in,
                                confidence=self.confidence, normalization=norm)
         return np.stack([ds.clip(i) for i in range(len(ds))])
+
+    def _kinect_3d_clip(self, item: Any) -> np.ndarray:
+        """3D-input clips (``KINECT_3D``): H36M-17 metres, first-frame pelvis at the origin, y flipped to point down,
+        evenly resampled to ``clip_len`` (``examples/train/finetune_msr_action3d.py``)."""
+        from .processing import resample
+
+        if isinstance(item, MotionSequence):
+            if item.keypoints_3d is None:
+                raise ValueError(
+                    "this model classifies 3D skeletons: the input needs keypoints_3d (generic npz key, units_3d mm/m)"
+                )
+            if item.units_3d not in _UNIT_MM:
+                raise ValueError(f"3D input must be in mm or m, got units_3d={item.units_3d!r}")
+            kp, layout, to_m = np.asarray(item.keypoints_3d, dtype=np.float64), item.layout, _UNIT_MM[item.units_3d]
+        else:
+            kp = np.asarray(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else item, dtype=np.float64)
+            layout, to_m = self.layout, 1.0  # bare arrays: H36M-17 millimetres
+        if kp.ndim == 3:
+            kp = kp[None]
+        if kp.ndim != 4 or kp.shape[-1] != 3:
+            raise ValueError(f"3D skeletons must have shape (T, J, 3) or (M, T, J, 3), got {kp.shape}")
+        _check_layout(kp.shape[-2], layout)
+        persons = []
+        for person in kp[: self.num_persons]:
+            x = _convert_layout(person, layout, self.layout)[..., :3] * (to_m / 1000.0)
+            x = x - x[:1, :1]
+            x[..., 1] *= -1.0
+            persons.append(np.nan_to_num(x[resample(len(x), self.clip_len)]))
+        clip = np.stack(persons)
+        if len(clip) < self.num_persons:
+            clip = np.concatenate([clip, np.zeros((self.num_persons - len(clip),) + clip.shape[1:])])
+        return clip[..., : self.dim_in].astype(np.float32)
 
     def _screen_clip(self, inp: _Input) -> np.ndarray:
         """``"screen"`` clips (motionhub's own action models): per person H36M-17, ``normalize_screen`` with the
@@ -1251,7 +1305,6 @@ LIFTING_PROTOCOLS = ("auto", "metric", "scale", "camera")
   root depth are available, else ``scale``.
 """
 
-_UNIT_MM = {"mm": 1.0, "m": 1000.0}
 
 
 def _gt_focal(seq: MotionSequence, focal: float | None) -> float | None:
@@ -1430,3 +1483,37 @@ def evaluate_action(pipeline: ActionPipeline, sequences: Sequence[MotionSequence
     k = max(1, min(int(top_k), result.logits.shape[1]))
     acc = topk_accuracy(result.logits, np.asarray(labels), k=(1, k))
     return {"top1": float(acc[1]), f"top{k}": float(acc[k]), "num_clips": len(labels)}
+
+
+def evaluate_oneshot(
+    pipeline: ActionPipeline,
+    support: Sequence[Any],
+    support_labels: Sequence[Any],
+    queries: Sequence[Any],
+    query_labels: Sequence[Any],
+) -> dict[str, Any]:
+    """One-shot accuracy of an embedding :class:`ActionPipeline`: every query gets the label of the support clip with
+    the highest cosine similarity (1-NN, MotionBERT's one-shot protocol, :func:`motionhub.metrics.oneshot_predict`).
+
+    Returns:
+        ``{"oneshot_accuracy", "num_support", "num_queries", "num_classes", "predictions"}``.
+    """
+    from .metrics import oneshot_predict
+
+    if pipeline.task != "action-embedding":
+        raise ValueError("one-shot evaluation needs an action embedding model (<Encoder>ForActionEmbedding)")
+    if len(support) != len(support_labels) or len(queries) != len(query_labels):
+        raise ValueError("one label per support clip and per query clip is needed")
+    if not len(support) or not len(queries):
+        raise ValueError(f"one-shot evaluation needs support and query clips, got {len(support)} and {len(queries)}")
+    s_emb = pipeline(list(support)).embeddings
+    q_emb = pipeline(list(queries)).embeddings
+    pred, _ = oneshot_predict(s_emb, np.asarray(list(support_labels), dtype=object), q_emb)
+    truth = np.asarray(list(query_labels), dtype=object)
+    return {
+        "oneshot_accuracy": float(np.mean(pred == truth)),
+        "num_support": len(support),
+        "num_queries": len(queries),
+        "num_classes": len(set(support_labels)),
+        "predictions": [str(p) for p in pred],
+    }

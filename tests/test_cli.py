@@ -166,6 +166,35 @@ def test_evaluate_classification(models, clips, capsys):
     assert "top1" in out and "top2" in out
 
 
+def test_evaluate_on_a_dataset_split_and_oneshot_protocol(models, tmp_path, capsys):
+    from motionhub.formats import write_pyskl_pkl
+
+    rng = np.random.default_rng(0)
+    seqs, split = [], {"train": [], "test": []}
+    for k in range(9):
+        name = f"clip{k:02d}"
+        kp = rng.uniform(0, 400, size=(1, 20, 17, 3)).astype(np.float32)
+        kp[..., 2] = 1.0
+        seqs.append(MotionSequence(keypoints_2d=kp, layout="coco-17", fps=30.0, label=k % 3, image_size=(400, 400),
+                                   meta={"frame_dir": name}))
+        split["train" if k < 6 else "test"].append(name)
+    write_pyskl_pkl(tmp_path / "set.pkl", seqs, split)
+    code, out, err = _run(["evaluate", models / "cls", tmp_path / "set.pkl", "--split", "test", "-q", "-o",
+                           tmp_path / "c.json"], capsys)
+    assert code == 0, err
+    assert json.loads((tmp_path / "c.json").read_text())["num_clips"] == 3
+    code, out, err = _run(["evaluate", models / "emb", tmp_path / "set.pkl", "--oneshot-classes", "0", "2",
+                           "-q", "-o", tmp_path / "o.json"], capsys)
+    assert code == 0, err
+    res = json.loads((tmp_path / "o.json").read_text())
+    assert res["exemplars"] == ["clip00", "clip02"] and res["num_queries"] == 2  # first train clip of each class
+    assert 0.0 <= res["oneshot_accuracy"] <= 1.0 and "one-shot accuracy" in out
+    code, _, err = _run(["evaluate", models / "emb", tmp_path / "set.pkl", "-q"], capsys)
+    assert code == 1 and "--oneshot-classes" in err
+    code, _, err = _run(["evaluate", models / "cls", DEMO, "--split", "test", "-q"], capsys)
+    assert code == 1 and "no named splits" in err
+
+
 def test_info(models, capsys):
     code, out, err = _run(["info", models / "cls"], capsys)
     assert code == 0, err
@@ -262,7 +291,7 @@ def test_readme_main_command_runs_as_written(tmp_path):
 def test_official_checkpoint_is_converted_on_the_fly(tmp_path, capsys):
     torch.manual_seed(0)
     model = DSTformerForPoseLifting(_tiny(num_heads=8, root_relative=False)).eval()
-    official = {"module." + (k[len("dstformer."):] if k.startswith("dstformer.") else k): v.clone()
+    official = {"module." + (k.removeprefix("dstformer.")): v.clone()
                 for k, v in model.state_dict().items()}
     torch.save({"epoch": 1, "model_pos": official}, tmp_path / "best_epoch.bin")
     code, out, err = _run(["lift", DEMO, "-m", tmp_path / "best_epoch.bin", "-o", tmp_path / "o.npz", "-q"], capsys)

@@ -292,6 +292,28 @@ def test_screen_action_clips_match_the_small_models_preparation():
         pipe(kp, layout="penn-13")
 
 
+def test_3d_input_action_clips():
+    """KINECT_3D clips = examples/train/finetune_msr_action3d.py ``prepare`` (H36M-17 m, first-frame pelvis, y down)."""
+    from motionhub.heads import DSTformerForActionClassification
+
+    from motionhub.pipelines import KINECT_3D
+    from motionhub.processing import resample
+
+    torch.manual_seed(0)
+    model = DSTformerForActionClassification(_tiny_config(num_labels=4, input_normalization=KINECT_3D)).eval()
+    kp = np.random.default_rng(0).uniform(-800, 800, size=(40, 20, 3)) + np.array([0, 0, 3000])
+    seq = MotionSequence(keypoints_3d=kp, layout="kinect-20", units_3d="mm", fps=15.0, label=1)
+    pipe = ActionPipeline(model, progress=False)
+    assert pipe.normalization == KINECT_3D and pipe.num_persons == 1
+    x = to_h36m(kp, "kinect-20") / 1000.0
+    x = x - x[:1, :1]
+    x[..., 1] *= -1
+    np.testing.assert_allclose(pipe.clips(seq)[0, 0], x[resample(40, 27)], atol=1e-6)
+    assert pipe([seq, seq.replace(keypoints_3d=kp / 1000.0, units_3d="m")]).logits.shape == (2, 4)
+    with pytest.raises(ValueError, match="keypoints_3d"):
+        pipe(MotionSequence(keypoints_2d=kp[..., :2], layout="kinect-20"))
+
+
 # ------------------------------------------------------------------------------------------------------- mesh
 def test_mesh_pipeline_with_synthetic_smpl(tmp_path):
     synthetic = pytest.importorskip("synthetic_smpl")

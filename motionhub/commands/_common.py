@@ -15,6 +15,7 @@ __all__ = [
     "add_input_args",
     "add_model_args",
     "add_runtime_args",
+    "load_dataset",
     "model_spec",
     "quiet_loading",
     "read_sequence",
@@ -86,6 +87,17 @@ def _load(path: Path, layout: str | None, fmt: str | None) -> Any:
     return load_motion(path, format=fmt, **kwargs)
 
 
+def load_dataset(path: str | Path, layout: str | None = None, fmt: str | None = None):
+    """``path`` as a labelled :class:`~motionhub.formats.MotionDataset` (with splits), or what the reader returns."""
+    from ..formats import MotionDataset, detect_format, load_penn_action_dataset
+
+    path = Path(path)
+    data = _load(path, layout, fmt)
+    if not isinstance(data, MotionDataset) and (fmt or detect_format(path)) == "penn_action":
+        data = load_penn_action_dataset(path.with_suffix(".npz") if path.suffix == ".json" else path)
+    return data
+
+
 def read_sequences(
     path: str | Path, layout: str | None = None, fmt: str | None = None, split: str | None = None
 ) -> list:
@@ -106,11 +118,13 @@ def read_sequences(
                 seqs.extend(read_sequences(f, layout, fmt))
             return seqs
     else:
-        data = _load(path, layout, fmt)
+        data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt)
     if isinstance(data, MotionDataset):
         if split is not None:
             data = data.split(split)
         return list(data.sequences)
+    if split is not None:
+        raise ValueError(f"{path} has no named splits; drop --split")
     if isinstance(data, MotionSequence):
         data = [data]
     for seq in data:

@@ -14,6 +14,7 @@ from ._common import (
     read_sequences,
     write_json_or_npz,
 )
+from .classify import add_action_args
 
 __all__ = ["register", "run"]
 
@@ -52,14 +53,20 @@ def register(subparsers) -> None:
     g.add_argument("--normalization", choices=("crop_scale", "screen", "pixel_center", "none"), default=None,
                    help="2D normalisation (default: the model's)")
     g.add_argument("--units", default=None, help="units of the model output when its config does not say")
-    a = p.add_argument_group("action classification")
-    a.add_argument("--top-k", type=int, default=5, help="also report top-k accuracy (default 5)")
+    a = p.add_argument_group("actions")
+    a.add_argument("--top-k", type=int, default=5, help="classification: also report top-k accuracy (default 5)")
+    a.add_argument("--oneshot-classes", nargs="+", default=None, metavar="CLASS",
+                   help="embedding models: one-shot accuracy on these (novel) classes of a dataset (names or "
+                   "indices): --shots exemplars per class from --support-split, queries = --split clips of the classes")
+    a.add_argument("--support-split", default="train", help="split the exemplars come from (default train)")
+    a.add_argument("--shots", type=int, default=1, help="exemplars per class: the first ones in clip-id order")
     r = p.add_argument_group("runtime")
     r.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
     r.add_argument("--batch-size", type=int, default=16, help="windows / clips per forward pass (default 16)")
     r.add_argument("--flip", action=argparse.BooleanOptionalAction, default=False,
                    help="flip test-time augmentation (default off)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    add_action_args(p)
     add_input_args(p, image_size=False)
     p.set_defaults(func=run)
 
@@ -76,6 +83,17 @@ def run(args: argparse.Namespace) -> int:
     )
 
     spec = model_spec(args.model)
+    model = load_model(spec, None, device=args.device)
+    task = model_task(model)
+    action_kwargs = {
+        "device": args.device, "batch_size": args.batch_size, "flip": args.flip, "clip_len": args.clip_len,
+        "num_persons": args.num_persons, "confidence": args.confidence, "normalization": args.clip_normalization,
+        "progress": not args.quiet,
+    }
+    if task == "action-embedding":
+        res = _oneshot(args, ActionPipeline(model, task="action-embedding", **action_kwargs))
+        _write(args, res)
+        return 0
     seqs = []
     for path in args.data:
         seqs.extend(read_sequences(path, args.layout, args.input_format, args.split))
@@ -85,8 +103,6 @@ def run(args: argparse.Namespace) -> int:
         seqs = [s.person(args.person) for s in seqs]
     if not seqs:
         raise ValueError("no sequences found in the given data")
-    model = load_model(spec, None, device=args.device)
-    task = model_task(model)
     if task in ("pose-lifting", "multi-task") and all(s.keypoints_3d is not None for s in seqs):
         pipe = PoseLiftingPipeline(
             model, device=args.device, batch_size=args.batch_size, flip=args.flip, window=args.window,
@@ -112,8 +128,7 @@ def run(args: argparse.Namespace) -> int:
             "units_3d 'mm' or 'm')"
         )
     elif task in ("action-classification", "multi-task"):
-        pipe = ActionPipeline(model, device=args.device, batch_size=args.batch_size, flip=args.flip,
-                              task="action-classification", progress=not args.quiet)
+        pipe = ActionPipeline(model, task="action-classification", **action_kwargs)
         if args.layout is not None:
             seqs = [s.replace(layout=args.layout) for s in seqs]
         res = evaluate_action(pipe, seqs, top_k=args.top_k)
@@ -121,13 +136,66 @@ def run(args: argparse.Namespace) -> int:
         for key, value in res.items():
             if key.startswith("top"):
                 print(f"  {key:<6} {100 * value:.2f} %")
-    elif task == "action-embedding":
-        raise ValueError("embedding models are evaluated with the one-shot protocol: motionhub oneshot --support ... "
-                         "--query ...")
     else:
         raise ValueError(f"{args.model} is a {task} model; evaluate supports pose-lifting and action-classification "
                          "models")
+    _write(args, res)
+    return 0
+
+
+def _write(args: argparse.Namespace, res: dict) -> None:
     if args.output is not None:
         write_json_or_npz(args.output, {"model": args.model, "data": [str(d) for d in args.data], **res})
         print(f"wrote {args.output}")
-    return 0
+
+
+def _clip_key(seq, index: int) -> tuple:
+    meta = seq.meta
+    return (str(meta.get("video_id", meta.get("frame_dir", meta.get("source", "")))), index)
+
+
+def _oneshot(args: argparse.Namespace, pipe) -> dict:
+    """One-shot protocol on a labelled dataset: ``--shots`` exemplars per class of ``--oneshot-classes`` (the first
+    clips of ``--support-split`` in clip-id order), queries = every ``--split`` clip of those classes."""
+    from ..formats import MotionDataset
+    from ..pipelines import evaluate_oneshot
+    from ._common import load_dataset
+
+    if not args.oneshot_classes:
+        raise ValueError(
+            "an embedding model is evaluated with the one-shot protocol: pass --oneshot-classes (the novel classes "
+            "of a labelled dataset), or use `motionhub oneshot --support ... --query ...` on your own files"
+        )
+    if len(args.data) != 1:
+        raise ValueError("one-shot evaluation takes one dataset (a file or folder with train/test splits)")
+    data = load_dataset(args.data[0], args.layout, args.input_format)
+    if not isinstance(data, MotionDataset):
+        raise TypeError(f"{args.data[0]} is not a labelled dataset with splits; one-shot evaluation needs one")
+    names = list(data.class_names or [])
+    classes = []
+    for c in args.oneshot_classes:
+        if c in names:
+            classes.append(names.index(c))
+        elif c.lstrip("-").isdigit():
+            classes.append(int(c))
+        else:
+            raise ValueError(f"unknown class {c!r}; the dataset's classes are {names}")
+    query_split = args.split or "test"
+    for split in (args.support_split, query_split):
+        if split not in data.splits:
+            raise ValueError(f"the dataset has no split {split!r}; available: {sorted(data.splits)}")
+    support, support_labels = [], []
+    for c in classes:
+        pool = sorted((_clip_key(data[i], i), i) for i in data.splits[args.support_split] if int(data[i].label) == c)
+        if len(pool) < args.shots:
+            raise ValueError(f"class {c} has {len(pool)} clip(s) in split {args.support_split!r}, fewer than --shots")
+        support += [data[i] for _, i in pool[: args.shots]]
+        support_labels += [c] * args.shots
+    q_idx = [i for i in data.splits[query_split] if int(data[i].label) in classes]
+    res = evaluate_oneshot(pipe, support, support_labels, [data[i] for i in q_idx], [int(data[i].label) for i in q_idx])
+    print(f"{args.model}: one-shot on {len(classes)} classes, {res['num_support']} exemplar(s) from "
+          f"{args.support_split!r}, {res['num_queries']} queries from {query_split!r}")
+    print(f"  one-shot accuracy  {100 * res['oneshot_accuracy']:.2f} %  (chance {100 / len(classes):.1f} %)")
+    res["classes"] = [names[c] if c < len(names) else c for c in classes]
+    res["exemplars"] = [str(s.meta.get("video_id", s.meta.get("frame_dir", ""))) for s in support]
+    return res
