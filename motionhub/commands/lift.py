@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         info(f"rendering {args.plot} ...", args.quiet)
         plot_pose_3d(
             pose, kp2d, args.plot, fps=result.fps, layout=result.layout, step=args.plot_step,
-            max_frames=args.plot_max_frames, frame=args.plot_frame, title=f"{args.input.name}: {m['model']}",
+            max_frames=args.plot_max_frames, frame=args.plot_frame, title=f"{args.input.name}: {Path(str(m['model'])).name or m['model']}",
         )
         print(f"wrote {args.plot}")
     return 0
