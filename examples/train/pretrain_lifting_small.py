@@ -8,7 +8,8 @@ and 10 % frame masks) -> clean root-relative camera-space 3D in metres, MotionBE
 Run (the command behind the committed checkpoint is in ``results/README.md``)::
 
     OMP_NUM_THREADS=1 python examples/train/pretrain_lifting_small.py --out checkpoints/dstformer-small-pretrained \
-        --max-steps 1000 --batch-size 16 --max-minutes 40
+        --max-steps 900 --batch-size 16 --max-minutes 45   # the committed run stopped after 714 steps;
+    # reproduce it without the clock: --max-steps 900 --stop-after-steps 714
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from lifting_data import DATA_ROOT, VirtualCameraClips, VirtualCameraCollator, l
 from motionhub import DSTformerConfig, DSTformerForPoseLifting  # noqa: E402
 from motionhub.corruption import MotionBERTNoise  # noqa: E402
 
-__all__ = ["SMALL_CONFIG", "TimeLimit", "small_config", "main"]
+__all__ = ["SMALL_CONFIG", "StepLimit", "TimeLimit", "small_config", "main"]
 
 #: The architecture of every small motionhub lifting checkpoint (0.41 M parameters).
 SMALL_CONFIG = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2.0, maxlen=27, num_joints=17, dim_in=3)
@@ -51,6 +52,22 @@ class TimeLimit(TrainerCallback):
         return control
 
 
+class StepLimit(TrainerCallback):
+    """Stop after ``steps`` optimiser steps while keeping the learning-rate schedule of ``--max-steps``.
+
+    Reproduces a run that the wall-clock limit stopped early (e.g. the committed checkpoint: schedule of 900 steps,
+    stopped after 714).
+    """
+
+    def __init__(self, steps: int):
+        self.steps = steps
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step >= self.steps:
+            control.should_training_stop = True
+        return control
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, required=True)
@@ -60,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--clip-len", type=int, default=27)
     p.add_argument("--max-minutes", type=float, default=None, help="stop early after this wall-clock time")
+    p.add_argument("--stop-after-steps", type=int, default=None,
+                   help="stop after N steps but keep the LR schedule of --max-steps (reproduces a time-limited run)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--weights", default="h36m=0.4,bandai=0.3,cmu=0.3", help="source sampling weights")
     args = p.parse_args(argv)
@@ -79,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         dataloader_num_workers=0, remove_unused_columns=False, use_cpu=True, seed=args.seed, disable_tqdm=True,
     )
     callbacks = [TimeLimit(args.max_minutes)] if args.max_minutes else []
+    if args.stop_after_steps:
+        callbacks.append(StepLimit(args.stop_after_steps))
     trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=collator, callbacks=callbacks)
     t0 = time.time()
     trainer.train()
