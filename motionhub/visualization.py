@@ -80,6 +80,8 @@ def _render_blitted(fig, frames: np.ndarray, update, artists) -> list:
         update(int(t))
         canvas.restore_region(background)
         for artist in artists:
+            if hasattr(artist, "do_3d_projection"):  # 3D collections project in the axes' draw, not their own
+                artist.do_3d_projection()
             artist.axes.draw_artist(artist) if artist.axes is not None else fig.draw_artist(artist)
         rgb = Image.frombuffer("RGBA", size, bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
         if palette_source is None:  # one shared palette: stable colours, fast quantisation
@@ -134,6 +136,8 @@ def plot_pose_3d(
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+    from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
     from .skeleton import get_layout
 
@@ -171,7 +175,8 @@ def plot_pose_3d(
     radius = float(np.max(hi - lo)) / 2 * 1.1 or 1.0
 
     colors = _limb_colors(lay)
-    limbs = lay.limbs
+    child_idx = np.array([c for c, _ in lay.limbs])
+    parent_idx = np.array([par for _, par in lay.limbs])
     with_2d = kp2d is not None
     fig = plt.figure(figsize=(8 if with_2d else 4, 4), dpi=dpi)
     if title:
@@ -194,9 +199,8 @@ def plot_pose_3d(
         ax2.set_aspect("equal")
         ax2.set_title("2D input", fontsize=9)
         ax2.tick_params(labelsize=6)
-        for color in colors:
-            (ln,) = ax2.plot([], [], color=color, lw=2, animated=True)
-            lines2d.append(ln)
+        lines2d.append(LineCollection(np.zeros((len(colors), 2, 2)), colors=colors, linewidths=2, animated=True))
+        ax2.add_collection(lines2d[0], autolim=False)
         ax3 = fig.add_subplot(1, 2, 2, projection="3d")
     else:
         ax3 = fig.add_subplot(1, 1, 1, projection="3d")
@@ -211,19 +215,15 @@ def plot_pose_3d(
     ax3.set_xlabel("x", fontsize=7, labelpad=-10)
     ax3.set_ylabel("depth", fontsize=7, labelpad=-10)
     ax3.set_zlabel("up", fontsize=7, labelpad=-10)
-    lines3d = []
-    for color in colors:
-        (ln,) = ax3.plot([], [], [], color=color, lw=2, animated=True)
-        lines3d.append(ln)
+    # one collection per panel (all limbs, one colour each): a few artists to redraw per frame instead of 2 x J
+    lines3d = [Line3DCollection(np.zeros((len(colors), 2, 3)), colors=colors, linewidths=2, animated=True)]
+    ax3.add_collection3d(lines3d[0], autolim=False)
     label = fig.text(0.01, 0.01, "", fontsize=7, animated=True)
 
     def update(t: int) -> None:
-        for k, (c, par) in enumerate(limbs):
-            a, b = rel[t, c], rel[t, par]
-            lines3d[k].set_data_3d([a[0], b[0]], [a[1], b[1]], [a[2], b[2]])
-            if with_2d:
-                u, v = kp2d[t, c], kp2d[t, par]
-                lines2d[k].set_data([u[0], v[0]], [u[1], v[1]])
+        lines3d[0].set_segments(np.stack([rel[t, child_idx], rel[t, parent_idx]], axis=1))
+        if with_2d:
+            lines2d[0].set_segments(np.stack([kp2d[t, child_idx], kp2d[t, parent_idx]], axis=1))
         label.set_text(f"frame {t + 1}/{num_frames}")
 
     out.parent.mkdir(parents=True, exist_ok=True)
