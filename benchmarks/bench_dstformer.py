@@ -12,8 +12,14 @@ Measures, in ONE run so that the ratios compare like with like on the same (poss
 Variants:
   official  attention as in MotionBERT's DSTformer.py: activations as (B*T, J, C), q/k/v permuted, the full
             (B*T, H, J, J) and (B*J, H, T, T) score matrices materialised, softmax, matmul, permuted back.
-  sdpa      motionhub's DSTformer (activations kept as (B, T, J, C); torch scaled_dot_product_attention).
+  sdpa      motionhub's DSTformer (activations kept as (B, T, J, C); torch scaled_dot_product_attention, which
+            never materialises the score matrices; at no-grad inference the attention blocks run on groups of
+            frames (spatial) / joints (temporal) and the MLP on token chunks, so the largest intermediates exist
+            for one group at a time).
   compiled  sdpa + torch.compile (inductor), when --compile is given (compile time excluded).
+
+Peak memory: each variant runs in a subprocess with a fixed glibc mmap threshold (freed tensors are unmapped at
+once), and a thread samples RSS during one forward after a warm-up; the table reports peak minus the RSS before it.
 
 Usage:  python benchmarks/bench_dstformer.py [--repeats 5] [--compile] [--json out.json]
 """
@@ -23,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -63,13 +68,15 @@ def official_attention_forward(self, x: torch.Tensor) -> torch.Tensor:
 
 
 def prepare(preset: str, variant: str):
-    from motionhub.encoders.dstformer.modeling_dstformer import DSTformerAttention
+    from motionhub.encoders.dstformer.modeling_dstformer import DSTformerAttention, DSTformerMLP
 
     model = _model(preset)
     if variant == "official":
         for module in model.modules():
             if isinstance(module, DSTformerAttention):
-                module.forward = official_attention_forward.__get__(module)
+                module.forward = official_attention_forward.__get__(module)  # whole tensor, scores materialised
+            if isinstance(module, DSTformerMLP):
+                module.inference_chunk_tokens = 1 << 62  # the official MLP runs on all tokens at once
     fn = model
     if variant == "compiled":
         fn = torch.compile(model, dynamic=False)
@@ -103,22 +110,40 @@ def _rss_mb() -> float:
 
 
 def memory_child(preset: str, variant: str) -> None:
-    """Run in a subprocess: print peak activation memory (MB) of one forward."""
+    """Run in a subprocess: print the peak activation memory (MB) of one forward.
+
+    The parent starts this process with a fixed glibc mmap threshold, so every large tensor is its own mapping that
+    goes back to the OS when freed; RSS then tracks live memory and a sampling thread sees the forward's peak.
+    """
+    import gc
+    import threading
+
     model, fn = prepare(preset, variant)
     x = torch.rand(BATCH, T, J, 3)
     with torch.no_grad():
-        # one-time lazy initialisation (kernels, thread pools, compilation) on a tiny clip, outside the measurement
-        fn(x[:1, :8] if variant != "compiled" else x)
-        base = max(_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        fn(x if variant == "compiled" else x[:1, :8])  # lazy init / compilation outside the measurement
+        gc.collect()
+        base = _rss_mb()
+        peak = [base]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], _rss_mb())
+                time.sleep(0.0005)
+
+        thread = threading.Thread(target=sample, daemon=True)
+        thread.start()
         fn(x)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # ru_maxrss is a high-water mark: the forward's own peak is what it adds above everything before it
-    print(json.dumps({"activation_peak_mb": max(peak - base, 0.0)}))
+        done.set()
+        thread.join()
+    print(json.dumps({"activation_peak_mb": max(peak[0] - base, 0.0)}))
 
 
 def measure_memory(preset: str, variant: str) -> float:
     cmd = [sys.executable, __file__, "--memory-child", preset, variant]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "0"}
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])["activation_peak_mb"]
 
 

@@ -197,3 +197,24 @@ def test_refuses_arbitrary_pickles(tmp_path):
         pickle.dump({"model_pos": Evil()}, f)
     with pytest.raises(CheckpointFormatError, match="restricted unpickler"):
         convert_checkpoint(path)
+
+
+def test_chunked_inference_path_equals_full_path(monkeypatch):
+    """No-grad inference runs attention/MLP in groups and fuses in place; it must give the autograd path's numbers."""
+    from motionhub.encoders.dstformer import modeling_dstformer as mdl
+
+    torch.manual_seed(0)
+    model = DSTformerForPoseLifting(tiny_config(maxlen=16)).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    x = torch.randn(3, 16, 17, 3)
+    with torch.enable_grad():
+        reference = model(x, output_hidden_states=True)
+    monkeypatch.setattr(mdl.DSTformerAttention, "inference_chunk_tokens", 40)  # force several groups
+    monkeypatch.setattr(mdl.DSTformerMLP, "inference_chunk_tokens", 50)
+    with torch.no_grad():
+        chunked = model(x, output_hidden_states=True)
+    torch.testing.assert_close(chunked.pose_3d, reference.pose_3d.detach(), atol=1e-6, rtol=1e-5)
+    for a, b in zip(chunked.hidden_states, reference.hidden_states):
+        torch.testing.assert_close(a, b.detach(), atol=1e-6, rtol=1e-5)

@@ -76,8 +76,32 @@ class DSTformerAttention(nn.Module):
         self.proj_drop = nn.Dropout(config.drop_rate)
         self.is_causal = False
 
+    # Tokens per chunk of the no-grad path (see forward).
+    inference_chunk_tokens = 4096
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, T, J, C) -> (B, T, J, C)."""
+        b, t, j, c = x.shape
+        chunk = self.inference_chunk_tokens
+        if torch.is_grad_enabled() or self.training or b * t * j <= chunk:
+            return self._attend(x)
+        # Inference on long clips: spatial attention is independent across frames and temporal attention across
+        # joints, so the block runs on groups of frames / joints; qkv and its head-split copies (the largest
+        # tensors here) then only exist for one group at a time. Same numbers, a fraction of the peak memory.
+        out = torch.empty_like(x)
+        if self.mode == "spatial":
+            frames = x.reshape(b * t, 1, j, c)  # each (batch, frame) as its own one-frame clip
+            step = max(1, chunk // j)
+            out_frames = out.view(b * t, 1, j, c)
+            for s in range(0, b * t, step):
+                out_frames[s : s + step] = self._attend(frames[s : s + step])
+        else:
+            step = max(1, chunk // (b * t))
+            for s in range(0, j, step):
+                out[:, :, s : s + step] = self._attend(x[:, :, s : s + step])
+        return out
+
+    def _attend(self, x: torch.Tensor) -> torch.Tensor:
         b, t, j, c = x.shape
         h, d = self.num_heads, self.head_dim
         q, k, v = self.qkv(x).view(b, t, j, 3, h, d).unbind(3)  # each (B, T, J, H, d)
@@ -97,6 +121,9 @@ class DSTformerAttention(nn.Module):
 
 
 class DSTformerMLP(nn.Module):
+    # Tokens per chunk of the no-grad path: bounds the (tokens, hidden) activation to ~4096 * hidden floats.
+    inference_chunk_tokens = 4096
+
     def __init__(self, config: DSTformerConfig):
         super().__init__()
         self.fc1 = nn.Linear(config.dim_feat, config.mlp_hidden_size)
@@ -105,7 +132,17 @@ class DSTformerMLP(nn.Module):
         self.drop = nn.Dropout(config.drop_rate)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.drop(self.fc2(self.drop(self.act(self.fc1(x)))))
+        chunk = self.inference_chunk_tokens
+        n_tokens = x.numel() // x.shape[-1]
+        if torch.is_grad_enabled() or self.training or n_tokens <= chunk:
+            return self.drop(self.fc2(self.drop(self.act(self.fc1(x)))))
+        # Inference on long clips: the MLP is token-wise, so running it chunk by chunk gives the same numbers while
+        # the (B*T*J, hidden) activation (the largest tensor of the forward) never exists whole.
+        flat = x.reshape(n_tokens, x.shape[-1])
+        out = torch.empty_like(flat)
+        for start in range(0, n_tokens, chunk):
+            out[start : start + chunk] = self.fc2(self.act(self.fc1(flat[start : start + chunk])))
+        return out.view_as(x)
 
 
 class DSTformerBlock(GradientCheckpointingLayer):
@@ -127,18 +164,26 @@ class DSTformerBlock(GradientCheckpointingLayer):
         self.mlp_t = DSTformerMLP(config)
         self.drop_path_rate = drop_path_rate
 
-    def _spatial(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + drop_path(self.attn_s(self.norm1_s(x)), self.drop_path_rate, self.training)
-        return x + drop_path(self.mlp_s(self.norm2_s(x)), self.drop_path_rate, self.training)
+    def _residual(self, x: torch.Tensor, update: torch.Tensor, owned: bool) -> torch.Tensor:
+        update = drop_path(update, self.drop_path_rate, self.training)
+        # Without autograd, a residual stream this block created itself can be updated in place (one full-size
+        # tensor less at the peak); the block's input is shared by both streams and is never modified.
+        if owned and not torch.is_grad_enabled():
+            return x.add_(update)
+        return x + update
 
-    def _temporal(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + drop_path(self.attn_t(self.norm1_t(x)), self.drop_path_rate, self.training)
-        return x + drop_path(self.mlp_t(self.norm2_t(x)), self.drop_path_rate, self.training)
+    def _spatial(self, x: torch.Tensor, owned: bool) -> torch.Tensor:
+        x = self._residual(x, self.attn_s(self.norm1_s(x)), owned)
+        return self._residual(x, self.mlp_s(self.norm2_s(x)), True)
+
+    def _temporal(self, x: torch.Tensor, owned: bool) -> torch.Tensor:
+        x = self._residual(x, self.attn_t(self.norm1_t(x)), owned)
+        return self._residual(x, self.mlp_t(self.norm2_t(x)), True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.order == "st":
-            return self._temporal(self._spatial(x))
-        return self._spatial(self._temporal(x))
+            return self._temporal(self._spatial(x, owned=False), owned=True)
+        return self._spatial(self._temporal(x, owned=False), owned=True)
 
 
 class DSTformerPreTrainedModel(MotionPreTrainedModel):
@@ -219,8 +264,14 @@ class DSTformerModel(DSTformerPreTrainedModel):
         for i, (block_st, block_ts) in enumerate(zip(self.blocks_st, self.blocks_ts)):
             x_st, x_ts = block_st(x), block_ts(x)
             if self.ts_attn is not None:
-                alpha = self.ts_attn[i](torch.cat([x_st, x_ts], dim=-1)).softmax(dim=-1)
-                x = x_st * alpha[..., 0:1] + x_ts * alpha[..., 1:2]
+                # ts_attn(cat[x_st, x_ts]) as two half-width products: same logits, no (B, T, J, 2C) concatenation
+                fuse, c = self.ts_attn[i], x_st.shape[-1]
+                logits = F.linear(x_st, fuse.weight[:, :c]) + F.linear(x_ts, fuse.weight[:, c:], fuse.bias)
+                alpha = logits.softmax(dim=-1)
+                if torch.is_grad_enabled():
+                    x = x_st * alpha[..., 0:1] + x_ts * alpha[..., 1:2]
+                else:  # both stream outputs are ours: fuse in place
+                    x = x_st.mul_(alpha[..., 0:1]).add_(x_ts.mul_(alpha[..., 1:2]))
             else:
                 x = (x_st + x_ts) * 0.5
             if output_hidden_states:
