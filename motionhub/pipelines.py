@@ -962,8 +962,10 @@ class ActionPipeline:
     * :data:`KINECT_3D` (3D-input models, e.g. motionhub's MSR Action3D classifier): ``keypoints_3d`` -> H36M-17
       metres, first-frame pelvis at the origin, y negated, resampling (1 person by default).
 
-    The default is ``config.action_normalization`` if the model stores it, else ``"screen"`` for models whose
-    ``config.input_normalization`` is ``"screen"`` and ``"crop_scale"`` otherwise.
+    The default is ``config.action_normalization`` if the model stores it, else :data:`KINECT_3D` for models whose
+    ``config.input_normalization`` is that, else ``"crop_scale"`` (the library's own action pipeline). Models trained
+    with another preparation should store ``action_normalization`` (and ``action_clip_len`` / ``action_num_persons``)
+    in their config; otherwise pass them here / on the command line.
 
     Args:
         model: a ``<Encoder>ForActionClassification`` / ``ForActionEmbedding`` (or multi-task) model, or anything
@@ -1034,9 +1036,11 @@ class ActionPipeline:
             raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
         if self.clip_len > maxlen:
             raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
+        # config.input_normalization describes the encoder's *pretraining* input (e.g. "screen" for motionhub's lifting
+        # checkpoints) and says nothing about how an action head was finetuned, except for 3D-input models
         config_norm = getattr(config, "input_normalization", None)
         default_norm = getattr(config, "action_normalization", None) or (
-            config_norm if config_norm in ("screen", KINECT_3D) else "crop_scale"
+            KINECT_3D if config_norm == KINECT_3D else "crop_scale"
         )
         self.normalization = normalization or default_norm
         if self.normalization not in ACTION_NORMALIZATIONS:

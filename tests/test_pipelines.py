@@ -277,6 +277,8 @@ def test_screen_action_clips_match_the_small_models_preparation():
 
     torch.manual_seed(0)
     model = DSTformerForActionEmbedding(_tiny_config(embedding_size=8, input_normalization="screen")).eval()
+    assert ActionPipeline(model, progress=False).normalization == "crop_scale"  # pretraining input says nothing
+    model.config.action_normalization = "screen"
     rng = np.random.default_rng(0)
     kp = np.concatenate([rng.uniform(0, 400, size=(50, 13, 2)), rng.integers(0, 2, size=(50, 13, 1))], axis=-1)
     seq = MotionSequence(keypoints_2d=kp, layout="penn-13", fps=30.0, image_size=(480, 360))

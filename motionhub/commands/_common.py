@@ -108,7 +108,7 @@ def read_sequences(
     path = Path(path)
     if path.is_dir():
         try:
-            data = _load(path, layout, fmt)
+            data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt)
         except ValueError:
             files = sorted(path.glob("*.npz")) + sorted(path.glob("*.json"))
             if not files:
