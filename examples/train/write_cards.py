@@ -87,6 +87,8 @@ def _training_line(res: dict | None) -> str:
 def write_card(folder: Path, name: str, *, kind: str, results_name: str | None = None) -> Path:
     config = DSTformerConfig.from_pretrained(folder)
     res = _results(results_name or name)
+    if res is not None and not res.get("training") and kind == "default":
+        res = {**res, "training": (_results("dstformer-small-h36m") or {}).get("training", {})}
     ds_name = "Human3.6M S8 (held-out training subject), SH detections"
     evaluation = (
         "Held-out subject **S8** of the Human3.6M training set (S9/S11 were never used), all 30 takes x 4 cameras, "
