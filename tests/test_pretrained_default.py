@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from conftest import data_path
+
 from motionhub.formats import load_generic
 from motionhub.pretrained import (
     DEFAULT_INPUT_NORMALIZATION,

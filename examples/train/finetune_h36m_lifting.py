@@ -26,10 +26,10 @@ import torch
 from transformers import Trainer, TrainingArguments
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lifting_data import DATA_ROOT, ClipDataset, lifting_collator, load_h36m_lifting_clips  # noqa: E402
-from pretrain_lifting_small import small_config  # noqa: E402
+from lifting_data import DATA_ROOT, ClipDataset, lifting_collator, load_h36m_lifting_clips
+from pretrain_lifting_small import small_config
 
-from motionhub import DSTformerForPoseLifting  # noqa: E402
+from motionhub import DSTformerForPoseLifting
 
 __all__ = ["main"]
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     log = {
         "command": "python " + " ".join(sys.argv), "init": str(args.init) if args.init else "scratch",
         "steps": trainer.state.global_step, "batch_size": args.batch_size, "lr": args.lr, "clip_len": args.clip_len,
-        "train_clips": int(len(inputs)), "clip_stride": args.stride, "wall_clock_minutes": round(minutes, 1),
+        "train_clips": len(inputs), "clip_stride": args.stride, "wall_clock_minutes": round(minutes, 1),
         "log_history": trainer.state.log_history,
     }
     (args.out / "training_log.json").write_text(json.dumps(log, indent=1))

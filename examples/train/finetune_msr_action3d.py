@@ -26,13 +26,13 @@ import torch
 from transformers import Trainer, TrainingArguments
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lifting_data import DATA_ROOT  # noqa: E402
-from pretrain_lifting_small import small_config  # noqa: E402
+from lifting_data import DATA_ROOT
+from motionhub.heads import DSTformerForActionClassification
+from pretrain_lifting_small import small_config
 
-from motionhub.formats import load_kinect_actions  # noqa: E402
-from motionhub.heads import DSTformerForActionClassification  # noqa: E402
-from motionhub.processing import resample  # noqa: E402
-from motionhub.skeleton import to_h36m  # noqa: E402
+from motionhub.formats import load_kinect_actions
+from motionhub.processing import resample
+from motionhub.skeleton import to_h36m
 
 __all__ = ["main", "prepare"]
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "dataset": "MSR Action3D (20 classes), cross-subject: subjects 1,3,5,7,9 train / 2,4,6,8,10 test",
         "input": "3D Kinect joints -> H36M-17 (approximate), metres, first-frame pelvis origin, y down, 27 frames",
         "init": str(args.init) if args.init else "scratch", "top1_accuracy": round(acc, 4),
-        "num_train": int(len(train)), "num_test": int(len(test)),
+        "num_train": len(train), "num_test": len(test),
         "training": {"command": "python " + " ".join(sys.argv), "steps": trainer.state.global_step,
                      "batch_size": args.batch_size, "lr": args.lr, "wall_clock_minutes": round(minutes, 1)},
     }

@@ -37,15 +37,15 @@ from motionhub.skeleton import to_h36m
 
 __all__ = [
     "DATA_ROOT",
-    "H36M_TRAIN_SUBJECTS",
     "H36M_EVAL_SUBJECTS",
-    "load_pretraining_motion",
+    "H36M_TRAIN_SUBJECTS",
+    "ClipDataset",
     "VirtualCameraClips",
     "VirtualCameraCollator",
-    "load_h36m_lifting_clips",
     "h36m_sequences",
-    "ClipDataset",
     "lifting_collator",
+    "load_h36m_lifting_clips",
+    "load_pretraining_motion",
 ]
 
 DATA_ROOT = Path(__file__).resolve().parents[3] / "shared" / "data"

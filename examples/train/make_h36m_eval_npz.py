@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lifting_data import DATA_ROOT, H36M_EVAL_SUBJECTS  # noqa: E402
+from lifting_data import DATA_ROOT, H36M_EVAL_SUBJECTS
 
-from motionhub.formats import MotionSequence, load_h36m_3pb, save_generic  # noqa: E402
+from motionhub.formats import MotionSequence, load_h36m_3pb, save_generic
 
 __all__ = ["main", "write_eval_files"]
 

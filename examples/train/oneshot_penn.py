@@ -31,13 +31,13 @@ import torch
 from transformers import Trainer, TrainingArguments
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lifting_data import DATA_ROOT  # noqa: E402
-from pretrain_lifting_small import small_config  # noqa: E402
+from lifting_data import DATA_ROOT
+from motionhub.heads import DSTformerForActionEmbedding, OneShotEvaluator
+from pretrain_lifting_small import small_config
 
-from motionhub.formats import load_penn_action_dataset  # noqa: E402
-from motionhub.heads import DSTformerForActionEmbedding, OneShotEvaluator  # noqa: E402
-from motionhub.processing import normalize_screen, resample  # noqa: E402
-from motionhub.skeleton import to_h36m  # noqa: E402
+from motionhub.formats import load_penn_action_dataset
+from motionhub.processing import normalize_screen, resample
+from motionhub.skeleton import to_h36m
 
 __all__ = ["NOVEL_CLASSES", "main"]
 
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": args.out.name, "task": "one-shot action recognition",
         "dataset": "Penn Action; SupCon on the train split of 10 auxiliary classes; 1 exemplar per novel class",
         "novel_classes": list(NOVEL_CLASSES), "auxiliary_classes": [names[c] for c in aux],
-        "exemplars": [str(vid[i]) for i in exemplars], "num_queries": int(len(queries)),
+        "exemplars": [str(vid[i]) for i in exemplars], "num_queries": len(queries),
         "input": "Penn-13 -> H36M-17, screen-normalised pixels + visibility, resampled to 27 frames",
         "init": str(args.init) if args.init else "scratch", "oneshot_accuracy": round(acc, 4),
         "chance": round(1 / len(novel), 4),

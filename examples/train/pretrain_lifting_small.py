@@ -24,12 +24,12 @@ import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lifting_data import DATA_ROOT, VirtualCameraClips, VirtualCameraCollator, load_pretraining_motion  # noqa: E402
+from lifting_data import DATA_ROOT, VirtualCameraClips, VirtualCameraCollator, load_pretraining_motion
 
-from motionhub import DSTformerConfig, DSTformerForPoseLifting  # noqa: E402
-from motionhub.corruption import MotionBERTNoise  # noqa: E402
+from motionhub import DSTformerConfig, DSTformerForPoseLifting
+from motionhub.corruption import MotionBERTNoise
 
-__all__ = ["SMALL_CONFIG", "StepLimit", "TimeLimit", "small_config", "main"]
+__all__ = ["SMALL_CONFIG", "StepLimit", "TimeLimit", "main", "small_config"]
 
 #: The architecture of every small motionhub lifting checkpoint (0.41 M parameters).
 SMALL_CONFIG = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2.0, maxlen=27, num_joints=17, dim_in=3)

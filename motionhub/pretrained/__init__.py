@@ -29,13 +29,14 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "DEFAULT_LIFTING_MODEL_DIR",
     "DEFAULT_INPUT_NORMALIZATION",
+    "DEFAULT_LIFTING_MODEL_DIR",
     "DEFAULT_OUTPUT_UNITS",
+    "evaluate_lifting_files",
+    "lift_keypoints",
     "load_default_lifting_model",
     "normalize_lifting_input",
-    "lift_keypoints",
-    "evaluate_lifting_files",
+    "read_card_metadata",
 ]
 
 DEFAULT_LIFTING_MODEL_DIR = Path(__file__).resolve().parent / "dstformer-lift-default"
@@ -209,13 +210,13 @@ def evaluate_lifting_files(
         e, pe = mpjpe(pred, gt), p_mpjpe(pred, gt)
         errs.append(e)
         perrs.append(pe)
-        per_file[path.stem] = {"mpjpe_mm": float(e.mean()), "p_mpjpe_mm": float(pe.mean()), "frames": int(len(e))}
+        per_file[path.stem] = {"mpjpe_mm": float(e.mean()), "p_mpjpe_mm": float(pe.mean()), "frames": len(e)}
     e_all, pe_all = np.concatenate(errs), np.concatenate(perrs)
     return {
         "mpjpe_mm": float(e_all.mean()),
         "p_mpjpe_mm": float(pe_all.mean()),
         "num_files": len(paths),
-        "num_frames": int(len(e_all)),
+        "num_frames": len(e_all),
         "output_units": output_units,
         "per_file": per_file,
     }
