@@ -609,6 +609,13 @@ def finetune_action(
         train_sampler=sampler,
         callbacks=[_epoch_callback([train_dataset, sampler]), *(callbacks or [])],
     )
+    if isinstance(train_dataset, ActionClipDataset):
+        # How clips were prepared travels with the weights, so inference (ActionPipeline, `motionhub classify` /
+        # `evaluate`) prepares them the same way without extra flags.
+        config = trainer.model.config if hasattr(trainer.model, "config") else model.config
+        config.action_normalization = "crop_scale"
+        config.action_clip_len = int(train_dataset.clip_len)
+        config.action_num_persons = int(train_dataset.num_persons)
     train_output = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     metrics = trainer.evaluate() if has_eval else {}
     trainer.save_model(os.path.join(output_dir, "final"))

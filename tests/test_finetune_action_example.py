@@ -85,6 +85,9 @@ def test_ntu_pkl_from_scratch_then_resume(example, ntu_pkl, tmp_path):
     assert res["train"]["epoch"] == pytest.approx(1.0)
     model = motionhub.AutoModelForActionClassification.from_pretrained(out / "final")
     assert model.config.num_labels == 60 and model.config.action_hidden_size == 16
+    # the clip preparation travels with the weights (ActionPipeline / `motionhub classify` read it)
+    assert model.config.action_normalization == "crop_scale" and model.config.action_num_persons == 2
+    assert model.config.action_clip_len >= 1
     assert (out / "checkpoint-3").is_dir()  # 12 clips / batch 4
     res = run(example, [*argv[: argv.index("--epochs") + 1], "2", *argv[argv.index("--epochs") + 2 :], "--resume"])
     assert res["train"]["epoch"] == pytest.approx(2.0)
