@@ -800,6 +800,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--lr-decay", type=float, default=0.99)
+    p.add_argument("--lambda-velocity", type=float, default=0.0,
+                   help="velocity weight during pretraining (default 0: with STRIDE's 20 a small prior collapses to "
+                        "a mean pose early on; the saved config carries the TTT weights 1/0.5/20/200)")
+    p.add_argument("--lambda-scale", type=float, default=0.5)
     p.add_argument("--input", choices=("centered", "raw"), default="centered",
                    help="prior input convention: clips centred on their visible joints (default) or raw camera space "
                         "(as the official STRIDE prior)")
@@ -816,7 +820,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(seqs)} sequences, {len(dataset)} clips of {a.clip_len} frames", flush=True)
     config = DSTformerConfig.stride(
         dim_feat=a.dim_feat, dim_rep=a.dim_rep, depth=a.depth, num_heads=a.num_heads, mlp_ratio=a.mlp_ratio,
-        maxlen=a.clip_len, root_relative=False, lambda_limb_var=0.0,
+        maxlen=a.clip_len, root_relative=False, lambda_limb_var=0.0, lambda_velocity=a.lambda_velocity,
+        lambda_scale=a.lambda_scale,
         input_normalization="centered_3d" if a.input == "centered" else "none_3d",
     )
     model = DSTformerForPoseLifting(config)
@@ -830,7 +835,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     trainer = build_masked3d_trainer(model, dataset, args, collator=collator, lr_decay=a.lr_decay, callbacks=callbacks)
     start = time.time()
     result = trainer.train()
-    model.config.lambda_limb_var = STRIDE_LAMBDAS["lambda_limb_var"]  # the weight TTT uses with this prior
+    # the saved config carries the weights test-time training uses with this prior (STRIDE's)
+    model.config.lambda_velocity = STRIDE_LAMBDAS["lambda_velocity"]
+    model.config.lambda_scale = STRIDE_LAMBDAS["lambda_scale"]
+    model.config.lambda_limb_var = STRIDE_LAMBDAS["lambda_limb_var"]
     trainer.save_model(a.output_dir)
     log = {"train_runtime_s": time.time() - start, "global_step": trainer.state.global_step, "metrics": result.metrics,
            "log_history": trainer.state.log_history, "num_sequences": len(seqs), "num_clips": len(dataset),
