@@ -46,7 +46,9 @@ def register(subparsers) -> None:
     p.add_argument("--batch-size", type=int, default=1, help="windows per optimizer step (default 1)")
     p.add_argument("--window-stride", type=int, default=None, help="frames between windows (default: window // 2)")
     p.add_argument("--lambdas", type=float, nargs=4, default=(1.0, 0.5, 20.0, 200.0),
-                   metavar=("POS", "SCALE", "VEL", "LIMB_VAR"), help="loss weights (default 1 0.5 20 200)")
+                   metavar=("POS", "SCALE", "VEL", "LIMB_VAR"),
+                   help="loss weights (default 1 0.5 20 200, STRIDE's). With the small default prior and jittery "
+                        "per-frame input, 1 0.5 0 200 works better (benchmarks/results/occlusion.md)")
     p.add_argument("--no-flip", action="store_true", help="disable flip augmentation and flip averaging")
     p.add_argument("--recenter", choices=("root", "stride_midhip", "none"), default="root",
                    help="root: pelvis at the origin (default); stride_midhip: the official evaluate() quirk")
@@ -55,6 +57,8 @@ def register(subparsers) -> None:
     p.add_argument("--keep-trajectory", action="store_true",
                    help="add the input's root trajectory (interpolated over hidden frames) to the output")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="torch CPU threads (0: torch's default). Small priors run fastest with 1 on a busy machine")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -115,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
     from ..formats.generic import save_generic
     from ..tasks.stride import prepare_stride_input, test_time_train
 
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     kp, visibility, seq = _read_input(args.input)
     scale = args.input_scale
     if scale is None:
