@@ -15,7 +15,7 @@ from ._common import (
     write_json_or_npz,
 )
 
-__all__ = ["add_action_args", "register", "run"]
+__all__ = ["action_pipeline", "add_action_args", "register", "run"]
 
 
 def add_action_args(p: argparse.ArgumentParser) -> None:
@@ -29,6 +29,15 @@ def add_action_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--clip-normalization", choices=("crop_scale", "screen"), default=None,
                    help="clip preparation: crop_scale (MotionBERT NTU pipeline, 2 persons) or screen (motionhub's own "
                    "action models, needs the image size); default from the model config")
+
+
+def action_pipeline(args: argparse.Namespace, task: str):
+    """The ActionPipeline the model/runtime/clip-preparation arguments describe (classify, embed, oneshot)."""
+    from ..pipelines import ActionPipeline
+
+    return ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
+                          clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
+                          normalization=args.clip_normalization, task=task, progress=not args.quiet)
 
 
 def register(subparsers) -> None:
@@ -53,15 +62,11 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
-    from ..pipelines import ActionPipeline
 
     if args.top_k < 1:
         raise ValueError(f"--top-k must be >= 1, got {args.top_k}")
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
-    pipe = ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
-                          clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
-                          normalization=args.clip_normalization,
-                          task="action-classification", progress=not args.quiet)
+    pipe = action_pipeline(args, "action-classification")
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)
     tops = result.top_k(args.top_k)
     for path, top in zip(args.inputs, tops):

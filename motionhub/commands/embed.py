@@ -14,7 +14,7 @@ from ._common import (
     read_sequence,
     write_json_or_npz,
 )
-from .classify import add_action_args
+from .classify import action_pipeline, add_action_args
 
 __all__ = ["register", "run"]
 
@@ -40,13 +40,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
-    from ..pipelines import ActionPipeline
 
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
-    pipe = ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
-                          clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
-                          normalization=args.clip_normalization,
-                          task="action-embedding", progress=not args.quiet)
+    pipe = action_pipeline(args, "action-embedding")
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)
     labels = ["" if s.label is None else str(s.label) for s in seqs]
     write_json_or_npz(args.output, {

@@ -14,7 +14,7 @@ from ._common import (
     read_sequence,
     write_json_or_npz,
 )
-from .classify import add_action_args
+from .classify import action_pipeline, add_action_args
 
 __all__ = ["register", "run"]
 
@@ -46,7 +46,6 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..metrics import oneshot_predict
-    from ..pipelines import ActionPipeline
 
     support = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.support]
     queries = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.query]
@@ -56,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
         labels = list(args.support_labels)
     else:
         labels = [str(s.label) if s.label is not None else f.stem for s, f in zip(support, args.support)]
-    pipe = ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
-                          clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
-                          normalization=args.clip_normalization,
-                          task="action-embedding", progress=not args.quiet)
+    pipe = action_pipeline(args, "action-embedding")
     s_emb = pipe(support, layout=args.layout, image_size=args.image_size).embeddings
     q_emb = pipe(queries, layout=args.layout, image_size=args.image_size).embeddings
     pred, sim = oneshot_predict(s_emb, np.array(labels, dtype=object), q_emb)
