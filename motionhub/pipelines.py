@@ -237,7 +237,11 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
     from transformers import AutoConfig
 
     from .auto import TASK_AUTO_CLASSES
+    from .official import official_model_path, parse_official_name
 
+    official = parse_official_name(spec)
+    if official is not None:  # official:NAME -> downloaded + converted once, then a save_pretrained folder
+        spec = official_model_path(official)
     path = Path(spec).expanduser()
     if path.is_file():
         if path.name == "config.json":

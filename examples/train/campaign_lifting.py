@@ -135,10 +135,14 @@ class H36MLiftingClips:
 
 
 class FlipCollator:
-    """Stacks clips and flips each horizontally with probability ``p`` (torch's RNG, restored on resume)."""
+    """Stacks clips and flips each horizontally with probability ``p``.
 
-    def __init__(self, p: float, layout: str = "h36m-17"):
-        self.p, self.layout = p, layout
+    The flips of batch ``n`` come from ``default_rng([seed, n])``, and ``n`` restarts at the resumed step, so a
+    resumed run flips exactly as an uninterrupted one (the Trainer skips consumed batches without collating them).
+    """
+
+    def __init__(self, p: float, seed: int, start_batch: int = 0, layout: str = "h36m-17"):
+        self.p, self.seed, self.batch, self.layout = p, seed, start_batch, layout
 
     def __call__(self, features):
         import torch
@@ -147,8 +151,10 @@ class FlipCollator:
 
         x = torch.from_numpy(np.stack([f["keypoints"] for f in features]))
         y = torch.from_numpy(np.stack([f["labels"] for f in features]))
+        draw = np.random.default_rng([self.seed, self.batch]).random(len(features))
+        self.batch += 1
         if self.p > 0:
-            m = (torch.rand(len(features)) < self.p)[:, None, None, None]
+            m = torch.from_numpy(draw < self.p)[:, None, None, None]
             x = torch.where(m, flip(x, self.layout), x)
             y = torch.where(m, flip(y, self.layout), y)
         return {"keypoints": x, "labels": y}
@@ -314,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         save_total_limit=1, report_to="none", dataloader_num_workers=0, remove_unused_columns=False, use_cpu=True,
         seed=s["seed"], data_seed=s["seed"], disable_tqdm=True, save_only_model=False,
     )
-    trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=FlipCollator(s["flip_prob"]),
+    trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=FlipCollator(s["flip_prob"], s["seed"], done_step),
                       callbacks=[Campaign()])
     trainer.train(resume_from_checkpoint=str(resume) if resume is not None else None)
     if trainer.state.global_step >= s["max_steps"]:

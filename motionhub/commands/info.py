@@ -64,6 +64,10 @@ def _resolve_folder(spec: str | None) -> Path | None:
         from ..pretrained import DEFAULT_LIFTING_MODEL_DIR
 
         return Path(DEFAULT_LIFTING_MODEL_DIR)
+    from ..official import official_model_path, parse_official_name
+
+    if parse_official_name(spec) is not None:
+        return official_model_path(spec)
     path = Path(spec).expanduser()
     if path.is_dir():
         return path
@@ -89,6 +93,12 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
 
     folder = _resolve_folder(spec)
     desc: dict = {"model": DEFAULT_MODEL if spec is None else spec}
+    from ..official import get_official, parse_official_name
+
+    if spec is not None and parse_official_name(spec) is not None:
+        entry = get_official(spec)
+        desc["official"] = {k: v for k, v in entry.to_dict().items()
+                            if k in ("family", "description", "license", "reported", "download_page", "paper")}
     if folder is None:  # an official checkpoint: convert in memory
         model = load_model(spec)
         config = model.config

@@ -1,0 +1,94 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""The lifting training campaign resumes across sessions: a run stopped and continued equals an uninterrupted one.
+
+Runs ``examples/train/campaign_lifting.py`` on a tiny synthetic Human3.6M set (same files and keys as the
+3d-pose-baseline npz set) with a tiny DSTformer, in a subprocess per invocation (like a fresh session).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from safetensors.numpy import load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "examples" / "train" / "campaign_lifting.py"
+CAMS = ("54138969", "55011271", "58860488", "60457274")
+
+
+def _fake_h36m(root: Path, frames: int = 60) -> Path:
+    """A synthetic 3d-pose-baseline set: S1 (train) and S8 (held out), one take, four cameras."""
+    rng = np.random.default_rng(0)
+    d3, d2, cams = {}, {}, {}
+    base = rng.normal(0, 200, (17, 3)) + np.array([0, 0, 900.0])
+    for k, subject in ((1, "S1"), (8, "S8")):
+        t = np.arange(frames)[:, None, None]
+        world = base + 50 * np.sin(t / 7.0 + np.arange(17)[None, :, None]) + rng.normal(0, 5, (frames, 17, 3))
+        d3[f"{subject}/Walking"] = world.astype(np.float32)
+        for c, cam in enumerate(CAMS, start=1):
+            yaw = c * np.pi / 2
+            R = np.array([[np.cos(yaw), np.sin(yaw), 0], [0, 0, -1.0], [-np.sin(yaw), np.cos(yaw), 0]])
+            g = f"subject{k}/camera{c}"
+            cams.update({f"{g}/R": R.T, f"{g}/T": np.array([[0.0], [0.0], [0.0]]) - R.T @ np.array([[0], [0], [5000.0]]),
+                         f"{g}/f": np.array([[1145.0], [1144.0]]), f"{g}/c": np.array([[512.0], [515.0]]),
+                         f"{g}/k": np.zeros((3, 1)), f"{g}/p": np.zeros((2, 1)), f"{g}/name": np.array(cam)})
+            d2[f"{subject}/Walking.{cam}"] = rng.integers(300, 700, (frames, 16, 2)).astype(np.int16)
+    out = root / "h36m_train"
+    out.mkdir(parents=True)
+    np.savez(out / "h36m_3d_world_17j_50fps_train.npz", **d3)
+    np.savez(out / "h36m_sh_detections_2d_16j_train.npz", **d2)
+    np.savez(out / "h36m_cameras.npz", **cams)
+    return root
+
+
+def _run(run: Path, data: Path, *extra: str) -> str:
+    cmd = [sys.executable, str(SCRIPT), "--run", str(run), "--data-root", str(data), "--threads", "1", *extra]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    return res.stdout
+
+
+FIRST = ["--init", "scratch", "--config", json.dumps({"dim_feat": 16, "dim_rep": 16, "depth": 1, "num_heads": 2}),
+         "--max-steps", "6", "--save-steps", "2", "--batch-size", "4", "--clip-len", "9", "--clip-stride", "3",
+         "--warmup-steps", "1", "--eval-frames", "30"]
+
+
+def test_stopped_and_resumed_run_equals_uninterrupted(tmp_path):
+    data = _fake_h36m(tmp_path / "data")
+    whole = tmp_path / "whole"
+    _run(whole, data, *FIRST)
+    parted = tmp_path / "parted"
+    # "session 1" ends after 3 steps (the clock says stop: it saves first); "session 2" on a fresh copy of the folder
+    # (as a new clone would have it) continues with only --run.
+    out1 = _run(parted, data, *FIRST, "--stop-after-minutes", "0")
+    assert "rerun the same command to continue" in out1
+    moved = tmp_path / "clone" / "parted"
+    moved.parent.mkdir()
+    parted.rename(moved)
+    out2 = _run(moved, data)
+    assert "resuming from" in out2 and "checkpoint-1" in out2
+    a = load_file(str(whole / "final" / "model.safetensors"))
+    b = load_file(str(moved / "final" / "model.safetensors"))
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
+    curve = json.loads((moved / "curve.json").read_text())["points"]
+    assert [p["step"] for p in curve] == [1, 2, 4, 6]
+    assert all(np.isfinite(p["mpjpe_mm"]) and p["frames_seen"] == p["step"] * 4 * 9 for p in curve)
+    assert curve[-1]["train_seconds"] >= curve[0]["train_seconds"]
+    # only the newest checkpoint is kept in the run folder (the one place that is committed)
+    assert sorted(p.name for p in moved.glob("checkpoint-*")) == ["checkpoint-6"]
+
+
+def test_changed_settings_are_refused(tmp_path):
+    data = _fake_h36m(tmp_path / "data")
+    run = tmp_path / "run"
+    _run(run, data, *FIRST[:-2], "--eval-frames", "30", "--stop-after-minutes", "0")
+    cmd = [sys.executable, str(SCRIPT), "--run", str(run), "--data-root", str(data), "--lr", "0.5"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert res.returncode != 0 and "started with other settings" in res.stderr + res.stdout
