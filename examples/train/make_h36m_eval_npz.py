@@ -4,7 +4,9 @@
 One file per (subject, action take, camera): ``<subject>_<action>_<camera>.npz`` with
 
 * ``keypoints_2d`` ``(T, 17, 3)`` float32: the **real Stacked-Hourglass detections** in pixels (16 MPII joints ->
-  H36M-17 with :func:`motionhub.skeleton.to_h36m`, ``mpii_convention="h36m_sh"``) + confidence 1;
+  H36M-17 with :func:`motionhub.skeleton.to_h36m`, by default ``mpii_convention="mpii"``: the conversion any MPII
+  detector file gets, used by the campaign's default model; ``--mpii-convention h36m_sh`` reproduces the files of
+  the first small checkpoints) + confidence 1;
 * ``keypoints_3d`` ``(T, 17, 3)`` float32: ground truth in **camera space, millimetres** (``units_3d = "mm"``,
   absolute; evaluation makes it root-relative);
 * ``image_size`` (1000, 1000) or (1000, 1002), ``fps`` 50, ``layout`` "h36m-17", ``meta_json`` (subject, action,
@@ -36,11 +38,12 @@ __all__ = ["main", "write_eval_files"]
 
 
 def write_eval_files(out: Path, data_root: Path = DATA_ROOT, subjects=H36M_EVAL_SUBJECTS,
-                     max_frames: int | None = None) -> list[Path]:
+                     max_frames: int | None = None, mpii_convention: str = "mpii") -> list[Path]:
     """Write one generic npz per (subject, take, camera) into ``out``; returns the written paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for seq in load_h36m_3pb(Path(data_root) / "h36m_train", subjects=list(subjects), keypoints_2d="sh"):
+    for seq in load_h36m_3pb(Path(data_root) / "h36m_train", subjects=list(subjects), keypoints_2d="sh",
+                             sh_convention=mpii_convention):
         kp2 = seq.keypoints_2d[:max_frames]
         kp2 = np.concatenate([kp2, np.ones_like(kp2[..., :1])], axis=-1).astype(np.float32)
         m = seq.meta
@@ -49,7 +52,7 @@ def write_eval_files(out: Path, data_root: Path = DATA_ROOT, subjects=H36M_EVAL_
             keypoints_2d=kp2, keypoints_3d=seq.keypoints_3d[:max_frames].astype(np.float32), layout="h36m-17",
             units_3d="mm", fps=seq.fps, image_size=seq.image_size,
             meta={"subject": m["subject"], "action": m["action"], "camera": m["camera"], "frame": "camera",
-                  "keypoints_2d_source": "Stacked-Hourglass detections (3d-pose-baseline), to_h36m(h36m_sh)",
+                  "keypoints_2d_source": f"Stacked-Hourglass detections (3d-pose-baseline), to_h36m(mpii-16, {mpii_convention})",
                   "license": "Human3.6M: research-only, no redistribution"},
         )
         written.append(save_generic(out / f"{name}.npz", eval_seq))
@@ -62,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-root", type=Path, default=DATA_ROOT)
     p.add_argument("--subjects", nargs="+", default=list(H36M_EVAL_SUBJECTS))
     p.add_argument("--max-frames", type=int, default=None)
+    p.add_argument("--mpii-convention", default="mpii", choices=("mpii", "h36m_sh"),
+                   help="how the 16 MPII joints become H36M-17 (default mpii, as for any MPII detector)")
     args = p.parse_args(argv)
-    paths = write_eval_files(args.out, args.data_root, tuple(args.subjects), args.max_frames)
+    paths = write_eval_files(args.out, args.data_root, tuple(args.subjects), args.max_frames, args.mpii_convention)
     frames = sum(len(np.load(p)["keypoints_3d"]) for p in paths)
     print(f"wrote {len(paths)} files ({frames} frames) to {args.out}")
     return 0
