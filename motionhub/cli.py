@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="motionhub",
         description="Pretrained human-motion encoders and task heads: lift 2D keypoints to 3D, classify actions, "
         "recover SMPL meshes, convert official checkpoints, publish to the Hugging Face Hub.",
+        epilog="--debug (any position) or MOTIONHUB_DEBUG=1 prints tracebacks. Exit codes: 0 success, 1 user error "
+        "(bad input, damaged or missing file, unusable model, network), 2 usage error, 3 internal error (a bug), "
+        "130 interrupted.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
@@ -33,18 +36,81 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit codes of every ``motionhub`` command (README "Errors and safety").
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "the input, a file, the model or the network is not usable" (not a bug).
+
+    Looked up lazily: the libraries are only imported when a command already used them.
+    """
+    import pickle
+    import zipfile
+
+    types: list[type[BaseException]] = [ValueError, TypeError, KeyError, OSError, EOFError, pickle.UnpicklingError,
+                                        zipfile.BadZipFile, UnicodeError]
+    if "safetensors" in sys.modules:
+        from safetensors import SafetensorError
+
+        types.append(SafetensorError)
+    if "torch" in sys.modules:
+        import torch
+
+        types.append(torch.serialization.pickle.UnpicklingError)
+    return tuple(types)
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err).strip()
+    if isinstance(err, KeyError) and text.startswith(("'", '"')):
+        text = f"missing key {text}"
+    if isinstance(err, OSError) and getattr(err, "filename", None) and str(err.filename) not in text:
+        text = f"{err.filename}: {text}"
+    first = text.splitlines()[0] if text else ""
+    if not first:
+        return type(err).__name__
+    # motionhub's own errors are ValueError / FileNotFoundError with a full sentence; others get their type
+    return first if type(err) in (ValueError, FileNotFoundError) else f"{first} ({type(err).__name__})"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; user errors print one line (``--debug`` / ``MOTIONHUB_DEBUG=1``: the traceback too).
+
+    Returns the exit code: 0 success, 1 user error (bad input, damaged or missing file, unusable model, network),
+    2 usage error (unknown option, missing argument), 3 internal error (a bug: please report it with ``--debug``
+    output), 130 interrupted.
+    """
+    import os
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = os.environ.get("MOTIONHUB_DEBUG", "") not in ("", "0")
+    if "--debug" in argv:
+        debug = True
+        argv.remove("--debug")
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError, TypeError) as err:
-        # User errors: one clear line, no traceback. Programming errors still raise.
-        print(f"motionhub {args.command}: error: {err}", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        print(f"motionhub {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `motionhub ... | head`
+        return EXIT_OK
+    except Exception as err:  # noqa: BLE001 - the one top-level handler: no traceback unless asked
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        if isinstance(err, _user_error_types()) and not isinstance(err, (NotImplementedError, RecursionError)):
+            print(f"motionhub {args.command}: error: {_describe(err)}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        print(f"motionhub {args.command}: internal error: {_describe(err)}; this is a bug in motionhub, please "
+              "report it with the output of the same command run with --debug", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover
