@@ -39,9 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help()
         return 2
+    from .video.decode import MissingExtraError
+
     try:
         return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError, TypeError) as err:
+    except (ValueError, FileNotFoundError, TypeError, MissingExtraError) as err:
         # User errors: one clear line, no traceback. Programming errors still raise.
         print(f"motionhub {args.command}: error: {err}", file=sys.stderr)
         return 1

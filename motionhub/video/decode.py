@@ -10,7 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["VIDEO_SUFFIXES", "VideoInfo", "is_video", "iter_frames", "probe_video", "require_video_extra"]
+__all__ = [
+    "VIDEO_SUFFIXES",
+    "MissingExtraError",
+    "VideoInfo",
+    "is_video",
+    "iter_frames",
+    "probe_video",
+    "require_video_extra",
+]
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv")
 """File extensions ``motionhub lift`` treats as videos."""
@@ -18,12 +26,18 @@ VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpe
 EXTRA_HINT = 'pip install -e ".[video]"  (or: pip install "motionhub[video]")'
 
 
+class MissingExtraError(ImportError):
+    """An optional dependency of the ``video`` extra is not installed (the message says how to install it)."""
+
+
 def require_video_extra(module: str, what: str) -> None:
-    """Raise a clear :class:`ImportError` naming the ``video`` extra when ``module`` cannot be imported."""
+    """Raise :class:`MissingExtraError` naming the ``video`` extra when ``module`` cannot be imported."""
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        raise ImportError(f"{what} needs the optional video dependencies ({module} is not installed): {EXTRA_HINT}")
+        raise MissingExtraError(
+            f"{what} needs the optional video dependencies ({module} is not installed): {EXTRA_HINT}"
+        )
 
 
 def is_video(path: str | Path) -> bool:
@@ -49,7 +63,7 @@ def _backend() -> str:
         return "av"
     if importlib.util.find_spec("cv2") is not None:
         return "cv2"
-    raise ImportError(f"decoding a video needs PyAV or OpenCV: {EXTRA_HINT}")
+    raise MissingExtraError(f"decoding a video needs PyAV or OpenCV: {EXTRA_HINT}")
 
 
 def probe_video(path: str | Path) -> VideoInfo:
