@@ -122,11 +122,13 @@ def run(args: argparse.Namespace) -> int:
     )
     undetected = int((~detected).sum())
     if undetected:
-        print(f"{undetected} person-frame(s) had no detection: their poses are filled in ({fill}), not observed")
+        print(f"{undetected} person-frame(s) had no detection: their 3D poses come from filled-in input, not from "
+              "observations (the .mp4 plot marks them)")
     if output is not None and output.suffix.lower() == ".bvh":
         for target, exp in _lift_io.write_bvh_outputs(output, result, detected):
-            print(f"wrote {target} (BVH, H36M-17 rig, cm, {result.num_frames} frames at {result.fps:g} fps; median "
-                  f"bone lengths: FK differs from the lifted joints by at most {exp.max_error:.3g} {result.units})")
+            print(f"wrote {target} (BVH, H36M-17 rig, cm, {result.num_frames} frames at {result.fps:g} fps; with the "
+                  f"median bone lengths its joints are {exp.mean_error:.3g} {result.units} from the lifted ones on "
+                  f"average, {exp.max_error:.3g} at most)")
     elif output is not None:
         result.save(output)
         print(f"wrote {output}")

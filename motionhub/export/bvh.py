@@ -76,12 +76,14 @@ class BVHExport:
             and axes: the input's bone directions with the median bone lengths.
         bone_lengths: ``(17,)`` median length of the bone from each joint's H36M parent (0 for the pelvis), input units.
         max_error: largest distance between ``positions`` and the input, input units (0 for rigid input).
+        mean_error: mean of that distance over frames and joints.
     """
 
     path: Path
     positions: np.ndarray
     bone_lengths: np.ndarray
     max_error: float
+    mean_error: float = 0.0
 
 
 def _check_positions(positions: np.ndarray) -> np.ndarray:
@@ -284,5 +286,6 @@ def write_bvh(
     path.write_text("\n".join(lines) + "\n")
     shift = 0.0 if root_trajectory is None else (np.asarray(root_trajectory, np.float64) - rigid[:, 0])[:, None]
     reproduced = rigid + shift
-    err = float(np.linalg.norm(rigid - pos_in, axis=-1).max())
-    return BVHExport(path=path, positions=reproduced, bone_lengths=lengths, max_error=err)
+    dist = np.linalg.norm(rigid - pos_in, axis=-1)
+    return BVHExport(path=path, positions=reproduced, bone_lengths=lengths, max_error=float(dist.max()),
+                     mean_error=float(dist.mean()))  # fmt: skip
