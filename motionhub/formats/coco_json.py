@@ -35,6 +35,7 @@ from .base import MotionSequence, fill_missing
 
 __all__ = [
     "TRACK_CHOICES",
+    "flat_keypoints",
     "frame_number",
     "has_track_ids",
     "layout_for_num_joints",
@@ -78,6 +79,18 @@ def _track_of(det: dict) -> Any:
                 val = int(val)
             return val
     return None
+
+
+def flat_keypoints(values: Any, where: str, num_joints: int | None) -> tuple[np.ndarray, int]:
+    """A flat ``[x0, y0, c0, x1, ...]`` list -> ``((J, 3) float64, J)``; ``num_joints`` = the count of earlier
+    entries (``None`` for the first), which ``J`` must match."""
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    if flat.size % 3:
+        raise ValueError(f"{where}: keypoints length {flat.size} is not a multiple of 3 (x, y, score)")
+    j = flat.size // 3
+    if num_joints is not None and j != num_joints:
+        raise ValueError(f"{where} has {j} joints, earlier ones {num_joints}; mixed keypoint sets / pose models")
+    return flat.reshape(j, 3).copy(), j
 
 
 def has_track_ids(frames: dict[int, list[tuple[Any, np.ndarray, float]]]) -> bool:
@@ -230,14 +243,9 @@ def load_coco_results(
     for i, det in enumerate(data):
         if "keypoints" not in det or "image_id" not in det:
             raise ValueError(f"detection {i} lacks 'keypoints' or 'image_id': keys {sorted(det)}")
-        flat = np.asarray(det["keypoints"], dtype=np.float64)
-        if flat.size % 3:
-            raise ValueError(f"detection {i}: keypoints length {flat.size} is not a multiple of 3 (x, y, score)")
-        j = flat.size // 3
-        if num_j is None:
-            num_j = j
-        elif j != num_j:
-            raise ValueError(f"detection {i} has {j} joints, earlier ones {num_j}; mixed keypoint sets")
+        kp, num_j = flat_keypoints(det["keypoints"], f"detection {i}", num_j)
+        flat = kp.reshape(-1)
+        j = num_j
         score = float(det.get("score", np.nanmean(flat[2::3])))
         if score < min_score:
             continue

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence
-from .coco_json import _finish, frame_number, has_track_ids, tracks_to_sequence
+from .coco_json import _finish, flat_keypoints, frame_number, has_track_ids, tracks_to_sequence
 
 __all__ = ["OPENPOSE_LAYOUTS", "is_openpose_json", "load_openpose"]
 
@@ -135,17 +135,10 @@ def load_openpose(
             raise ValueError(f"{where}: not an OpenPose frame (no 'people' list)")
         seen.add(f)
         for k, person in enumerate(people):
-            flat = np.asarray(person.get("pose_keypoints_2d", []), dtype=np.float64)
-            if flat.size == 0:
+            values = person.get("pose_keypoints_2d", [])
+            if len(values) == 0:
                 continue
-            if flat.size % 3:
-                raise ValueError(f"{where}: person {k}: pose_keypoints_2d length {flat.size} is not a multiple of 3")
-            j = flat.size // 3
-            if num_j is None:
-                num_j = j
-            elif j != num_j:
-                raise ValueError(f"{where}: person {k} has {j} joints, earlier ones {num_j}; mixed pose models")
-            kp = flat.reshape(j, 3)
+            kp, num_j = flat_keypoints(values, f"{where}: person {k}", num_j)
             kp[(kp[:, 0] == 0) & (kp[:, 1] == 0) & (kp[:, 2] == 0), :2] = np.nan  # undetected joint
             found = np.isfinite(kp[:, 0])
             if found.sum() < 2:
