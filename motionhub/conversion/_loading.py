@@ -38,6 +38,9 @@ def _numpy_safe_globals() -> list:
             allowed.append(dtype_cls)
     allowed.append(core.multiarray._reconstruct)
     allowed.append(np.ndarray)
+    if core is np.core:  # numpy 1.x reading a file pickled under numpy 2 (which names the module numpy._core)
+        allowed += [(core.multiarray.scalar, "numpy._core.multiarray.scalar"),
+                    (core.multiarray._reconstruct, "numpy._core.multiarray._reconstruct")]  # fmt: skip
     return allowed
 
 
