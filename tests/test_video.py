@@ -41,11 +41,8 @@ def test_probe_and_decode_clip():
         probe_video(CLIP.with_name("missing.mp4"))
 
 
-class _FakeDetector:
-    """A plug-in detector: a fixed COCO-17 figure, nobody in frames 10-14 (base class imported in the test)."""
-
-
 def _fake_detector():
+    """A plug-in detector: a fixed COCO-17 figure moving right, nobody in frames 10-14."""
     from motionhub.video import Detector
 
     class Fake(Detector):
