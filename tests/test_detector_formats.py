@@ -141,7 +141,8 @@ def test_alphapose_untracked_nested_idx(tmp_path, j, layout):
     a, b = _person(300, j, t), _person(800, j, t)
     dets = []
     for f in range(t):
-        pair = [(a[f], [[0.0], [0.0]]), (b[f], [[0.0]])] if f % 3 else [(b[f], [[0.0]]), (a[f], [[0.0], [0.0]])]
+        # untracked ids: nested merged-box lists, or a flat [0.0] when nothing was merged
+        pair = [(a[f], [[0.0], [0.0]]), (b[f], [0.0])] if f % 3 else [(b[f], [0.0]), (a[f], [[0.0], [0.0]])]
         dets += [_alphapose(f, kp, idx) for kp, idx in pair]
     path = tmp_path / "alphapose-results.json"
     path.write_text(json.dumps(dets))
@@ -151,6 +152,16 @@ def test_alphapose_untracked_nested_idx(tmp_path, j, layout):
     np.testing.assert_allclose(seq.keypoints_2d[ia, :, :, :2], a[:, :, :2], atol=1e-3)  # never jumps to b
     np.testing.assert_allclose(seq.keypoints_2d[1 - ia, :, :, :2], b[:, :, :2], atol=1e-3)
     assert sk.to_h36m(seq.keypoints_2d, seq.layout).shape == (2, t, 17, 3)
+
+
+def test_alphapose_flat_zero_idx_of_two_people_is_untracked(tmp_path):
+    a, b = _person(300, 17, 4), _person(800, 17, 4)
+    dets = [_alphapose(f, kp, [0.0]) for f in range(4) for kp in ((a[f], b[f]) if f % 2 else (b[f], a[f]))]
+    (tmp_path / "r.json").write_text(json.dumps(dets))
+    seq = load_motion(tmp_path / "r.json")
+    assert seq.meta["tracking"] == "iou" and seq.num_persons == 2  # a repeated idx is no track id
+    ia = 0 if seq.keypoints_2d[0, 0, 0, 0] < 550 else 1
+    np.testing.assert_allclose(seq.keypoints_2d[ia, ..., :2], a[..., :2], atol=1e-3)
 
 
 def test_alphapose_tracked_flat_idx_and_eval_ids(tmp_path):

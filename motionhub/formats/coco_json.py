@@ -67,14 +67,17 @@ def frame_number(image_id: Any) -> int | None:
 def _track_of(det: dict) -> Any:
     """The track id of an AlphaPose / COCO detection, ``None`` when it has none.
 
-    AlphaPose writes ``"idx"`` as an int only when it tracked (``--pose_track`` / PoseFlow); untracked runs write the
-    list of merged box indices (``"idx": [[0.0], [0.0]]``), which is no track id.
+    AlphaPose writes a track id in ``"idx"`` when it tracked (``--pose_track`` / PoseFlow); untracked runs write the
+    box ids of the merged detections, all 0: nested (``"idx": [[0.0], [0.0]]``, no track id) or flat (``[0.0]``, read
+    as 0, and then repeated within a frame, which :func:`has_track_ids` rejects).
     """
     for key in ("track_id", "idx"):
         if key in det and det[key] is not None:
             val = det[key]
             if isinstance(val, (list, tuple)):
-                return None
+                if len(val) != 1 or not isinstance(val[0], (int, float)):
+                    return None
+                val = val[0]
             if isinstance(val, float) and val.is_integer():
                 val = int(val)
             return val
