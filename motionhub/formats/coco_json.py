@@ -97,9 +97,9 @@ def flat_keypoints(values: Any, where: str, num_joints: int | None) -> tuple[np.
 
 
 def has_track_ids(frames: dict[int, list[tuple[Any, np.ndarray, float]]]) -> bool:
-    """True when the detections carry usable track ids: some are not None and no frame repeats one (a repeated id
-    is a per-frame detection index or a constant, not a track)."""
-    if not any(trk is not None for dets in frames.values() for trk, _, _ in dets):
+    """True when the detections carry usable track ids: every detection has one and no frame repeats one (a
+    repeated id is a per-frame detection index or a constant, not a track)."""
+    if any(trk is None for dets in frames.values() for trk, _, _ in dets):
         return False
     return all(len({trk for trk, _, _ in dets}) == len(dets) for dets in frames.values())
 
