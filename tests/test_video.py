@@ -141,3 +141,17 @@ def test_lift_clip_to_bvh_and_mp4(tmp_path, capsys):
     assert (head_up > 300).all()  # upright
     frames = _frames(mp4)
     assert len(frames) == 48 and frames[0].shape[0] == 360
+
+
+@needs_mediapipe
+def test_online_lifting_example_on_the_clip(tmp_path, capsys):
+    import importlib
+
+    spec = importlib.util.spec_from_file_location("online_lifting", Path(__file__).parents[1] / "examples" /
+                                                  "online_lifting.py")  # fmt: skip
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main([str(CLIP), "--out", str(tmp_path / "s.npz")]) == 0
+    assert "latency 13 frames" in capsys.readouterr().out
+    with np.load(tmp_path / "s.npz") as z:
+        assert z["pose_3d"].shape == (48, 17, 3) and z["frame_index"].tolist() == list(range(48))
