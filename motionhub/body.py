@@ -120,7 +120,8 @@ def _allowed_globals() -> dict[tuple[str, str], Any]:
 
     import scipy.sparse
 
-    core = getattr(np, "_core", None) or np.core
+    # numpy 2 renamed np.core -> np._core; numpy 1.26 (the video extra) also has a partial np._core stub
+    core = np._core if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else np.core
     allowed: dict[tuple[str, str], Any] = {
         ("copyreg", "_reconstructor"): copyreg._reconstructor,
         ("builtins", "object"): object,

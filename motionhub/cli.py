@@ -48,8 +48,10 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     import pickle
     import zipfile
 
+    from .video.decode import MissingExtraError  # an optional extra is not installed (the message says which)
+
     types: list[type[BaseException]] = [ValueError, TypeError, KeyError, OSError, EOFError, pickle.UnpicklingError,
-                                        zipfile.BadZipFile, UnicodeError]
+                                        zipfile.BadZipFile, UnicodeError, MissingExtraError]
     if "safetensors" in sys.modules:
         from safetensors import SafetensorError
 

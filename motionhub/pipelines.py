@@ -495,7 +495,7 @@ def _prepare_person(
         xy[missing] = np.nan
         xy = fill_missing(xy, "interpolate", axis=0)
         work[..., :2] = np.nan_to_num(xy, nan=0.0)
-    elif fill != "zero":
+    elif fill not in ("zero", "interpolate"):
         raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill!r}")
     if dim_in not in (2, 3):
         raise ValueError(f"the model takes {dim_in} input channels; 2D keypoint pipelines support 2 or 3")

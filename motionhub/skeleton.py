@@ -24,6 +24,14 @@ name             J    what
 ``cmu-31``       31   CMU mocap ASF skeleton: the root plus the end point of each of the 30 bones.
 ================ ==== ==========================================================================================
 
+Layouts of 2D detectors and of a few datasets (what the readers of :mod:`motionhub.formats` yield):
+``openpose-body25`` (25, OpenPose BODY_25 = COCO-18 + mid hip + 6 foot points), ``openpose-coco18`` (18, OpenPose
+COCO-18, also AlphaPose ``--format open``/``cmu``), ``blazepose-33`` (33, MediaPipe Pose landmarks), ``halpe-136``
+(136, AlphaPose full body: Halpe-26 + 68 face + 2 x 21 hand points), ``coco-23`` (COCO-17 + 6 foot points),
+``coco-wholebody-133`` (mmpose / RTMPose / RTMW whole body: coco-23 + face + hands), ``jhmdb-15`` (JHMDB puppet),
+``panoptic-19`` (CMU Panoptic coco19) and ``mpi_inf_3dhp-17`` (MPI-INF-3DHP test-set joints). Face and hand points
+hang from the nose / the wrists in the trees; only their body joints take part in the H36M conversion.
+
 Conversions to H36M-17 (:func:`to_h36m`, :func:`coco2h36m`, :func:`halpe2h36m`, :func:`posetrack2h36m`) take any layout
 above except ``h36m-16``. When a layout has no joint for an H36M joint, that joint is synthesised as MotionBERT does:
 pelvis = mean of the hips, thorax = mean of the shoulders, spine = mean of pelvis and thorax, head = mean of the eyes
@@ -315,7 +323,112 @@ def _builtin_layouts() -> list[SkeletonLayout]:
         ((1, 6), (2, 7), (3, 8), (4, 9), (5, 10), (17, 24), (18, 25), (19, 26), (20, 27), (21, 28), (22, 29),
          (23, 30)),
     )
-    return [h36m, h36m16, coco, halpe, posetrack, mpii, ntu, kinect20, openni, penn, smpl, bandai, cmu]
+    return [h36m, h36m16, coco, halpe, posetrack, mpii, ntu, kinect20, openni, penn, smpl, bandai, cmu,
+            *_detector_layouts(coco, halpe)]
+# fmt: on
+
+
+# Layouts of the 2D detectors whose files motionhub reads (OpenPose, AlphaPose, mmpose/RTMPose whole-body, MediaPipe)
+# and of datasets some readers yield (JHMDB, CMU Panoptic, MPI-INF-3DHP). Trees are spanning trees for drawing and
+# BVH export; joints of a face / hand block hang from the nose / the wrist.
+_FACE68_FLIP = (
+    tuple((i, 16 - i) for i in range(8))                      # jaw line
+    + tuple((17 + i, 26 - i) for i in range(5))               # eyebrows
+    + ((31, 35), (32, 34))                                    # nostrils
+    + ((36, 45), (37, 44), (38, 43), (39, 42), (40, 47), (41, 46))  # eyes
+    + ((48, 54), (49, 53), (50, 52), (59, 55), (58, 56), (60, 64), (61, 63), (67, 65))  # mouth
+)
+
+
+def _face68(offset: int, root: int) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
+    names = tuple(f"face_{i}" for i in range(68))
+    return names, (root,) * 68, tuple((offset + a, offset + b) for a, b in _FACE68_FLIP)
+
+
+def _hand21(side: str, offset: int, wrist: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """21 hand points (wrist, then 4 per finger from the palm out), the first hanging from the body's ``wrist``."""
+    names = tuple(f"{side}_hand_{i}" for i in range(21))
+    parents = (wrist,) + tuple(offset if i % 4 == 1 else offset + i - 1 for i in range(1, 21))
+    return names, parents
+
+
+def _whole_body(name: str, body: SkeletonLayout, lwrist: int, rwrist: int) -> SkeletonLayout:
+    """``body`` + 68 face points + left and right hands (Halpe-136, COCO-WholeBody-133)."""
+    j = body.num_joints
+    fn, fp, fflip = _face68(j, body.index("nose"))
+    ln, lp = _hand21("left", j + 68, lwrist)
+    rn, rp = _hand21("right", j + 89, rwrist)
+    hand_flip = tuple((j + 68 + i, j + 89 + i) for i in range(21))
+    return SkeletonLayout(name, body.joint_names + fn + ln + rn, body.parents + fp + lp + rp,
+                          body.flip_pairs + fflip + hand_flip)
+
+
+# fmt: off
+def _detector_layouts(coco: SkeletonLayout, halpe: SkeletonLayout) -> list[SkeletonLayout]:
+    body25 = SkeletonLayout(
+        "openpose-body25",
+        ("nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow", "left_wrist",
+         "mid_hip", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle", "right_eye",
+         "left_eye", "right_ear", "left_ear", "left_big_toe", "left_small_toe", "left_heel", "right_big_toe",
+         "right_small_toe", "right_heel"),
+        (1, 8, 1, 2, 3, 1, 5, 6, -1, 8, 9, 10, 8, 12, 13, 0, 0, 15, 16, 14, 19, 14, 11, 22, 11),
+        ((5, 2), (6, 3), (7, 4), (12, 9), (13, 10), (14, 11), (16, 15), (18, 17), (19, 22), (20, 23), (21, 24)),
+    )
+    coco18 = SkeletonLayout(
+        "openpose-coco18",
+        ("nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow", "left_wrist",
+         "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle", "right_eye", "left_eye",
+         "right_ear", "left_ear"),
+        (1, -1, 1, 2, 3, 1, 5, 6, 1, 8, 9, 1, 11, 12, 0, 0, 14, 15),
+        ((5, 2), (6, 3), (7, 4), (11, 8), (12, 9), (13, 10), (15, 14), (17, 16)),
+    )
+    blaze = SkeletonLayout(
+        "blazepose-33",
+        ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
+         "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder", "right_shoulder", "left_elbow",
+         "right_elbow", "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index", "right_index",
+         "left_thumb", "right_thumb", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+         "left_heel", "right_heel", "left_foot_index", "right_foot_index"),
+        # rooted at the nose as COCO: face from the nose, shoulders from the nose, hips from the shoulders.
+        (-1, 0, 1, 2, 0, 4, 5, 3, 6, 0, 0, 0, 0, 11, 12, 13, 14, 15, 16, 15, 16, 15, 16, 11, 12, 23, 24, 25, 26, 27,
+         28, 27, 28),
+        ((1, 4), (2, 5), (3, 6), (7, 8), (9, 10)) + tuple((i, i + 1) for i in range(11, 33, 2)),
+    )
+    coco_feet = SkeletonLayout(  # COCO-WholeBody body part: COCO-17 + 6 foot points (left then right)
+        "coco-23",
+        coco.joint_names + ("left_big_toe", "left_small_toe", "left_heel", "right_big_toe", "right_small_toe",
+                            "right_heel"),
+        coco.parents + (15, 15, 15, 16, 16, 16),
+        coco.flip_pairs + ((17, 20), (18, 21), (19, 22)),
+    )
+    jhmdb = SkeletonLayout(
+        "jhmdb-15",
+        ("neck", "belly", "head", "right_shoulder", "left_shoulder", "right_hip", "left_hip", "right_elbow",
+         "left_elbow", "right_knee", "left_knee", "right_wrist", "left_wrist", "right_ankle", "left_ankle"),
+        (1, -1, 0, 0, 0, 1, 1, 3, 4, 5, 6, 7, 8, 9, 10),
+        ((4, 3), (6, 5), (8, 7), (10, 9), (12, 11), (14, 13)),
+    )
+    panoptic = SkeletonLayout(
+        "panoptic-19",
+        ("neck", "nose", "body_center", "left_shoulder", "left_elbow", "left_wrist", "left_hip", "left_knee",
+         "left_ankle", "right_shoulder", "right_elbow", "right_wrist", "right_hip", "right_knee", "right_ankle",
+         "left_eye", "left_ear", "right_eye", "right_ear"),
+        (2, 0, -1, 0, 3, 4, 2, 6, 7, 0, 9, 10, 2, 12, 13, 1, 15, 1, 17),
+        ((3, 9), (4, 10), (5, 11), (6, 12), (7, 13), (8, 14), (15, 17), (16, 18)),
+    )
+    mpi3dhp = SkeletonLayout(  # MPI-INF-3DHP 17 joints (test-set / mmpose order)
+        "mpi_inf_3dhp-17",
+        ("head_top", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow",
+         "left_wrist", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle", "pelvis",
+         "spine", "head"),
+        (16, 15, 1, 2, 3, 1, 5, 6, 14, 8, 9, 14, 11, 12, -1, 14, 1),
+        ((5, 2), (6, 3), (7, 4), (11, 8), (12, 9), (13, 10)),
+    )
+    return [
+        body25, coco18, blaze, coco_feet, jhmdb, panoptic, mpi3dhp,
+        _whole_body("halpe-136", halpe, 9, 10),
+        _whole_body("coco-wholebody-133", coco_feet, 9, 10),
+    ]
 # fmt: on
 
 
@@ -549,7 +662,65 @@ _RECIPES: dict[str, list[tuple[str, _Op]]] = {
         ("head", ("mid", 15, 16)),
         *_arms_legs(6, 7, 8, 1, 2, 3, 17, 18, 19, 24, 25, 26),
     ],
+    # OpenPose BODY_25: mid_hip -> pelvis, neck -> thorax, spine synthesised, head = mid(eyes) as COCO.
+    "openpose-body25": [
+        ("pelvis", ("copy", 8)),
+        ("thorax", ("copy", 1)),
+        ("spine", ("mid", "pelvis", "thorax")),
+        ("nose", ("copy", 0)),
+        ("head", ("mid", 15, 16)),
+        *_arms_legs(9, 10, 11, 12, 13, 14, 5, 6, 7, 2, 3, 4),
+    ],
+    # OpenPose COCO-18 (also AlphaPose --format open/cmu): pelvis = mid(hips), neck -> thorax, head = mid(eyes).
+    "openpose-coco18": [
+        ("pelvis", ("mid", 8, 11)),
+        ("thorax", ("copy", 1)),
+        ("spine", ("mid", "pelvis", "thorax")),
+        ("nose", ("copy", 0)),
+        ("head", ("mid", 14, 15)),
+        *_arms_legs(8, 9, 10, 11, 12, 13, 5, 6, 7, 2, 3, 4),
+    ],
+    # MediaPipe BlazePose-33: the COCO recipe on the matching points (pelvis/thorax synthesised, head = mid(eyes)).
+    "blazepose-33": [
+        ("pelvis", ("mid", 23, 24)),
+        ("thorax", ("mid", 11, 12)),
+        ("spine", ("mid", "pelvis", "thorax")),
+        ("nose", ("copy", 0)),
+        ("head", ("mid", 2, 5)),
+        *_arms_legs(24, 26, 28, 23, 25, 27, 11, 13, 15, 12, 14, 16),
+    ],
+    # JHMDB puppet (approximate): pelvis = mid(hips), belly -> spine, neck -> thorax, head -> head,
+    # joint 9 = mid(neck, head) as Penn Action.
+    "jhmdb-15": [
+        ("pelvis", ("mid", 5, 6)),
+        ("spine", ("copy", 1)),
+        ("thorax", ("copy", 0)),
+        ("head", ("copy", 2)),
+        ("nose", ("mid", 0, 2)),
+        *_arms_legs(5, 9, 13, 6, 10, 14, 4, 8, 12, 3, 7, 11),
+    ],
+    # CMU Panoptic coco19 (approximate): body_center -> pelvis, neck -> thorax, nose -> nose, head = mid(eyes).
+    "panoptic-19": [
+        ("pelvis", ("copy", 2)),
+        ("thorax", ("copy", 0)),
+        ("spine", ("mid", "pelvis", "thorax")),
+        ("nose", ("copy", 1)),
+        ("head", ("mid", 15, 17)),
+        *_arms_legs(12, 13, 14, 6, 7, 8, 3, 4, 5, 9, 10, 11),
+    ],
+    # MPI-INF-3DHP 17 joints, the usual 3DHP -> H36M order [14, 8, 9, 10, 11, 12, 13, 15, 1, 16, 0, 5, 6, 7, 2, 3, 4]
+    # (pelvis, spine, neck -> thorax, head -> joint 9, head_top -> head).
+    "mpi_inf_3dhp-17": [
+        ("pelvis", ("copy", 14)),
+        ("spine", ("copy", 15)),
+        ("thorax", ("copy", 1)),
+        ("nose", ("copy", 16)),
+        ("head", ("copy", 0)),
+        *_arms_legs(8, 9, 10, 11, 12, 13, 5, 6, 7, 2, 3, 4),
+    ],
 }
+_RECIPES["coco-23"] = _RECIPES["coco-wholebody-133"] = _RECIPES["coco-17"]  # the body part is COCO-17
+_RECIPES["halpe-136"] = _RECIPES["halpe-26"]  # the first 26 points are Halpe-26
 
 _CONFIDENCE_MODES = ("average", "min", "coco_order")
 _MPII_CONVENTIONS = ("mpii", "h36m_sh")
@@ -652,6 +823,15 @@ def to_h36m(
     * ``cmu-31`` (approximate; joint = end of its ASF bone): pelvis = root, thorax = thorax, spine = mid(pelvis,
       thorax), joint 9 = lowerneck, head = mid(upperneck, head), hip/knee/ankle = hipjoint/femur/tibia,
       shoulder/elbow/wrist = clavicle/humerus/radius.
+    * ``openpose-body25``: pelvis = mid_hip, thorax = neck, spine = mid(pelvis, thorax), nose = nose,
+      head = mid(eyes). ``openpose-coco18``: the same with pelvis = mid(hips).
+    * ``blazepose-33``, ``coco-23``, ``coco-wholebody-133``: the ``coco-17`` recipe on their body points;
+      ``halpe-136``: the ``halpe-26`` recipe on its first 26 points.
+    * ``jhmdb-15`` (approximate): pelvis = mid(hips), spine = belly, thorax = neck, head = head,
+      joint 9 = mid(neck, head).
+    * ``panoptic-19`` (approximate): pelvis = body_center, thorax = neck, spine = mid(pelvis, thorax), nose = nose,
+      head = mid(eyes).
+    * ``mpi_inf_3dhp-17``: pelvis, spine, thorax = neck, joint 9 = head, head = head_top (the usual 3DHP -> H36M order).
     * ``h36m-17``: a copy. ``h36m-16`` is refused: use :func:`h36m16_to_h36m17`.
 
     Args:

@@ -112,7 +112,7 @@ def test_lift_layout_override_and_bare_npy(models, tmp_path, capsys):
         (["lift", "{demo}", "-m", "{models}/cls", "-o", "{tmp}/x.npz"], "not a model for pose-lifting"),
         (["lift", "{demo}", "-m", "{tmp}/no_model", "-o", "{tmp}/x.npz"], "no such file or folder"),
         (["lift", "{demo}", "-m", "{models}/lift", "-o", "{tmp}/x.csv"], ".npz or .json"),
-        (["lift", "{demo}", "-m", "{models}/lift", "--plot", "{tmp}/x.mp4"], ".gif or .png"),
+        (["lift", "{demo}", "-m", "{models}/lift", "--plot", "{tmp}/x.avi"], ".gif or .png or .mp4"),
         (["lift", "{demo}", "-m", "{models}/lift", "--window", "99", "-o", "{tmp}/x.npz"], "maxlen"),
         (["lift", "{tmp}/nosize.npz", "-m", "{models}/lift", "-o", "{tmp}/x.npz"], "--image-size"),
         (["classify", "{demo}", "-m", "{models}/emb"], "not a model for action-classification"),

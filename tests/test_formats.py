@@ -400,12 +400,15 @@ def test_alphapose_results(tmp_path):
             dets.append(_det(f, 1, np.concatenate([base, np.full((26, 1), 0.5)], 1), 3.0))
     path = tmp_path / "alphapose-results.json"
     path.write_text(json.dumps(dets))
-    seq = load_motion(path)
+    every = load_motion(path)  # default: every person, most persistent first
+    assert every.keypoints_2d.shape == (2, 10, 26, 3) and every.meta["track_ids"] == [2, 1]
+    assert every.meta["tracking"] == "file"
+    seq = load_motion(path, track_id="best")
     assert seq.layout == "halpe-26" and seq.keypoints_2d.shape == (10, 26, 3)
     assert seq.meta["track_id"] == 2  # 8 frames beat 5 frames
     np.testing.assert_allclose(seq.keypoints_2d[3, :, :2], base + 30, atol=1e-4)  # interpolated
     assert seq.meta["missing"][3:5].all() and (seq.keypoints_2d[3:5, :, 2] == 0).all()
-    nan = load_coco_results(path, missing="nan")
+    nan = load_coco_results(path, track_id="best", missing="nan")
     assert np.isnan(nan.keypoints_2d[3]).all()
     one = load_coco_results(path, track_id=1, missing="nan")
     assert np.isnan(one.keypoints_2d[5:, :, 0]).all()
@@ -413,16 +416,15 @@ def test_alphapose_results(tmp_path):
     assert both.keypoints_2d.shape == (2, 10, 26, 3) and both.meta["track_ids"] == [2, 1]
     with pytest.raises(ValueError, match="available tracks"):
         load_coco_results(path, track_id=7)
-    best = load_coco_results(path, ignore_track_ids=True)  # highest score per frame: track 1 (3.0) while present
-    np.testing.assert_allclose(best.keypoints_2d[:5, :, 2], 0.5)
-    np.testing.assert_allclose(best.keypoints_2d[5:, :, :2], base[None] + np.arange(5, 10)[:, None, None] * 10)
-    # untracked COCO-17 results: the best detection per frame
+    retracked = load_coco_results(path, ignore_track_ids=True)  # the file's ids ignored: the IoU tracker links them
+    assert retracked.meta["tracking"] == "iou" and retracked.num_persons == 2
+    # untracked COCO-17 results (one person, two overlapping detections per frame): two tracks, best one first
     coco = [
-        _det(f, None, np.concatenate([base[:17] + s, np.full((17, 1), 0.8)], 1), s)
+        _det(f, None, np.concatenate([base[:17] + s, np.full((17, 1), 0.8 if s == 2.0 else 0.4)], 1), s)
         for f in range(3)
         for s in (1.0, 2.0)
     ]
-    seq17 = load_coco_results(coco, fps=30, image_size=(640, 480))
+    seq17 = load_coco_results(coco, fps=30, image_size=(640, 480), track_id="best")
     assert seq17.layout == "coco-17" and seq17.fps == 30
     np.testing.assert_allclose(seq17.keypoints_2d[:, :, :2], np.broadcast_to(base[:17] + 2.0, (3, 17, 2)), atol=1e-4)
     with pytest.raises(ValueError, match="multiple of 3"):
@@ -441,23 +443,25 @@ def test_mmpose_predictions(tmp_path):
     frames = [{"frame_id": f, "instances": _instances(rng, f)} for f in range(5) if f != 2]
     path = tmp_path / "results_video.json"
     path.write_text(json.dumps({"meta_info": {"dataset_name": "coco"}, "instance_info": frames}))
-    seq = load_motion(path, fps=25)
+    # the degenerate second instance (all joints at 0, 0) never links into a track of >= 3 frames: dropped
+    assert load_motion(path).num_persons == 1
+    seq = load_motion(path, fps=25, track_id="best")
     assert seq.layout == "coco-17" and seq.keypoints_2d.shape == (5, 17, 3) and seq.fps == 25
     np.testing.assert_allclose(seq.keypoints_2d[0, :, :2], frames[0]["instances"][0]["keypoints"], atol=1e-3)
     assert seq.meta["missing"][2].all() and np.isfinite(seq.keypoints_2d).all()
     # inferencer output: list of frames; and a folder of per-frame files
     (tmp_path / "list.json").write_text(json.dumps(frames))
-    assert load_mmpose_predictions(tmp_path / "list.json").num_frames == 5
+    assert load_mmpose_predictions(tmp_path / "list.json", track_id="best").num_frames == 5
     folder = tmp_path / "per_frame"
     folder.mkdir()
     for fr in frames:
         (folder / f"frame_{fr['frame_id']:06d}.json").write_text(json.dumps(fr["instances"]))
-    from_dir = load_motion(folder)
+    from_dir = load_motion(folder, track_id="best")
     np.testing.assert_allclose(from_dir.keypoints_2d, seq.keypoints_2d, atol=1e-5)
     # 3D predictions
     f3 = [{"frame_id": f, "instances": _instances(rng, f, 3)} for f in range(3)]
     (tmp_path / "pred3d.json").write_text(json.dumps(f3))
-    s3 = load_mmpose_predictions(tmp_path / "pred3d.json", layout="h36m-17")
+    s3 = load_mmpose_predictions(tmp_path / "pred3d.json", layout="h36m-17", track_id="best")
     assert s3.keypoints_3d.shape == (3, 17, 3) and s3.keypoints_2d is None
     np.testing.assert_allclose(s3.keypoints_3d[1], f3[1]["instances"][0]["keypoints"], atol=1e-5)
 

@@ -67,12 +67,12 @@ def model_spec(value: str | None) -> str | None:
     return None if value in (None, DEFAULT_MODEL) else value
 
 
-def _load(path: Path, layout: str | None, fmt: str | None) -> Any:
+def _load(path: Path, layout: str | None, fmt: str | None, reader_kwargs: dict | None = None) -> Any:
     from ..formats import load_motion
 
     if not path.exists():
         raise FileNotFoundError(f"input file not found: {path}")
-    kwargs = {}
+    kwargs = dict(reader_kwargs or {})
     if path.suffix.lower() == ".npy" or fmt == "npy":
         if layout is None:
             raise ValueError(f"{path} is a bare array: pass its joint layout with --layout (e.g. --layout coco-17)")
@@ -99,7 +99,8 @@ def load_dataset(path: str | Path, layout: str | None = None, fmt: str | None = 
 
 
 def read_sequences(
-    path: str | Path, layout: str | None = None, fmt: str | None = None, split: str | None = None
+    path: str | Path, layout: str | None = None, fmt: str | None = None, split: str | None = None,
+    reader_kwargs: dict | None = None,
 ) -> list:
     """Every :class:`~motionhub.formats.MotionSequence` in a file, a dataset (optionally one ``split``) or a folder of
     generic ``.npz`` files."""
@@ -108,7 +109,7 @@ def read_sequences(
     path = Path(path)
     if path.is_dir():
         try:
-            data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt)
+            data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt, reader_kwargs)
         except ValueError:
             files = sorted(path.glob("*.npz")) + sorted(path.glob("*.json"))
             if not files:
@@ -118,7 +119,7 @@ def read_sequences(
                 seqs.extend(read_sequences(f, layout, fmt))
             return seqs
     else:
-        data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt)
+        data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt, reader_kwargs)
     if isinstance(data, MotionDataset):
         if split is not None:
             data = data.split(split)
@@ -135,9 +136,11 @@ def read_sequences(
 def read_sequence(
     path: str | Path, layout: str | None = None, fmt: str | None = None, index: int | None = None,
     person: int | None = None,
+    reader_kwargs: dict | None = None,
 ):
-    """One clip of ``path`` (``index`` picks one of a multi-clip file, ``person`` one person)."""
-    seqs = read_sequences(path, layout, fmt)
+    """One clip of ``path`` (``index`` picks one of a multi-clip file, ``person`` one person; ``reader_kwargs`` go
+    to the format reader)."""
+    seqs = read_sequences(path, layout, fmt, reader_kwargs=reader_kwargs)
     if len(seqs) > 1 and index is None:
         raise ValueError(
             f"{path} holds {len(seqs)} clips; pick one with --index N (0 ... {len(seqs) - 1})"

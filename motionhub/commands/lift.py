@@ -1,5 +1,6 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
-"""``motionhub lift INPUT``: 2D keypoints of a video -> root-relative 3D poses (npz / json) and a 3D skeleton plot."""
+"""``motionhub lift INPUT``: a video or the 2D keypoints of a video -> root-relative 3D poses (npz / json / BVH) and a
+plot (GIF / PNG / MP4 with the video)."""
 
 from __future__ import annotations
 
@@ -23,19 +24,29 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "lift",
         help="lift 2D keypoints (any length, any supported layout) to 3D poses; optional animated 3D plot",
-        description="Reads 2D keypoints (motionhub generic .npz, AlphaPose/COCO .json, mmpose .json, ... see "
-        "motionhub.formats), converts them to H36M-17, normalises them as the model was trained, runs the model on "
-        "batched overlapping windows (flip-averaged) and writes root-relative 3D poses. Output units are written in "
-        "the file ('units'): metres for motionhub's own lifting models (the embedded default), normalised units "
-        "(plus 'pose_3d_pixels') for MotionBERT-style models.",
-        epilog="example: motionhub lift motionhub/demo/cmu_walk_2d.npz -o pose3d.npz --plot pose3d.gif",
+        description="Reads a video (decoded with PyAV, 2D keypoints detected with MediaPipe Pose; needs the video "
+        "extra: pip install -e '.[video]') or 2D keypoints (OpenPose, AlphaPose, mmpose/RTMPose, MediaPipe JSON, VideoPose3D npz, "
+        "motionhub generic .npz, ... see motionhub.formats), converts them to H36M-17, normalises them as the model "
+        "was trained, runs the model on batched overlapping windows (flip-averaged) and writes root-relative 3D "
+        "poses of every person (one track per person). Output units are written in the file ('units'): metres for "
+        "motionhub's own lifting models (the embedded default), normalised units (plus 'pose_3d_pixels') for "
+        "MotionBERT-style models.",
+        epilog="examples: motionhub lift motionhub/demo/cmu_walk_2d.npz -o pose3d.npz --plot pose3d.gif | "
+        "motionhub lift clip.mp4 -o motion.bvh --plot clip_3d.mp4 --save-2d clip_2d.npz",
     )
-    p.add_argument("input", type=Path, help="2D keypoints file")
+    p.add_argument("input", type=Path, help="video (.mp4, .mov, .avi, .mkv, .webm, ...) or 2D keypoints file / folder")
     p.add_argument("-o", "--output", type=Path, default=None,
-                   help="output .npz or .json (default: <input name>_pose3d.npz in the current folder unless only "
+                   help="output .npz / .json (3D poses) or .bvh (animation; one file per person, motion_person<i>.bvh "
+                   "when there are several) (default: <input name>_pose3d.npz in the current folder unless only "
                    "--plot is given)")
     p.add_argument("--plot", type=Path, default=None,
-                   help="write a 3D skeleton next to the 2D input: .gif animation or .png still")
+                   help="write a 3D skeleton next to the 2D input: .gif animation, .png still, or .mp4 (every frame, "
+                   "the 2D skeleton over the video; frames without a detection are marked, not drawn)")
+    p.add_argument("--save-2d", type=Path, default=None, metavar="NPZ",
+                   help="also save the 2D keypoints that were lifted (for a video: the detections, NaN where nobody "
+                   "was found) as a motionhub generic .npz")
+    p.add_argument("--max-frames", type=int, default=None, help="video input: only the first N frames")
+    p.add_argument("--fps", type=float, default=None, help="frame rate when the input file does not store it")
     add_model_args(p, required=False, what="pose-lifting model")
     add_runtime_args(p, flip_default=True)
     g = p.add_argument_group("windows and normalisation")
@@ -43,8 +54,9 @@ def register(subparsers) -> None:
     g.add_argument("--stride", type=int, default=None, help="frames between window starts (default: window // 2)")
     g.add_argument("--normalization", choices=("crop_scale", "screen", "pixel_center", "none"), default=None,
                    help="2D normalisation (default: the model's config.input_normalization)")
-    g.add_argument("--fill-missing", choices=("zero", "interpolate"), default="zero",
-                   help="missing (NaN) joints: zero with confidence 0 (default) or interpolate in time")
+    g.add_argument("--fill-missing", choices=("zero", "interpolate"), default=None,
+                   help="missing (NaN) joints: zero with confidence 0 (default for keypoint files) or interpolate in "
+                   "time (default for videos)")
     g.add_argument("--units", default=None,
                    help="units of the model's output when its config does not say (normalized, m, mm)")
     add_input_args(p)
@@ -63,30 +75,69 @@ def _check_output(path: Path | None, allowed: tuple[str, ...], flag: str) -> Non
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     from ..pipelines import PoseLiftingPipeline
+    from ..video.decode import is_video
+    from . import _lift_io
 
-    _check_output(args.output, (".npz", ".json"), "-o")
-    _check_output(args.plot, (".gif", ".png"), "--plot")
+    _check_output(args.output, (".npz", ".json", ".bvh"), "-o")
+    _check_output(args.plot, (".gif", ".png", ".mp4"), "--plot")
+    _check_output(args.save_2d, (".npz",), "--save-2d")
     output = args.output
     if output is None and args.plot is None:
         output = Path(args.input.stem + "_pose3d.npz")
-    seq = read_sequence(args.input, args.layout, args.input_format, args.index, args.person)
+    video = args.input if is_video(args.input) else None
+    if video is not None:
+        if not video.is_file():
+            raise FileNotFoundError(f"input video not found: {video}")
+        info(f"detecting 2D keypoints in {video} (MediaPipe Pose) ...", args.quiet)
+        seq = _lift_io.read_video_input(video, args.max_frames, args.quiet)
+        if args.person is not None:
+            if not 0 <= args.person < seq.num_persons:
+                raise ValueError(f"--person {args.person} out of range: {video} has {seq.num_persons} person(s)")
+            seq = seq.person(args.person)
+    else:
+        extra = {"image_size": tuple(args.image_size)} if args.image_size and _takes_image_size(args) else None
+        seq = read_sequence(args.input, args.layout, args.input_format, args.index, args.person, reader_kwargs=extra)
+    if args.fps is not None:
+        seq.fps = float(args.fps)
+    if args.save_2d is not None:
+        from ..formats import save_generic
+
+        save_generic(args.save_2d, seq)
+        print(f"wrote {args.save_2d} (2D keypoints, {seq.layout}, pixels; NaN = not detected)")
+    detected = _lift_io.detected_mask(seq)
+    fill = args.fill_missing or ("interpolate" if video is not None else "zero")
     pipe = PoseLiftingPipeline(
         model_spec(args.model), device=args.device, batch_size=args.batch_size, flip=args.flip, window=args.window,
-        stride=args.stride, normalization=args.normalization, fill_missing=args.fill_missing,
+        stride=args.stride, normalization=args.normalization, fill_missing=fill,
         image_size=args.image_size, output_units=args.units, progress=not args.quiet,
     )
     result = pipe(seq, layout=args.layout)
     m = result.meta
     windows = "one window per frame" if m["many_to_one"] else f"window {m['window']}, stride {m['stride']}"
+    persons = f"{seq.num_persons} persons, " if seq.num_persons > 1 else ""
     print(
-        f"lifted {result.num_frames} frames ({m['input_layout']} -> {result.layout}, {m['normalization']} "
+        f"lifted {result.num_frames} frames ({persons}{m['input_layout']} -> {result.layout}, {m['normalization']} "
         f"normalisation, {windows}, flip {'on' if m['flip'] else 'off'}) with {m['model']}; pose_3d is "
         f"root-relative in {result.units!r} units"
     )
-    if output is not None:
+    undetected = int((~detected).sum())
+    if undetected:
+        print(f"{undetected} person-frame(s) had no detection: their 3D poses come from filled-in input, not from "
+              "observations (the .mp4 plot marks them)")
+    if output is not None and output.suffix.lower() == ".bvh":
+        for target, exp in _lift_io.write_bvh_outputs(output, result, detected):
+            print(f"wrote {target} (BVH, H36M-17 rig, cm, {result.num_frames} frames at {result.fps:g} fps; with the "
+                  f"median bone lengths its joints are {exp.mean_error:.3g} {result.units} from the lifted ones on "
+                  f"average, {exp.max_error:.3g} at most)")
+    elif output is not None:
         result.save(output)
         print(f"wrote {output}")
-    if args.plot is not None:
+    if args.plot is not None and args.plot.suffix.lower() == ".mp4":
+        info(f"rendering {args.plot} ...", args.quiet)
+        _lift_io.write_mp4_plot(args.plot, result, seq, video, detected, args.quiet,
+                                title=f"{args.input.name}: {Path(str(m['model'])).name or m['model']}")
+        print(f"wrote {args.plot}")
+    elif args.plot is not None:
         from ..visualization import plot_pose_3d
 
         pose = result.pose_3d[0] if result.pose_3d.ndim == 4 else result.pose_3d
@@ -94,6 +145,9 @@ def run(args: argparse.Namespace) -> int:
         kp2d = kp2d[0] if kp2d.ndim == 4 else kp2d
         if result.meta.get("model_input_layout", result.layout) != result.layout:
             kp2d = None
+        if result.pose_3d.ndim == 4:
+            info(f"--plot {args.plot.suffix}: drawing person 0 of {result.pose_3d.shape[0]} (choose with --person)",
+                 args.quiet)  # fmt: skip
         info(f"rendering {args.plot} ...", args.quiet)
         plot_pose_3d(
             pose, kp2d, args.plot, fps=result.fps, layout=result.layout, step=args.plot_step,
@@ -101,3 +155,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"wrote {args.plot}")
     return 0
+
+
+def _takes_image_size(args: argparse.Namespace) -> bool:
+    """MediaPipe landmark JSON stores normalised landmarks: its reader needs the image size to make pixels."""
+    from ..formats import detect_format
+
+    return (args.input_format or detect_format(args.input)) == "mediapipe_landmarks"

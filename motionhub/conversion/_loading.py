@@ -29,7 +29,8 @@ class CheckpointFormatError(ValueError):
 
 
 def _numpy_safe_globals() -> list:
-    core = getattr(np, "_core", None) or np.core  # numpy 2 renamed np.core -> np._core
+    # numpy 2 renamed np.core -> np._core; numpy 1.26 (the video extra) also has a partial np._core stub
+    core = np._core if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else np.core
     allowed = [core.multiarray.scalar, np.dtype]
     for name in ("Float64DType", "Float32DType", "Int64DType", "Int32DType", "BoolDType"):
         dtype_cls = getattr(getattr(np, "dtypes", None), name, None)
@@ -37,6 +38,9 @@ def _numpy_safe_globals() -> list:
             allowed.append(dtype_cls)
     allowed.append(core.multiarray._reconstruct)
     allowed.append(np.ndarray)
+    if core is np.core:  # numpy 1.x reading a file pickled under numpy 2 (which names the module numpy._core)
+        allowed += [(core.multiarray.scalar, "numpy._core.multiarray.scalar"),
+                    (core.multiarray._reconstruct, "numpy._core.multiarray._reconstruct")]  # fmt: skip
     return allowed
 
 

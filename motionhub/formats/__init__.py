@@ -19,12 +19,18 @@ input                                    reader                                 
 ``.npz`` Bandai-Namco positions          :func:`load_bandai`                              MotionDataset
 ``.npz`` H36M 3D world (3d-pose-baseline) :func:`load_h36m_3pb` (``frame="world"``)     list[MotionSequence]
 ``.json`` list of detections             :func:`load_coco_results` (AlphaPose / COCO)     MotionSequence
+``.json`` / folder OpenPose ``people``     :func:`load_openpose` (+ AlphaPose ``--format open/cmu``) MotionSequence
+``.json`` MediaPipe pose landmarks       :func:`load_mediapipe_landmarks`                 MotionSequence
+``.npz`` VideoPose3D ``data_2d_custom``  :func:`load_videopose3d_2d` (per-video size/fps)  list[MotionSequence]
 ``.json`` mmpose predictions             :func:`load_mmpose_predictions`                  MotionSequence
 ``.json`` COCO annotation dict           :func:`load_coco_annotations`                    MotionSequence | list
 ``.json`` Panoptic body3DScene           :func:`load_panoptic_body3d`                     MotionSequence
 ``.npy`` bare array (``layout=`` needed) :func:`load_array`                               MotionSequence
-folder: H36M 3pb set, Bandai, Penn, Panoptic frames, mmpose per-frame JSONs
+folder: H36M 3pb set, Bandai, Penn, Panoptic frames, OpenPose / mmpose per-frame JSONs
 ======================================== ================================================ ==========================
+
+Detector files keep every person (``(M, T, J, C)`` when there are several; readers take ``track_id="best"`` for the
+most persistent one); files without track ids are tracked by :mod:`motionhub.formats.tracking`.
 """
 
 from __future__ import annotations
@@ -54,7 +60,9 @@ from .h36m import (
     write_videopose3d_3d,
 )
 from .kinect import KINECT_SETS, load_kinect_actions
+from .mediapipe_json import is_mediapipe_json, load_mediapipe_landmarks
 from .mmpose import load_mmpose_body3d, load_mmpose_h36m_cameras, load_mmpose_predictions
+from .openpose import is_openpose_json, load_openpose
 from .ntu import load_ntu_skeleton, load_pyskl, read_ntu_skeleton, read_pyskl_pkl, write_ntu_skeleton, write_pyskl_pkl
 from .panoptic import load_panoptic_body3d
 from .penn import load_penn_action, load_penn_action_dataset, penn_action_split
@@ -80,12 +88,14 @@ __all__ = [
     "load_h36m_3pb",
     "load_h36m_cameras",
     "load_kinect_actions",
+    "load_mediapipe_landmarks",
     "load_mmpose_body3d",
     "load_mmpose_h36m_cameras",
     "load_mmpose_predictions",
     "load_motion",
     "load_motionbert_h36m",
     "load_ntu_skeleton",
+    "load_openpose",
     "load_panoptic_body3d",
     "load_penn_action",
     "load_penn_action_dataset",
@@ -109,7 +119,7 @@ __all__ = [
 FORMATS = (
     "generic", "bvh", "asf_amc", "ntu_skeleton", "pyskl", "motionbert_h36m", "videopose3d_3d", "videopose3d_2d",
     "mmpose_body3d", "penn_action", "kinect_actions", "bandai", "h36m_3pb", "coco_results", "mmpose_predictions",
-    "coco_annotations", "panoptic", "npy",
+    "coco_annotations", "panoptic", "npy", "openpose", "mediapipe_landmarks",
 )  # fmt: skip
 """Format names accepted by :func:`load_motion` (``format=``)."""
 
@@ -142,6 +152,10 @@ def _detect_npz(path: Path) -> str:
 
 
 def _detect_json(obj: Any) -> str:
+    if is_openpose_json(obj):
+        return "openpose"
+    if is_mediapipe_json(obj):
+        return "mediapipe_landmarks"
     if isinstance(obj, list):
         if not obj:
             raise ValueError("empty JSON list: no detections")
@@ -158,8 +172,9 @@ def _detect_json(obj: Any) -> str:
         if "bodies" in obj:
             return "panoptic"
     raise ValueError(
-        "unrecognised JSON: expected AlphaPose/COCO results (list of {image_id, keypoints, score}), mmpose "
-        "predictions, a COCO annotation dict or a Panoptic body3DScene file"
+        "unrecognised JSON: expected AlphaPose/COCO results (list of {image_id, keypoints, score}), OpenPose "
+        "({people: [{pose_keypoints_2d}]}), mmpose/RTMPose predictions, MediaPipe landmarks, a COCO annotation dict "
+        "or a Panoptic body3DScene file"
     )
 
 
@@ -176,8 +191,15 @@ def detect_format(path: str | Path) -> str:
             return "penn_action"
         if any(n.startswith("body3DScene_") for n in names):
             return "panoptic"
-        if any(n.endswith(".json") for n in names):
-            return "mmpose_predictions"
+        if any(n.endswith("_keypoints.json") for n in names):
+            return "openpose"
+        jsons = sorted(n for n in names if n.endswith(".json"))
+        if jsons:
+            try:
+                first = json.loads((path / jsons[0]).read_text())
+            except json.JSONDecodeError:
+                raise ValueError(f"{path / jsons[0]}: not valid JSON") from None
+            return "openpose" if is_openpose_json(first) else "mmpose_predictions"
         raise ValueError(f"{path}: folder of an unknown dataset layout")
     suffix = path.suffix.lower()
     if not path.exists():
@@ -288,6 +310,10 @@ def load_motion(
         return load_coco_annotations(path, **kwargs)
     if fmt == "panoptic":
         return load_panoptic_body3d(path, **kwargs)
+    if fmt == "openpose":
+        return load_openpose(path, **kwargs)
+    if fmt == "mediapipe_landmarks":
+        return load_mediapipe_landmarks(path, **kwargs)
     if "layout" not in kwargs:
         raise ValueError(f"{path}: a bare .npy array needs layout= (e.g. load_motion(path, layout='coco-17'))")
     return load_array(path, **kwargs)

@@ -3,10 +3,15 @@
 
 **Results list** (AlphaPose ``alphapose-results.json``, COCO detection results): a list of detections
 ``{"image_id": "0.jpg" | 12, "category_id": 1, "keypoints": [x0, y0, s0, x1, y1, s1, ...], "score": float,
-"idx" | "track_id": int}``. The joint count follows from the list length: 17 -> ``coco-17``, 26 -> ``halpe-26``
-(other counts -> ``custom-<J>``). Detections are grouped per frame (frame number = the integer in ``image_id``,
-or the order of first appearance when ``image_id`` has no digits), one track is picked and frames where it is absent
-are filled according to ``missing``.
+"box": [x, y, w, h], "idx": ...}``. AlphaPose writes ``"idx"`` as an int track id when it tracked (``--pose_track``)
+and as the list of merged box indices otherwise (``[[0.0], [0.0]]``: no track id); ``"track_id"`` is read too. The
+joint count follows from the list length: 17 -> ``coco-17``, 26 -> ``halpe-26``, 136 -> ``halpe-136`` (AlphaPose
+full body), 133 -> ``coco-wholebody-133`` (other counts -> ``custom-<J>``). Detections are grouped per frame (frame
+number = the integer in ``image_id``, or the order of first appearance when ``image_id`` has no digits); every
+person is kept (one track per person; untracked files go through the IoU tracker of
+:mod:`motionhub.formats.tracking`) and frames where a person is absent are filled according to ``missing``.
+AlphaPose's ``--format open`` / ``--format cmu`` outputs are OpenPose-style and read by
+:func:`motionhub.formats.openpose.load_openpose`.
 
 **Annotation file** (COCO dataset format, e.g. PoseTrack18, JHMDB, mmpose's ``h36m_coco.json``): a dict with
 ``images`` (``id``, ``file_name``, optional ``frame_id``/``vid_id``/``width``/``height``), ``annotations``
@@ -29,20 +34,24 @@ import numpy as np
 from .base import MotionSequence, fill_missing
 
 __all__ = [
+    "TRACK_CHOICES",
+    "flat_keypoints",
     "frame_number",
+    "has_track_ids",
     "layout_for_num_joints",
     "load_coco_annotations",
     "load_coco_results",
     "tracks_to_sequence",
 ]
 
-_COUNT_LAYOUT = {17: "coco-17", 26: "halpe-26"}
+_COUNT_LAYOUT = {17: "coco-17", 26: "halpe-26", 133: "coco-wholebody-133", 136: "halpe-136"}
 _POSETRACK_NAMES = ("nose", "head_bottom", "head_top")
 _JHMDB_NAMES = ("neck", "belly", "head")
 
 
 def layout_for_num_joints(num_joints: int) -> str:
-    """17 -> ``"coco-17"``, 26 -> ``"halpe-26"``, other -> ``"custom-<J>"``."""
+    """17 -> ``"coco-17"``, 26 -> ``"halpe-26"``, 133 -> ``"coco-wholebody-133"``, 136 -> ``"halpe-136"``, other
+    -> ``"custom-<J>"``."""
     return _COUNT_LAYOUT.get(int(num_joints), f"custom-{int(num_joints)}")
 
 
@@ -56,15 +65,46 @@ def frame_number(image_id: Any) -> int | None:
 
 
 def _track_of(det: dict) -> Any:
+    """The track id of an AlphaPose / COCO detection, ``None`` when it has none.
+
+    AlphaPose writes a track id in ``"idx"`` when it tracked (``--pose_track`` / PoseFlow); untracked runs write the
+    box ids of the merged detections, all 0: nested (``"idx": [[0.0], [0.0]]``, no track id) or flat (``[0.0]``, read
+    as 0, and then repeated within a frame, which :func:`has_track_ids` rejects).
+    """
     for key in ("track_id", "idx"):
         if key in det and det[key] is not None:
             val = det[key]
             if isinstance(val, (list, tuple)):
-                val = val[0] if val else None
+                if len(val) != 1 or not isinstance(val[0], (int, float)):
+                    return None
+                val = val[0]
             if isinstance(val, float) and val.is_integer():
                 val = int(val)
             return val
     return None
+
+
+def flat_keypoints(values: Any, where: str, num_joints: int | None) -> tuple[np.ndarray, int]:
+    """A flat ``[x0, y0, c0, x1, ...]`` list -> ``((J, 3) float64, J)``; ``num_joints`` = the count of earlier
+    entries (``None`` for the first), which ``J`` must match."""
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    if flat.size % 3:
+        raise ValueError(f"{where}: keypoints length {flat.size} is not a multiple of 3 (x, y, score)")
+    j = flat.size // 3
+    if num_joints is not None and j != num_joints:
+        raise ValueError(f"{where} has {j} joints, earlier ones {num_joints}; mixed keypoint sets / pose models")
+    return flat.reshape(j, 3).copy(), j
+
+
+def has_track_ids(frames: dict[int, list[tuple[Any, np.ndarray, float]]]) -> bool:
+    """True when the detections carry usable track ids: every detection has one and no frame repeats one (a
+    repeated id is a per-frame detection index or a constant, not a track)."""
+    if any(trk is None for dets in frames.values() for trk, _, _ in dets):
+        return False
+    return all(len({trk for trk, _, _ in dets}) == len(dets) for dets in frames.values())
+
+
+TRACK_CHOICES = "None (every person), 'best' (the most persistent track), 'all' (always multi-person) or a track id"
 
 
 def tracks_to_sequence(
@@ -73,51 +113,61 @@ def tracks_to_sequence(
     missing: str = "interpolate",
     num_frames: int | None = None,
     first_frame: int | None = None,
+    *,
+    similarity: str = "iou",
+    min_frames: int = 3,
 ) -> tuple[np.ndarray, list[Any], np.ndarray]:
     """Assemble per-frame detections into track arrays.
 
     Args:
-        frames: frame index -> list of ``(track, keypoints (J, 3), score)``; ``track`` may be None (no tracking).
-        track_id: ``None`` = the most persistent track (most frames, then highest mean score; without track ids:
-            the highest-scoring detection of every frame); a specific id; or ``"all"`` = every track.
+        frames: frame index -> list of ``(track, keypoints (J, C), score)``; ``track`` is None when the file has no
+            track ids: the detections are then linked by :func:`motionhub.formats.tracking.track_poses` (so a track
+            never jumps between people) and tracks seen in fewer than ``min_frames`` frames are dropped (the longest
+            track is always kept). The last channel of the keypoints is a confidence.
+        track_id: ``None`` / ``"all"`` = every track, most persistent first (most frames, then highest mean score);
+            ``"best"`` = only the most persistent track; a specific id = that track.
         missing: ``"nan"``, ``"zero"`` or ``"interpolate"`` for frames where a track is absent.
         num_frames / first_frame: frame range (default: min..max of ``frames``).
+        similarity: the tracker's similarity (``"iou"`` or ``"oks"``).
+        min_frames: shortest kept track of the tracker (file track ids are all kept).
 
     Returns:
-        ``(keypoints (M, T, J, 3), track ids, missing mask (M, T, J))``; filled entries get confidence 0.
+        ``(keypoints (M, T, J, C), track ids, missing mask (M, T, J))``; filled entries get confidence 0.
     """
     if not frames:
         raise ValueError("no detections to assemble")
     first = min(frames) if first_frame is None else first_frame
     t = (max(frames) - first + 1) if num_frames is None else num_frames
-    j = next(iter(frames.values()))[0][1].shape[0]
-    has_ids = any(trk is not None for dets in frames.values() for trk, _, _ in dets)
+    sample = next(d for dets in frames.values() for d in dets)[1]
+    j, c = sample.shape
+    has_ids = has_track_ids(frames)
     if not has_ids:
-        if track_id not in (None, "all"):
-            raise ValueError(f"track_id={track_id!r} requested but the detections carry no 'idx'/'track_id'")
-        per_track = {None: {f: max(dets, key=lambda d: d[2]) for f, dets in frames.items()}}
-        chosen = [None]
+        from .tracking import track_poses
+
+        ids = track_poses({f: [kp for _, kp, _ in dets] for f, dets in frames.items()}, similarity=similarity)
+        frames = {f: [(k, kp, s) for k, (_, kp, s) in zip(ids[f], dets)] for f, dets in frames.items()}
+    per_track: dict[Any, dict[int, tuple]] = defaultdict(dict)
+    for f, dets in frames.items():
+        for det in dets:
+            old = per_track[det[0]].get(f)
+            if old is None or det[2] > old[2]:
+                per_track[det[0]][f] = det
+    ranked = sorted(
+        per_track,
+        key=lambda k: (-len(per_track[k]), -float(np.mean([d[2] for d in per_track[k].values()]))),
+    )
+    if not has_ids:
+        ranked = [k for i, k in enumerate(ranked) if i == 0 or len(per_track[k]) >= min_frames]
+    if track_id in (None, "all"):
+        chosen = ranked
+    elif track_id == "best":
+        chosen = ranked[:1]
     else:
-        per_track: dict[Any, dict[int, tuple]] = defaultdict(dict)
-        for f, dets in frames.items():
-            for det in dets:
-                old = per_track[det[0]].get(f)
-                if old is None or det[2] > old[2]:
-                    per_track[det[0]][f] = det
-        ranked = sorted(
-            per_track,
-            key=lambda k: (-len(per_track[k]), -float(np.mean([d[2] for d in per_track[k].values()]))),
-        )
-        if track_id is None:
-            chosen = ranked[:1]
-        elif track_id == "all":
-            chosen = ranked
-        else:
-            match = [k for k in per_track if k == track_id or str(k) == str(track_id)]
-            if not match:
-                raise ValueError(f"track_id {track_id!r} not found; available tracks: {ranked[:20]}")
-            chosen = match[:1]
-    out = np.full((len(chosen), t, j, 3), np.nan, dtype=np.float64)
+        match = [k for k in per_track if k == track_id or str(k) == str(track_id)]
+        if not match:
+            raise ValueError(f"track_id {track_id!r} not found; available tracks: {ranked[:20]} (or {TRACK_CHOICES})")
+        chosen = match[:1]
+    out = np.full((len(chosen), t, j, c), np.nan, dtype=np.float64)
     for m, trk in enumerate(chosen):
         for f, (_, kp, _) in per_track[trk].items():
             if 0 <= f - first < t:
@@ -125,9 +175,8 @@ def tracks_to_sequence(
     miss = np.isnan(out[..., 0]) | np.isnan(out[..., 1])
     if missing != "nan":
         for m in range(out.shape[0]):
-            xy = fill_missing(out[m, ..., :2], missing)
-            out[m, ..., :2] = xy
-        out[..., 2] = np.where(miss, 0.0, out[..., 2])
+            out[m, ..., :-1] = fill_missing(out[m, ..., :-1], missing)
+        out[..., -1] = np.where(miss, 0.0, out[..., -1])
     return out, chosen, miss
 
 
@@ -141,7 +190,8 @@ def _finish(
     fps: float | None,
     image_size: tuple[int, int] | None,
 ) -> MotionSequence:
-    if track_id != "all":
+    """One person ``(T, J, C)`` for ``'best'`` / an id / a single track with ``None``; else ``(M, T, J, C)``."""
+    if track_id != "all" and (track_id is not None or len(tracks) == 1):
         kp, miss = kp[0], miss[0]
         meta["track_id"] = tracks[0]
     else:
@@ -164,16 +214,18 @@ def load_coco_results(
 
     Args:
         path_or_data: JSON file or the already-parsed list.
-        track_id: ``None`` (most persistent track; highest score per frame if untracked), a track id, or
-            ``"all"`` (multi-person ``(M, T, J, 3)``, tracks sorted by number of frames).
+        track_id: ``None`` (default: every person, ``(M, T, J, 3)`` when there are several, tracks sorted by
+            number of frames), ``"best"`` (the most persistent track), ``"all"`` (always ``(M, T, J, 3)``) or a track
+            id. Files without track ids (AlphaPose without ``--pose_track``: ``idx`` is a list such as
+            ``[[0.0], [0.0]]``) are tracked by :func:`motionhub.formats.tracking.track_poses` (box IoU), so no person
+            jumps to another between frames; ``meta["tracking"]`` says which (``"file"`` / ``"iou"``).
         missing: frames where the track is absent: ``"interpolate"`` (default; linear per joint, ends held, and
             confidence 0), ``"nan"`` or ``"zero"``. The mask of absent frames is ``meta["missing"]``.
         layout: override the layout inferred from the joint count.
         fps / image_size: not stored in these files; pass them if known.
         min_score: drop detections whose ``score`` is below this.
-        ignore_track_ids: treat the detections as untracked (highest score per frame) even if they carry
-            ``idx``/``track_id``. Use it for AlphaPose runs without ``--pose_track``, whose ``idx`` is only the
-            detection's index within its frame.
+        ignore_track_ids: ignore the file's ``idx``/``track_id`` and track with the IoU tracker (for files whose
+            ``idx`` is not a track id although it is an int).
 
     Returns:
         :class:`MotionSequence` with ``keypoints_2d`` ``(T, J, 3)`` = (x px, y px, score), T spanning the first to
@@ -194,14 +246,9 @@ def load_coco_results(
     for i, det in enumerate(data):
         if "keypoints" not in det or "image_id" not in det:
             raise ValueError(f"detection {i} lacks 'keypoints' or 'image_id': keys {sorted(det)}")
-        flat = np.asarray(det["keypoints"], dtype=np.float64)
-        if flat.size % 3:
-            raise ValueError(f"detection {i}: keypoints length {flat.size} is not a multiple of 3 (x, y, score)")
-        j = flat.size // 3
-        if num_j is None:
-            num_j = j
-        elif j != num_j:
-            raise ValueError(f"detection {i} has {j} joints, earlier ones {num_j}; mixed keypoint sets")
+        kp, num_j = flat_keypoints(det["keypoints"], f"detection {i}", num_j)
+        flat = kp.reshape(-1)
+        j = num_j
         score = float(det.get("score", np.nanmean(flat[2::3])))
         if score < min_score:
             continue
@@ -215,6 +262,7 @@ def load_coco_results(
     meta = {
         "format": "coco_results",
         "frame_numbers": np.arange(first, first + kp.shape[1]),
+        "tracking": "file" if has_track_ids(frames) else "iou",
     }
     if isinstance(path_or_data, (str, Path)):
         meta["source"] = str(path_or_data)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -411,18 +412,24 @@ def load_videopose3d_2d(
     subjects: Sequence[str] | None = None,
     cameras: Sequence[int] | None = None,
 ) -> list[MotionSequence]:
-    """Read a VideoPose3D ``data_2d_h36m_<detector>.npz``.
+    """Read a VideoPose3D ``data_2d_h36m_<detector>.npz`` or a custom ``data_2d_custom_<name>.npz``.
+
+    Custom files (VideoPose3D's ``prepare_data_2d_custom.py``) hold ``positions_2d = {video: {"custom": [(T, 17, 2)
+    px]}}`` and ``metadata = {"layout_name": "coco", "num_joints": 17, "keypoints_symmetry": ..., "video_metadata":
+    {video: {"w": W, "h": H}}}``: each video gets its own ``image_size`` (and ``fps`` when its entry has an ``"fps"``;
+    VideoPose3D's script stores none, so it is then ``None``, never H36M's 50).
 
     Args:
         path: file.
-        subjects: keep these subjects.
+        subjects: keep these subjects (custom files: these videos).
         cameras: 0-based camera indices to keep (VideoPose3D stores the four H36M cameras in the order of
             :data:`H36M_CAMERA_IDS`).
 
     Returns:
         One sequence per (subject, action, camera): ``keypoints_2d`` ``(T, J, 2|3)`` pixels, layout from
-        ``metadata["layout_name"]``/``num_joints`` (``h36m-17`` or ``coco-17``), fps 50, ``image_size`` of the
-        H36M camera, ``meta`` ``subject``, ``action``, ``camera_index``, ``camera``, ``keypoints_symmetry``.
+        ``metadata["layout_name"]``/``num_joints`` (``h36m-17`` or ``coco-17``); H36M files: fps 50, ``image_size``
+        of the H36M camera; ``meta`` ``subject``, ``action``, ``camera_index``, ``camera``, ``keypoints_symmetry``
+        (custom files: ``meta["video"]``, ``camera`` None).
     """
     positions = _to_python(_npz_object_safe_load(path, "positions_2d"))
     try:
@@ -433,6 +440,9 @@ def load_videopose3d_2d(
         raise ValueError(  # noqa: TRY004 - bad file content, not a bad argument type
             f"{path}: 'positions_2d' must be a dict {{subject: {{action: [per-camera (T, J, 2)]}}}}"
         )
+    videos = (metadata or {}).get("video_metadata")
+    if videos is not None:
+        return _custom_2d(path, positions, metadata, videos, subjects)
     out = []
     for subject in _filter(positions, subjects):
         for action, per_cam in positions[subject].items():
@@ -456,6 +466,41 @@ def load_videopose3d_2d(
                             "camera_index": ci,
                             "camera": cam_id,
                             "keypoints_symmetry": (metadata or {}).get("keypoints_symmetry"),
+                        },
+                    )
+                )
+    return out
+
+
+def _custom_2d(
+    path: str | Path, positions: dict, metadata: dict, videos: Any, subjects: Sequence[str] | None
+) -> list[MotionSequence]:
+    if not isinstance(videos, dict):
+        raise ValueError(f"{path}: metadata['video_metadata'] must be a dict {{video: {{'w': W, 'h': H}}}}")  # noqa: TRY004
+    out = []
+    for video in _filter(positions, subjects):
+        info = videos.get(video)
+        if not isinstance(info, dict) or "w" not in info or "h" not in info:
+            raise ValueError(f"{path}: video {video!r} has no resolution in metadata['video_metadata'] ('w', 'h')")
+        fps = info.get("fps")
+        for action, per_cam in positions[video].items():
+            for ci, kp in enumerate(per_cam):
+                kp = np.asarray(kp, dtype=np.float32)
+                out.append(
+                    MotionSequence(
+                        keypoints_2d=kp,
+                        layout=_vp3d_layout(kp.shape[1], metadata.get("layout_name")),
+                        fps=None if fps is None else float(fps),
+                        image_size=(int(info["w"]), int(info["h"])),
+                        meta={
+                            "format": "videopose3d_2d",
+                            "source": str(path),
+                            "video": video,
+                            "subject": video,
+                            "action": action,
+                            "camera_index": ci,
+                            "camera": None,
+                            "keypoints_symmetry": metadata.get("keypoints_symmetry"),
                         },
                     )
                 )

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence, safe_pickle_load
-from .coco_json import frame_number, layout_for_num_joints, tracks_to_sequence
+from .coco_json import _finish, frame_number, has_track_ids, layout_for_num_joints, tracks_to_sequence
 from .h36m import H36MCamera, h36m_image_size
 
 __all__ = [
@@ -43,7 +43,9 @@ __all__ = [
 
 _DATASET_LAYOUT = {
     "coco": "coco-17",
-    "halpe": "halpe-26",
+    "coco_wholebody": "coco-wholebody-133",
+    "halpe": "halpe-136",
+    "halpe26": "halpe-26",
     "h36m": "h36m-17",
     "posetrack18": "posetrack-17",
     "mpii": "mpii-16",
@@ -97,8 +99,10 @@ def load_mmpose_predictions(
 
     Args:
         path: predictions JSON or a directory of per-frame JSON files.
-        track_id: ``None`` (most persistent ``track_id``; without track ids the instance with the highest mean
-            keypoint score of each frame), a track id, or ``"all"`` (multi-person).
+        track_id: ``None`` (default: every person; ``(M, T, J, C)`` when there are several), ``"best"`` (the most
+            persistent track), ``"all"`` (always multi-person) or a ``track_id``. Instances without ``track_id`` (the
+            usual mmpose / RTMPose output) are linked over frames by the IoU tracker of
+            :mod:`motionhub.formats.tracking`.
         missing: frames without the track: ``"interpolate"`` (default; confidence set to 0), ``"nan"``, ``"zero"``.
         layout: override; default from ``meta_info["dataset_name"]`` or the joint count (17 -> coco-17, 26 ->
             halpe-26).
@@ -130,10 +134,7 @@ def load_mmpose_predictions(
             per_frame[f].append((inst.get("track_id"), np.concatenate([kp, scores[:, None]], axis=1), score))
     if not per_frame:
         raise ValueError(f"{path}: no instance in any frame")
-    if dim == 3:  # 3D: assemble with the 2D machinery on (x, y, score) and (z) separately
-        kp_all, tracks, miss = _assemble_3d(per_frame, track_id, missing)
-    else:
-        kp_all, tracks, miss = tracks_to_sequence(per_frame, track_id, missing)
+    kp_all, tracks, miss = tracks_to_sequence(per_frame, track_id, missing)  # (x, y[, z], score)
     first = min(per_frame)
     num_j = kp_all.shape[-2]
     if layout is None:
@@ -141,32 +142,17 @@ def load_mmpose_predictions(
         layout = _DATASET_LAYOUT.get(name) if _DATASET_LAYOUT.get(name, "").endswith(f"-{num_j}") else None
         layout = layout or layout_for_num_joints(num_j)
     meta: dict = {"format": "mmpose_predictions", "source": str(path), "frame_numbers": np.arange(
-        first, first + kp_all.shape[1])}  # fmt: skip
+        first, first + kp_all.shape[1]), "tracking": "file" if has_track_ids(per_frame) else "iou"}  # fmt: skip
     if meta_info.get("keypoint_id2name"):
         id2name = meta_info["keypoint_id2name"]
         meta["file_joint_names"] = [id2name.get(str(i), id2name.get(i)) for i in range(num_j)]
-    single = track_id != "all"
-    if single:
-        kp_all, miss = kp_all[0], miss[0]
-        meta["track_id"] = tracks[0]
-    else:
-        meta["track_ids"] = tracks
-    meta["missing"] = miss
     if dim == 3:
-        meta["keypoint_scores"] = kp_all[..., 3].astype(np.float32)
-        return MotionSequence(keypoints_3d=kp_all[..., :3].astype(np.float32), layout=layout, units_3d=units_3d,
-                              fps=fps, meta=meta)  # fmt: skip
-    return MotionSequence(
-        keypoints_2d=kp_all.astype(np.float32), layout=layout, fps=fps, image_size=image_size, meta=meta
-    )
-
-
-def _assemble_3d(per_frame: dict[int, list], track_id: Any, missing: str) -> tuple[np.ndarray, list, np.ndarray]:
-    xy = {f: [(t, kp[:, [0, 1, 3]], s) for t, kp, s in dets] for f, dets in per_frame.items()}
-    z = {f: [(t, np.stack([kp[:, 2], kp[:, 2], kp[:, 3]], 1), s) for t, kp, s in dets] for f, dets in per_frame.items()}
-    a, tracks, miss = tracks_to_sequence(xy, track_id, missing)
-    b, _, _ = tracks_to_sequence(z, track_id, missing)
-    return np.concatenate([a[..., :2], b[..., :1], a[..., 2:3]], axis=-1), tracks, miss
+        seq = _finish(kp_all[..., [0, 1, 3]], miss, tracks, track_id, layout, meta, fps, None)
+        xyz = kp_all[..., :3] if seq.is_multi_person else kp_all[0, ..., :3]
+        meta["keypoint_scores"] = seq.keypoints_2d[..., 2].copy()
+        return MotionSequence(keypoints_3d=xyz.astype(np.float32), layout=layout, units_3d=units_3d, fps=fps,
+                              meta=meta)  # fmt: skip
+    return _finish(kp_all, miss, tracks, track_id, layout, meta, fps, image_size)
 
 
 # ----------------------------------------------------------------------------------------------- body3d npz
