@@ -247,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     done_step = int(resume.name.split("-")[1]) if resume is not None else 0
     curve["points"] = [p for p in curve["points"] if p["step"] <= done_step]
     base_seconds = curve["points"][-1]["train_seconds"] if curve["points"] else 0.0
+    # CPU time accumulates with the thread count of each session (a resumed run may use another count)
+    base_cpu_seconds = curve["points"][-1]["cpu_hours"] * 3600 if curve["points"] else 0.0
     frames_per_step = s["batch_size"] * s["clip_len"]
 
     def evaluate_held_out() -> dict:
@@ -271,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             self.t_start = time.time()
             self.deadline = None if args.stop_after_minutes is None else self.t_start + 60 * args.stop_after_minutes
             self.last_t, self.last_step, self.train_seconds = None, done_step, base_seconds
+            self.cpu_seconds = base_cpu_seconds
 
         def on_step_begin(self, targs, state, control, **kw):
             if self.last_t is None:
@@ -279,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         def on_step_end(self, targs, state, control, **kw):
             now = time.time()
             self.train_seconds += now - self.last_t
+            self.cpu_seconds += (now - self.last_t) * threads
             self.last_t = now
             if self.deadline is not None and now > self.deadline:
                 control.should_save = True
@@ -299,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.time()
             point = {"step": state.global_step, "frames_seen": state.global_step * frames_per_step,
                      "train_seconds": round(self.train_seconds, 1),
-                     "cpu_hours": round(self.train_seconds * threads / 3600, 4),
+                     "cpu_hours": round(self.cpu_seconds / 3600, 4),
                      "threads": threads, **evaluate_held_out()}
             losses = [h["loss"] for h in state.log_history if "loss" in h]
             if losses:
