@@ -48,7 +48,9 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     import pickle
     import zipfile
 
-    from .video.decode import MissingExtraError  # an optional extra is not installed (the message says which)
+    from .video.decode import (
+        MissingExtraError,  # an optional extra is not installed (the message says which)
+    )
 
     types: list[type[BaseException]] = [ValueError, TypeError, KeyError, OSError, EOFError, pickle.UnpicklingError,
                                         zipfile.BadZipFile, UnicodeError, MissingExtraError]

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shutil
 import sys
@@ -174,7 +173,7 @@ def latest_checkpoint(run: Path) -> Path | None:
             for f in ("optimizer.pt", "scheduler.pt"):
                 if not (d / f).is_file() or (d / f).stat().st_size == 0:
                     raise FileNotFoundError(f)
-        except (ValueError, OSError, json.JSONDecodeError, Exception):  # noqa: BLE001 - any damage = incomplete
+        except Exception:  # noqa: BLE001, S112 - any damage (unreadable json/safetensors, missing file) = incomplete
             continue
         if best is None or step > best[0]:
             best = (step, d)
