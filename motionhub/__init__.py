@@ -21,9 +21,11 @@ from .auto import (
 from .encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
 from .encoders.mpm import MPMConfig, MPMForMaskedPoseModeling, MPMForPoseCompletion, MPMForPoseLifting, MPMModel
 from .encoders.stmo import STMOConfig, STMOForMaskedPoseModeling, STMOForPoseLifting, STMOModel
+from .processor import MotionProcessor  # noqa: E402
 from . import heads  # noqa: E402,F401  (task models of every family; registers them with the Auto classes)
 
 __all__ = [
+    "MotionProcessor",
     "__version__",
     "AutoModelForActionClassification",
     "AutoModelForActionEmbedding",

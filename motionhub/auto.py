@@ -24,8 +24,10 @@ __all__ = [
     "AutoModelForMaskedPoseModeling",
     "AutoModelForMultiTask",
     "TASK_AUTO_CLASSES",
+    "TASK_CLASS_SUFFIXES",
     "register_family",
     "register_task_model",
+    "task_of_architecture",
 ]
 
 
@@ -53,7 +55,30 @@ TASK_AUTO_CLASSES = {
     "multi-task": AutoModelForMultiTask,
 }
 
+TASK_CLASS_SUFFIXES = {
+    "pose-lifting": "ForPoseLifting",
+    "action-classification": "ForActionClassification",
+    "action-embedding": "ForActionEmbedding",
+    "mesh-recovery": "ForMeshRecovery",
+    "multi-task": "ForMultiTask",
+    "pose-completion": "ForPoseCompletion",
+    "masked-pose-modeling": "ForMaskedPoseModeling",
+}
+"""Task -> the ``<Family>For<Task>`` class-name suffix (transformers' naming; ``config.architectures`` holds it)."""
+
 _REGISTERED: set[tuple[str, str]] = set()
+_TASK_OF_CLASS: dict[str, str] = {}
+
+
+def task_of_architecture(name: str) -> str:
+    """Task of a model class name (``config.architectures[0]``): the task it was registered for with
+    :func:`register_task_model`, else by its ``For<Task>`` name; ``"encoder"`` for a bare ``<Family>Model``."""
+    if name in _TASK_OF_CLASS:
+        return _TASK_OF_CLASS[name]
+    for task, suffix in TASK_CLASS_SUFFIXES.items():
+        if name.endswith(suffix):
+            return task
+    return "encoder"
 
 
 def register_family(config_class, base_model_class) -> None:
@@ -63,6 +88,13 @@ def register_family(config_class, base_model_class) -> None:
         return
     AutoConfig.register(config_class.model_type, config_class, exist_ok=True)
     AutoModel.register(config_class, base_model_class, exist_ok=True)
+    # every family's models are prepared by MotionProcessor: AutoProcessor.from_pretrained(model folder) finds it
+    from transformers import AutoFeatureExtractor, AutoProcessor
+
+    from .processor import MotionProcessor
+
+    AutoProcessor.register(config_class, MotionProcessor, exist_ok=True)
+    AutoFeatureExtractor.register(config_class, MotionProcessor, exist_ok=True)
     _REGISTERED.add(key)
 
 
@@ -74,4 +106,5 @@ def register_task_model(task: str, config_class, model_class) -> None:
     if key in _REGISTERED:
         return
     TASK_AUTO_CLASSES[task].register(config_class, model_class, exist_ok=True)
+    _TASK_OF_CLASS[model_class.__name__] = task
     _REGISTERED.add(key)

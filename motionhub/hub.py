@@ -1051,6 +1051,7 @@ def save_for_hub(
     max_shard_size: int | str = "5GB",
     remote_code: bool | None = None,
     repo_id: str | None = None,
+    processor: Any = None,
     **card_kwargs: Any,
 ) -> Path:
     """Write what :func:`push_to_hub` uploads into ``save_directory`` (no network).
@@ -1065,6 +1066,9 @@ def save_for_hub(
             (default) when the model can be bundled (a warning says why not otherwise), ``True`` always (raise
             :class:`RemoteCodeError` if impossible), ``False`` never.
         repo_id: used by the card's usage snippet.
+        processor: the model's :class:`~motionhub.processor.MotionProcessor`, written as ``preprocessor_config.json``
+            (default: the one saved where the model was loaded from, else derived from its config), so the published
+            model prepares its inputs as in training.
         **card_kwargs: forwarded to :func:`generate_model_card` (``license=``, ``results=``, ...).
 
     Returns:
@@ -1079,6 +1083,11 @@ def save_for_hub(
     out = Path(save_directory)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, max_shard_size=max_shard_size)
+    from .processor import MotionProcessor, processor_for_model
+
+    if processor is not None and not isinstance(processor, MotionProcessor):
+        raise TypeError(f"processor must be a MotionProcessor, got {type(processor).__name__}")
+    (processor if processor is not None else processor_for_model(model)).save_pretrained(out)
     has_remote_code = _add_remote_code(type(model), out, remote_code, type(model).__name__)
     readme = _card_from(card) if card is not None else generate_model_card(
         model, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs
@@ -1208,9 +1217,10 @@ def push_to_hub(
     commit_message: str | None = None,
     commit_description: str | None = None,
     remote_code: bool | None = None,
+    processor: Any = None,
     **card_kwargs: Any,
 ):
-    """Publish a motionhub model: weights, config, model card and remote code, in one commit.
+    """Publish a motionhub model: weights, config, processor, model card and remote code, in one commit.
 
     The repository is created if needed (``private`` applies then); ``revision`` names a branch, created from
     ``main`` if missing. Weight files and remote code already on the branch are replaced, so re-pushing with a
@@ -1227,6 +1237,7 @@ def push_to_hub(
         commit_message / commit_description: commit text (default ``"Upload <Class> with motionhub <version>"``).
         remote_code: bundle remote code for ``trust_remote_code`` loading without motionhub (``None``: when
             possible, with a warning otherwise; ``True``: required; ``False``: never).
+        processor: the :class:`~motionhub.processor.MotionProcessor` to publish (default: see :func:`save_for_hub`).
         **card_kwargs: forwarded to :func:`generate_model_card` (``license=``, ``results=``, ``datasets=``,
             ``base_model=``, ``training_data=``, ...).
 
@@ -1235,7 +1246,7 @@ def push_to_hub(
     """
     with tempfile.TemporaryDirectory(prefix="motionhub-push-") as tmp:
         save_for_hub(model, tmp, card=card, max_shard_size=max_shard_size, remote_code=remote_code,
-                     repo_id=repo_id, **card_kwargs)
+                     repo_id=repo_id, processor=processor, **card_kwargs)
         message = commit_message or f"Upload {type(model).__name__} with motionhub {_version()}"
         return _upload(Path(tmp), repo_id, revision=revision, private=private, token=token,
                        commit_message=message, commit_description=commit_description)

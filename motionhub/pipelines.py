@@ -15,24 +15,11 @@ pipeline                            what it does
                                     embedded default lifting model) -> the task model
 =================================== ================================================================================
 
-**Input preparation** (lifting and mesh; :meth:`PoseLiftingPipeline.prepare`), per person:
-
-1. a missing confidence channel is set to 1; joints with a NaN coordinate or confidence are *missing*;
-2. the layout is converted to the model's input layout (``config.joint_layout``, H36M-17 for the released models)
-   with :func:`motionhub.skeleton.to_h36m` (``confidence="average"``, MotionBERT's rule). A synthesised joint
-   (e.g. the H36M pelvis = mean of the hips) is missing when one of its sources is;
-3. normalisation to the model's units (``normalization=``; default ``config.input_normalization``):
-
-   * ``"crop_scale"`` (MotionBERT in the wild): ONE square box around every visible joint of the whole sequence is
-     mapped to [-1, 1] (:func:`motionhub.processing.crop_scale`; one box for all windows, so every window sees the
-     same scale). Needs no image size. 1 normalised unit = ``side / 2`` pixels;
-   * ``"screen"`` (Human3.6M / P-STMO): ``xy / w * 2 - [1, h / w]``; needs the image size. 1 unit = ``w / 2`` px;
-   * ``"pixel_center"`` (MotionBERT ``--pixel``): ``(xy - [w, h] / 2) / (min(w, h) / 2)``. 1 unit = ``min(w, h) / 2``;
-   * ``"none"``: the keypoints are already normalised (``meta["normalized"]`` of a file);
-
-4. missing joints get coordinates 0 and confidence 0 (MotionBERT's convention for undetected joints), or with
-   ``fill_missing="interpolate"`` linearly interpolated coordinates (confidence still 0);
-5. the first ``config.dim_in`` channels are kept (3 = x, y, confidence for DSTformer; 2 = x, y for STMO/MPM).
+**Pipeline = processor + model + runner.** The input preparation (layout conversion, confidence and missing joints,
+normalisation and its inverse, action clips) and the window defaults are the model's
+:class:`~motionhub.processor.MotionProcessor`, saved beside it as ``preprocessor_config.json`` (models saved without
+one get the processor derived from their config, :func:`motionhub.processor.processor_for_model`). Pipeline arguments
+(``normalization=``, ``window=``, ``clip_len=``, ...) override single settings.
 
 **Long videos.** Sequence-to-sequence models (DSTformer: ``T <= config.maxlen`` frames in, ``T`` poses out) run on
 overlapping windows (:func:`motionhub.processing.sliding_windows`, default ``window = config.maxlen``,
@@ -67,16 +54,19 @@ import numpy as np
 import torch
 from torch import nn
 
-from .formats.base import MotionSequence, fill_missing
-from .processing import (
-    crop_scale,
-    merge_windows,
-    normalize_pixel_center,
-    normalize_screen,
-    sliding_windows,
+from .formats.base import MotionSequence
+from .processing import merge_windows, sliding_windows
+from .processor import (
+    CLIP_NORMALIZATIONS,
+    KINECT_3D,
+    NORMALIZATIONS_2D,
+    MotionProcessor,
+    PreparedKeypoints,
+    convert_layout,
+    processor_for_model,
 )
 from .skeleton import flip as flip_joints
-from .skeleton import get_layout, h36m17_to_h36m16, list_layouts, to_h36m
+from .skeleton import get_layout
 
 __all__ = [
     "ACTION_NORMALIZATIONS",
@@ -98,30 +88,16 @@ __all__ = [
     "resolve_device",
 ]
 
-NORMALIZATIONS = ("crop_scale", "screen", "pixel_center", "none")
-"""Accepted ``normalization=`` values of the lifting and mesh pipelines (see the module docstring)."""
+NORMALIZATIONS = NORMALIZATIONS_2D
+"""Accepted ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`)."""
 
-KINECT_3D = "kinect_3d_metres_first_frame_pelvis"
-"""Clip preparation of 3D-input action models (``examples/train/finetune_msr_action3d.py``): 3D joints -> H36M-17
-metres, first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampled to the clip length."""
-
-ACTION_NORMALIZATIONS = ("crop_scale", "screen", KINECT_3D)
+ACTION_NORMALIZATIONS = CLIP_NORMALIZATIONS
 """Clip preparations of :class:`ActionPipeline` (``normalization=``)."""
 
 _UNIT_MM = {"mm": 1.0, "m": 1000.0}
 
-_TASK_SUFFIXES = (
-    ("ForPoseLifting", "pose-lifting"),
-    ("ForActionClassification", "action-classification"),
-    ("ForActionEmbedding", "action-embedding"),
-    ("ForMeshRecovery", "mesh-recovery"),
-    ("ForMultiTask", "multi-task"),
-    ("ForPoseCompletion", "pose-completion"),
-    ("ForMaskedPoseModeling", "masked-pose-modeling"),
-)
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _CHECKPOINT_SUFFIXES = (".bin", ".pth", ".pt", ".gz", ".ckpt", ".tar")
-_METRIC_FAMILIES = {"stmo": "m", "mpm": "m"}
 
 
 # ---------------------------------------------------------------------------------------------------- model loading
@@ -142,16 +118,15 @@ def model_task(model_or_name: Any) -> str:
     """Task of a model instance, class or class name: ``"pose-lifting"``, ``"action-classification"``,
     ``"action-embedding"``, ``"mesh-recovery"``, ``"multi-task"``, ``"pose-completion"``, ``"masked-pose-modeling"``
     or ``"encoder"`` (a bare ``<Family>Model``)."""
+    from .auto import task_of_architecture
+
     if isinstance(model_or_name, str):
         name = model_or_name
     elif isinstance(model_or_name, type):
         name = model_or_name.__name__
     else:
         name = type(model_or_name).__name__
-    for suffix, task in _TASK_SUFFIXES:
-        if name.endswith(suffix):
-            return task
-    return "encoder"
+    return task_of_architecture(name)
 
 
 _TASK_ACCEPTS = {
@@ -303,204 +278,6 @@ def _model_device(model: nn.Module) -> torch.device:
         return torch.device("cpu")
 
 
-def _output_units(config: Any) -> str:
-    units = getattr(config, "output_units", None)
-    if units:
-        return str(units)
-    return _METRIC_FAMILIES.get(getattr(config, "model_type", ""), "normalized")
-
-
-# -------------------------------------------------------------------------------------------------- input handling
-def _layouts_with(num_joints: int) -> list[str]:
-    return [name for name in list_layouts() if get_layout(name).num_joints == num_joints]
-
-
-def _check_layout(num_joints: int, layout: str, source: str = "the keypoints") -> None:
-    lay = get_layout(layout)  # ValueError listing the known layouts
-    if lay.num_joints != num_joints:
-        options = _layouts_with(num_joints)
-        hint = (
-            f"layouts with {num_joints} joints: {', '.join(options)}"
-            if options
-            else f"no registered layout has {num_joints} joints (known: {', '.join(list_layouts())})"
-        )
-        raise ValueError(
-            f"{source} have {num_joints} joints but layout {layout!r} has {lay.num_joints}; {hint}. Pass the right "
-            "layout (layout= / --layout)"
-        )
-
-
-@dataclass
-class _Input:
-    keypoints: np.ndarray  # (M, T, J, C) float64
-    layout: str
-    image_size: tuple[int, int] | None
-    normalized: bool
-    fps: float | None
-    multi_person: bool
-    meta: dict
-
-
-def _as_input(
-    data: Any, layout: str | None, image_size: Sequence[int] | None, default_layout: str, *, normalized: bool = False
-) -> _Input:
-    """Normalise the accepted input types to ``(M, T, J, C)`` float64 + metadata."""
-    fps, meta, is_norm = None, {}, normalized
-    if isinstance(data, MotionSequence):
-        if data.keypoints_2d is None:
-            raise ValueError(
-                "the input has no 2D keypoints (keypoints_2d); these pipelines take 2D keypoints. A file with only "
-                "3D joints can be projected to 2D first (see motionhub.formats.h36m.H36MCamera)"
-            )
-        arr = np.asarray(data.keypoints_2d, dtype=np.float64)
-        if layout is not None and layout != data.layout:
-            src_layout = layout
-        else:
-            src_layout = data.layout
-        image_size = image_size if image_size is not None else data.image_size
-        is_norm = bool(data.meta.get("normalized", False)) or normalized
-        fps = data.fps
-        meta = {k: v for k, v in data.meta.items() if k in ("source", "format")}
-    elif isinstance(data, (list, tuple)) and data and isinstance(data[0], MotionSequence):
-        raise TypeError("pass one MotionSequence at a time (the file held several clips: pick one, e.g. seqs[0])")
-    else:
-        if isinstance(data, torch.Tensor):
-            data = data.detach().cpu().numpy()
-        try:
-            arr = np.asarray(data, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"expected a MotionSequence or an array (T, J, 2|3) / (M, T, J, 2|3), got {type(data).__name__}"
-            ) from None
-        src_layout = layout or default_layout
-    if arr.ndim not in (3, 4) or arr.shape[-1] not in (2, 3):
-        raise ValueError(
-            f"2D keypoints must have shape (T, J, 2|3) or (M, T, J, 2|3) (x, y[, confidence]), got {arr.shape}"
-        )
-    if arr.shape[-3] < 1:
-        raise ValueError(f"the keypoints have no frames (shape {arr.shape})")
-    if np.isinf(arr).any():
-        raise ValueError("the keypoints contain infinite values; mark missing joints with NaN")
-    multi = arr.ndim == 4
-    if not multi:
-        arr = arr[None]
-    _check_layout(arr.shape[-2], src_layout)
-    if image_size is not None:
-        size = tuple(int(v) for v in np.asarray(image_size).reshape(-1))
-        if len(size) != 2 or min(size) <= 0:
-            raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
-        image_size = size
-    return _Input(arr, src_layout, image_size, is_norm, fps, multi, meta)
-
-
-def _convert_layout(x: np.ndarray, layout: str, target: str) -> np.ndarray:
-    """``(..., J, C)`` in ``layout`` -> the model's input layout (NaN propagates into synthesised joints)."""
-    if layout == target:
-        return x.copy()
-    if target == "h36m-17":
-        return to_h36m(x, layout, confidence="average")
-    if target == "h36m-16":
-        return h36m17_to_h36m16(to_h36m(x, layout, confidence="average") if layout != "h36m-17" else x)
-    raise ValueError(
-        f"the model expects {target!r} keypoints and motionhub has no conversion from {layout!r} to it; provide "
-        f"{target} keypoints"
-    )
-
-
-@dataclass
-class PreparedKeypoints:
-    """One person's keypoints, ready for the model.
-
-    Attributes:
-        model_input: ``(T, J, config.dim_in)`` float32 normalised keypoints in the model's input layout.
-        normalized: ``(T, J, 3)`` float64 normalised x, y, confidence (missing joints: 0, 0, 0).
-        pixels: ``(T, J, 3)`` float64 x, y pixels + confidence in the model's input layout (missing joints NaN),
-            ``None`` when the input was already normalised.
-        missing: ``(T, J)`` bool, joints that were missing (NaN) or built from a missing joint.
-        layout: the model's input layout.
-        normalization: the rule used (see :data:`NORMALIZATIONS`).
-        pixels_per_unit: pixels per normalised unit (``None`` for ``"none"``).
-        transform: ``crop_scale`` box ``(corner_x, corner_y, side)`` in pixels, else ``None``.
-    """
-
-    model_input: np.ndarray
-    normalized: np.ndarray
-    pixels: np.ndarray | None
-    missing: np.ndarray
-    layout: str
-    normalization: str
-    pixels_per_unit: float | None
-    transform: tuple[float, float, float] | None = None
-
-
-def _prepare_person(
-    kp: np.ndarray,
-    layout: str,
-    target_layout: str,
-    normalization: str,
-    image_size: tuple[int, int] | None,
-    dim_in: int,
-    fill: str,
-    scale: float,
-) -> PreparedKeypoints:
-    """``(T, J, 2|3)`` pixels of one person -> :class:`PreparedKeypoints` (steps 1-5 of the module docstring)."""
-    kp = np.asarray(kp, dtype=np.float64)
-    if kp.shape[-1] == 2:
-        kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
-    missing = ~np.isfinite(kp).all(axis=-1)
-    kp = kp.copy()
-    kp[missing, :2] = np.nan
-    kp[missing, 2] = 0.0
-    kp = _convert_layout(kp, layout, target_layout)
-    missing = ~np.isfinite(kp[..., :2]).all(axis=-1)
-    kp[missing, 2] = 0.0
-    pixels = kp.copy() if normalization != "none" else None
-    work = kp.copy()
-    work[missing, :2] = 0.0
-    if not (~missing).any():
-        raise ValueError("every keypoint is missing (NaN) in this sequence: nothing to lift")
-    transform, ppu = None, None
-    if normalization == "crop_scale":
-        work, transform = crop_scale(work, (scale, scale), return_transform=True)
-        if transform[2] <= 0:
-            raise ValueError(
-                "crop_scale needs at least 4 visible keypoints spread over a non-zero area; the input has fewer "
-                "(check the confidence channel: joints with confidence 0 count as missing)"
-            )
-        ppu = transform[2] / 2.0
-    elif normalization in ("screen", "pixel_center"):
-        if image_size is None:
-            raise ValueError(
-                f"normalization {normalization!r} (how this model was trained) needs the image size (width, height) "
-                "in pixels of the video the keypoints come from: set image_size in the file (generic npz key "
-                "'image_size') or pass image_size= / --image-size W H"
-            )
-        w, h = image_size
-        if normalization == "screen":
-            work = normalize_screen(work, w, h)
-            ppu = w / 2.0
-        else:
-            work = normalize_pixel_center(work, w, h)
-            ppu = min(w, h) / 2.0
-    elif normalization != "none":
-        raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
-    work[missing, :2] = 0.0
-    work[missing, 2] = 0.0
-    if fill == "interpolate" and missing.any():
-        xy = work[..., :2].copy()
-        xy[missing] = np.nan
-        xy = fill_missing(xy, "interpolate", axis=0)
-        work[..., :2] = np.nan_to_num(xy, nan=0.0)
-    elif fill != "zero":
-        raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill!r}")
-    if dim_in not in (2, 3):
-        raise ValueError(f"the model takes {dim_in} input channels; 2D keypoint pipelines support 2 or 3")
-    return PreparedKeypoints(
-        model_input=work[..., :dim_in].astype(np.float32), normalized=work, pixels=pixels, missing=missing,
-        layout=target_layout, normalization=normalization, pixels_per_unit=ppu, transform=transform,
-    )
-
-
 def _batches(n: int, batch_size: int) -> list[slice]:
     return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
@@ -512,7 +289,12 @@ def _progress(total: int, desc: str, enabled: bool):
 
 
 class _KeypointPipeline:
-    """Shared plumbing of the per-frame pipelines (lifting, mesh): device, preparation, windows."""
+    """Shared plumbing of the per-frame pipelines (lifting, mesh): device, processor, windows.
+
+    The input preparation and the window defaults come from the model's :class:`~motionhub.processor.MotionProcessor`
+    (its saved ``preprocessor_config.json``, else derived from the config, :func:`motionhub.processor.processor_for_model`,
+    or ``processor=``); the keyword arguments override single settings for this pipeline.
+    """
 
     task = "pose-lifting"
 
@@ -526,13 +308,14 @@ class _KeypointPipeline:
         stride: int | None = None,
         normalization: str | None = None,
         *,
-        fill_missing: str = "zero",
-        scale: float = 1.0,
+        fill_missing: str | None = None,
+        scale: float | None = None,
         image_size: Sequence[int] | None = None,
         tds: int | None = None,
         output_units: str | None = None,
-        merge: str = "triangular",
-        pad_short: bool = False,
+        merge: str | None = None,
+        pad_short: bool | None = None,
+        processor: MotionProcessor | None = None,
         progress: bool = True,
         **load_kwargs: Any,
     ) -> None:
@@ -540,42 +323,48 @@ class _KeypointPipeline:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if normalization is not None and normalization not in NORMALIZATIONS:
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
-        if fill_missing not in ("zero", "interpolate"):
-            raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill_missing!r}")
-        if not scale > 0:
-            raise ValueError(f"scale (crop_scale box enlargement) must be > 0, got {scale}")
-        if merge not in ("triangular", "uniform"):
-            raise ValueError(f"merge must be 'triangular' or 'uniform', got {merge!r}")
-        self.merge = merge
-        self.pad_short = bool(pad_short)
+        if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
+            raise ValueError(f"window must be a positive integer (frames), got {window!r}")
+        if processor is not None and not isinstance(processor, MotionProcessor):
+            raise TypeError(f"processor must be a MotionProcessor, got {type(processor).__name__}")
         self.device = resolve_device(device) if device is not None else None
         self.model = load_model(model, self.task, device=self.device, **load_kwargs)
         if self.device is None:
             self.device = _model_device(self.model)
         self.config = self.model.config
+        base = processor if processor is not None else processor_for_model(self.model, self.task)
+        self.processor = base.replace(
+            normalization=normalization, fill_missing=fill_missing, crop_scale_ratio=scale, image_size=image_size,
+            temporal_stride=tds, output_units=output_units, merge=merge, pad_short=pad_short,
+        )
+        proc = self.processor
+        if proc.normalization not in NORMALIZATIONS:
+            raise ValueError(
+                f"{type(self.model).__name__} takes {proc.normalization!r} input (a 3D-input model); this pipeline "
+                f"prepares 2D keypoints ({', '.join(NORMALIZATIONS)}): pass normalization= to override"
+            )
         self.batch_size = batch_size
         self.flip = bool(flip)
-        self.fill_missing = fill_missing
-        self.scale = float(scale)
-        self.image_size = image_size
         self.progress = progress
-        self.in_layout = getattr(self.config, "joint_layout", None) or "h36m-17"
-        self.out_layout = getattr(self.config, "output_joint_layout", None) or self.in_layout
-        self.dim_in = int(getattr(self.config, "dim_in", 3))
+        self.fill_missing = proc.fill_missing
+        self.scale = proc.crop_scale_ratio
+        self.image_size = proc.image_size
+        self.merge = proc.merge
+        self.pad_short = proc.pad_short
+        self.in_layout = proc.joint_layout
+        self.out_layout = proc.out_layout
+        self.dim_in = proc.num_channels
         self.maxlen = int(getattr(self.config, "maxlen", 243))
         self.fixed_length = bool(getattr(self.config, "fixed_length", False))
-        self.tds = int(tds if tds is not None else getattr(self.config, "tds", 1) or 1)
-        default_norm = getattr(self.config, "input_normalization", "crop_scale")
-        self.normalization = normalization or (default_norm if default_norm in NORMALIZATIONS else "crop_scale")
-        self.window = self._check_window(window)
-        self.stride = self._check_stride(stride)
-        self.output_units = output_units or _output_units(self.config)
+        self.tds = proc.temporal_stride
+        self.normalization = proc.normalization
+        self.window = self._check_window(window if window is not None else proc.window_size)
+        self.stride = self._check_stride(stride if stride is not None else proc.window_stride)
+        self.output_units = proc.output_units
 
     def _check_window(self, window: int | None) -> int:
         if window is None:
             return self.maxlen
-        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-            raise ValueError(f"window must be a positive integer (frames), got {window!r}")
         if self.fixed_length and window != self.maxlen:
             raise ValueError(
                 f"this {self.config.model_type} model takes exactly {self.maxlen} frames (config.maxlen); window "
@@ -599,17 +388,17 @@ class _KeypointPipeline:
         layout: str | None = None,
         image_size: Sequence[int] | None = None,
         normalization: str | None = None,
-    ) -> tuple[list[PreparedKeypoints], _Input]:
-        """Steps 1-5 of the module docstring for every person of ``data`` (see :meth:`__call__` for the inputs)."""
-        size = image_size if image_size is not None else self.image_size
-        inp = _as_input(data, layout, size, self.in_layout)
-        norm = "none" if inp.normalized else (normalization or self.normalization)
-        prepared = [
-            _prepare_person(p, inp.layout, self.in_layout, norm, inp.image_size, self.dim_in, self.fill_missing,
-                            self.scale)
-            for p in inp.keypoints
-        ]
-        return prepared, inp
+    ) -> tuple[list[PreparedKeypoints], Any]:
+        """The processor's per-frame preparation of every person of ``data`` (see :meth:`__call__` for the inputs).
+
+        Returns:
+            ``(prepared, input)``: one :class:`~motionhub.processor.PreparedKeypoints` per person and the parsed
+            :class:`~motionhub.processor.MotionInput`.
+        """
+        if normalization is not None and normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
+        proc = self.processor if normalization is None else self.processor.replace(normalization=normalization)
+        return proc.prepare_keypoints(data, layout, image_size)
 
     # ------------------------------------------------------------------ model calls
     def _forward(self, x: torch.Tensor) -> Any:
@@ -677,7 +466,7 @@ class PoseLiftingPipeline(_KeypointPipeline):
         prepared, inp = self.prepare(data, layout, image_size, normalization)
         poses = [self._lift_person(p) for p in prepared]
         units = self.output_units
-        pixels = [self._to_pixels(p, pose) if units == "normalized" else None for p, pose in zip(prepared, poses)]
+        pixels = [self.processor.pose_to_pixels(pose, p) for p, pose in zip(prepared, poses)]
         pose_3d = np.stack(poses)
         pose_px = None if any(p is None for p in pixels) else np.stack(pixels)
         kp_px = None if any(p.pixels is None for p in prepared) else np.stack([p.pixels for p in prepared])
@@ -769,22 +558,6 @@ class PoseLiftingPipeline(_KeypointPipeline):
                 outs.append(pose[:, 0].float().cpu().numpy())
                 bar.update()
         return np.concatenate(outs)
-
-    def _to_pixels(self, prep: PreparedKeypoints, pose: np.ndarray) -> np.ndarray | None:
-        """Normalised root-relative pose -> pixels, x/y placed on the visible 2D joints (least squares)."""
-        if prep.pixels is None or prep.pixels_per_unit is None or prep.layout != self.out_layout:
-            return None
-        px = pose * prep.pixels_per_unit
-        visible = ~prep.missing
-        diff = np.where(visible[..., None], prep.pixels[..., :2] - px[..., :2], 0.0)
-        counts = visible.sum(axis=1)
-        offset = np.full((len(px), 2), np.nan)
-        ok = counts > 0
-        offset[ok] = diff[ok].sum(axis=1) / counts[ok, None]
-        offset = fill_missing(offset, "interpolate", axis=0)
-        out = px.copy()
-        out[..., :2] += offset[:, None, :]
-        return out
 
 
 # ----------------------------------------------------------------------------------------------------------- results
@@ -962,10 +735,10 @@ class ActionPipeline:
     * :data:`KINECT_3D` (3D-input models, e.g. motionhub's MSR Action3D classifier): ``keypoints_3d`` -> H36M-17
       metres, first-frame pelvis at the origin, y negated, resampling (1 person by default).
 
-    The default is ``config.action_normalization`` if the model stores it, else :data:`KINECT_3D` for models whose
-    ``config.input_normalization`` is that, else ``"crop_scale"`` (the library's own action pipeline). Models trained
-    with another preparation should store ``action_normalization`` (and ``action_clip_len`` / ``action_num_persons``)
-    in their config; otherwise pass them here / on the command line.
+    The preparation, clip length, persons and confidence rule come from the model's
+    :class:`~motionhub.processor.MotionProcessor` (its ``preprocessor_config.json``; for models saved without one,
+    derived from the config: ``config.action_normalization`` if stored, else :data:`KINECT_3D` for models whose
+    ``config.input_normalization`` is that, else ``"crop_scale"``); the arguments below override single settings.
 
     Args:
         model: a ``<Encoder>ForActionClassification`` / ``ForActionEmbedding`` (or multi-task) model, or anything
@@ -974,10 +747,11 @@ class ActionPipeline:
         batch_size: clips per forward pass.
         flip: also classify the mirrored clip and average (logits, or embeddings re-normalised). Off by default
             (MotionBERT's action evaluation does not flip).
-        clip_len: frames per clip (default ``config.action_clip_len`` if the model stores it, else ``config.maxlen``
-            for fixed-length encoders and ``min(config.maxlen, 243)`` otherwise, as ``examples/finetune_action.py``).
-        num_persons: persons per clip (default ``config.action_num_persons``, else 2 (MotionBERT's NTU setting) for
-            ``crop_scale`` and 1 for ``screen``). The
+        clip_len: frames per clip (default: the processor's; derived: ``config.action_clip_len`` if the model
+            stores it, else ``config.maxlen`` for fixed-length encoders and ``min(config.maxlen, 243)`` otherwise).
+        num_persons: persons per clip (default: the processor's; derived: ``config.action_num_persons``, else 2
+            (MotionBERT's NTU setting) for ``crop_scale`` and 1 otherwise; changing ``normalization`` without it
+            takes that rule's default). The
             pooled feature averages over persons, zero-padded ones included: use the value the model was trained
             with (e.g. 1 for Penn Action models trained with ``--num-persons 1``).
         confidence: H36M conversion confidence rule (default ``config.action_confidence`` /
@@ -985,6 +759,7 @@ class ActionPipeline:
             ``"average"``).
         normalization: ``"crop_scale"``, ``"screen"`` or :data:`KINECT_3D` clip preparation (see above).
         task: ``"action-classification"`` or ``"action-embedding"`` (default: from the model).
+        processor: use this :class:`~motionhub.processor.MotionProcessor` instead of the model's.
         progress: tqdm progress bar over batches.
     """
 
@@ -1000,11 +775,16 @@ class ActionPipeline:
         confidence: str | None = None,
         normalization: str | None = None,
         task: str | None = None,
+        processor: MotionProcessor | None = None,
         progress: bool = True,
         **load_kwargs: Any,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if normalization is not None and normalization not in ACTION_NORMALIZATIONS:
+            raise ValueError(f"action clip normalization must be one of {ACTION_NORMALIZATIONS}, got {normalization!r}")
+        if processor is not None and not isinstance(processor, MotionProcessor):
+            raise TypeError(f"processor must be a MotionProcessor, got {type(processor).__name__}")
         self.device = resolve_device(device) if device is not None else None
         if task is None and isinstance(model, nn.Module):
             task = model_task(model)
@@ -1028,103 +808,33 @@ class ActionPipeline:
         self.batch_size = batch_size
         self.flip = bool(flip)
         self.progress = progress
+        base = processor if processor is not None else processor_for_model(self.model, task)
+        if None in (base.clip_normalization, base.clip_len, base.num_persons):
+            # a processor without (all) action clip settings, e.g. saved for another task: the config's defaults
+            derived = MotionProcessor.from_model_config(config, task)
+            base = derived.replace(**{k: getattr(base, k) for k in ("clip_normalization", "clip_len", "num_persons")})
+        if normalization is not None and num_persons is None and normalization != base.clip_normalization:
+            num_persons = 2 if normalization == "crop_scale" else 1  # the person default follows the preparation
+        self.processor = base.replace(clip_normalization=normalization, clip_len=clip_len, num_persons=num_persons,
+                                      confidence=confidence)
         maxlen = int(getattr(config, "maxlen", 243))
-        fixed = bool(getattr(config, "fixed_length", False))
-        default_len = maxlen if fixed else min(maxlen, 243)
-        self.clip_len = int(clip_len or getattr(config, "action_clip_len", None) or default_len)
+        self.clip_len = self.processor.clip_len
         if getattr(config, "fixed_length", False) and self.clip_len != maxlen:
             raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
         if self.clip_len > maxlen:
             raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
-        # config.input_normalization describes the encoder's *pretraining* input (e.g. "screen" for motionhub's lifting
-        # checkpoints) and says nothing about how an action head was finetuned, except for 3D-input models
-        config_norm = getattr(config, "input_normalization", None)
-        default_norm = getattr(config, "action_normalization", None) or (
-            KINECT_3D if config_norm == KINECT_3D else "crop_scale"
-        )
-        self.normalization = normalization or default_norm
-        if self.normalization not in ACTION_NORMALIZATIONS:
-            raise ValueError(
-                f"action clip normalization must be one of {ACTION_NORMALIZATIONS}, got {self.normalization!r}"
-            )
-        default_persons = 2 if self.normalization == "crop_scale" else 1
-        self.num_persons = int(num_persons or getattr(config, "action_num_persons", None) or default_persons)
-        self.confidence = (confidence or getattr(config, "action_confidence", None)
-                           or getattr(config, "keypoint_confidence", None) or "average")
-        self.dim_in = int(getattr(config, "dim_in", 3))
-        self.layout = getattr(config, "joint_layout", None) or "h36m-17"
+        self.normalization = self.processor.clip_normalization
+        self.num_persons = self.processor.num_persons
+        self.confidence = self.processor.confidence
+        self.dim_in = self.processor.num_channels
+        self.layout = self.processor.joint_layout
         id2label = getattr(config, "id2label", None) or {}
         self.id2label = {int(k): str(v) for k, v in id2label.items()}
 
     def clips(self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None) -> np.ndarray:
-        """Prepared model input ``(N, num_persons, clip_len, J, dim_in)`` float32 for one or several clips."""
-        several = isinstance(data, (list, tuple)) and len(data) > 0 and all(
-            isinstance(d, (MotionSequence, np.ndarray, torch.Tensor)) for d in data
-        )
-        items = data if several else [data]
-        if self.normalization == KINECT_3D:
-            if layout is not None:
-                items = [it.replace(layout=layout) if isinstance(it, MotionSequence) else it for it in items]
-            return np.stack([self._kinect_3d_clip(item) for item in items])
-        inputs = [_as_input(item, layout, image_size, self.layout) for item in items]
-        if self.normalization == "screen":
-            return np.stack([self._screen_clip(inp) for inp in inputs])
-        from .tasks.action import ActionClipDataset
-
-        seqs = [MotionSequence(keypoints_2d=inp.keypoints, layout=inp.layout, image_size=inp.image_size, label=0,
-                               meta={"normalized": inp.normalized}) for inp in inputs]
-        norm = "make_cam" if all(s.image_size is not None and not s.meta["normalized"] for s in seqs) else "none"
-        ds = ActionClipDataset(seqs, self.clip_len, train=False, num_persons=self.num_persons, channels=self.dim_in,
-                               confidence=self.confidence, normalization=norm)
-        return np.stack([ds.clip(i) for i in range(len(ds))])
-
-    def _kinect_3d_clip(self, item: Any) -> np.ndarray:
-        """3D-input clips (``KINECT_3D``): H36M-17 metres, first-frame pelvis at the origin, y flipped to point down,
-        evenly resampled to ``clip_len`` (``examples/train/finetune_msr_action3d.py``)."""
-        from .processing import resample
-
-        if isinstance(item, MotionSequence):
-            if item.keypoints_3d is None:
-                raise ValueError(
-                    "this model classifies 3D skeletons: the input needs keypoints_3d (generic npz key, units_3d mm/m)"
-                )
-            if item.units_3d not in _UNIT_MM:
-                raise ValueError(f"3D input must be in mm or m, got units_3d={item.units_3d!r}")
-            kp, layout, to_m = np.asarray(item.keypoints_3d, dtype=np.float64), item.layout, _UNIT_MM[item.units_3d]
-        else:
-            kp = np.asarray(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else item, dtype=np.float64)
-            layout, to_m = self.layout, 1.0  # bare arrays: H36M-17 millimetres
-        if kp.ndim == 3:
-            kp = kp[None]
-        if kp.ndim != 4 or kp.shape[-1] != 3:
-            raise ValueError(f"3D skeletons must have shape (T, J, 3) or (M, T, J, 3), got {kp.shape}")
-        _check_layout(kp.shape[-2], layout)
-        persons = []
-        for person in kp[: self.num_persons]:
-            x = _convert_layout(person, layout, self.layout)[..., :3] * (to_m / 1000.0)
-            x = x - x[:1, :1]
-            x[..., 1] *= -1.0
-            persons.append(np.nan_to_num(x[resample(len(x), self.clip_len)]))
-        clip = np.stack(persons)
-        if len(clip) < self.num_persons:
-            clip = np.concatenate([clip, np.zeros((self.num_persons - len(clip),) + clip.shape[1:])])
-        return clip[..., : self.dim_in].astype(np.float32)
-
-    def _screen_clip(self, inp: _Input) -> np.ndarray:
-        """``"screen"`` clips (motionhub's own action models): per person H36M-17, ``normalize_screen`` with the
-        image size, missing joints 0 / confidence 0, evenly resampled to ``clip_len``; persons cut / zero-padded."""
-        from .processing import resample
-
-        norm = "none" if inp.normalized else "screen"
-        persons = [
-            _prepare_person(p, inp.layout, self.layout, norm, inp.image_size, self.dim_in, "zero", 1.0).model_input
-            for p in inp.keypoints[: self.num_persons]
-        ]
-        clip = np.stack(persons)[:, resample(inp.keypoints.shape[1], self.clip_len)]
-        if len(clip) < self.num_persons:
-            pad = np.zeros((self.num_persons - len(clip),) + clip.shape[1:], dtype=clip.dtype)
-            clip = np.concatenate([clip, pad])
-        return clip.astype(np.float32)
+        """Prepared model input ``(N, num_persons, clip_len, J, dim_in)`` float32 for one or several clips
+        (:meth:`motionhub.processor.MotionProcessor.prepare_clips`)."""
+        return self.processor.prepare_clips(data, layout, image_size)
 
     @torch.no_grad()
     def __call__(
@@ -1387,7 +1097,7 @@ def evaluate_lifting(
         gts = seq.keypoints_3d if seq.is_multi_person else seq.keypoints_3d[None]
         ppus = result.meta.get("pixels_per_unit") or [None]
         for m, (pred, gt_abs) in enumerate(zip(preds, gts)):
-            gt_abs = _convert_layout(np.asarray(gt_abs, dtype=np.float64), seq.layout, pipeline.out_layout)
+            gt_abs = convert_layout(np.asarray(gt_abs, dtype=np.float64), seq.layout, pipeline.out_layout)
             gt_abs = gt_abs * (_UNIT_MM[seq.units_3d] / _UNIT_MM[gt_units])  # all sequences in the first one's unit
             valid = np.isfinite(gt_abs).all(axis=(-1, -2))
             if not valid.any():

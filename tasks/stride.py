@@ -840,6 +840,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     model.config.lambda_scale = STRIDE_LAMBDAS["lambda_scale"]
     model.config.lambda_limb_var = STRIDE_LAMBDAS["lambda_limb_var"]
     trainer.save_model(a.output_dir)
+    from ..processor import MotionProcessor
+
+    # the prior predicts clean root-relative camera-space poses in metres (STRIDE's convention)
+    MotionProcessor.from_model_config(model.config).replace(output_units="m").save_pretrained(a.output_dir)
     log = {"train_runtime_s": time.time() - start, "global_step": trainer.state.global_step, "metrics": result.metrics,
            "log_history": trainer.state.log_history, "num_sequences": len(seqs), "num_clips": len(dataset),
            "argv": list(argv) if argv is not None else None}  # fmt: skip

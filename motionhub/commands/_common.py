@@ -78,7 +78,7 @@ def _load(path: Path, layout: str | None, fmt: str | None) -> Any:
             raise ValueError(f"{path} is a bare array: pass its joint layout with --layout (e.g. --layout coco-17)")
         import numpy as np
 
-        from ..pipelines import _check_layout
+        from ..processor import check_layout as _check_layout
 
         shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
         if len(shape) >= 2:
