@@ -38,6 +38,9 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import initialization as init
 
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import ActionClassificationOutput, ActionEmbeddingOutput
 
 __all__ = [
@@ -45,6 +48,12 @@ __all__ = [
     "ActionClassificationMixin",
     "ActionEmbeddingHead",
     "ActionEmbeddingMixin",
+    "DSTformerForActionClassification",
+    "DSTformerForActionEmbedding",
+    "MPMForActionClassification",
+    "MPMForActionEmbedding",
+    "STMOForActionClassification",
+    "STMOForActionEmbedding",
     "OneShotEvaluator",
     "OneShotResult",
     "flatten_persons",
@@ -65,7 +74,7 @@ def flatten_persons(keypoints: torch.Tensor) -> tuple[torch.Tensor, int, int]:
         ``(tracks, B, M)``.
     """
     if not isinstance(keypoints, torch.Tensor):
-        raise TypeError(f"`keypoints` must be a torch.Tensor (B, M, T, J, C), got {type(keypoints).__name__}")
+        raise TypeError(f"`keypoints` must be a torch.Tensor (B, M, T, J, C), got {keypoints.__class__.__name__}")
     if keypoints.ndim == 5:
         b, m = keypoints.shape[:2]
         if m < 1:
@@ -176,13 +185,13 @@ def _fill_defaults(config, defaults: dict[str, Any], overrides: dict[str, Any], 
 class _ActionTaskMixin:
     """Shared plumbing: encoder under ``base_model_prefix``, person flattening, head weight init."""
 
-    encoder_class: type  # set by motionhub.heads._factory.build_task_model
+    encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
     keys_to_ignore_at_inference: ClassVar[list[str]] = ["pooled_features", "hidden_states"]
 
     def _build_encoder(self, config) -> None:
         setattr(self, self.base_model_prefix, self.encoder_class(config))
         if getattr(config, "frame_feature_size", None) is None:
-            raise ValueError(f"{type(config).__name__} has no `frame_feature_size`; action heads need it")
+            raise ValueError(f"{config.__class__.__name__} has no `frame_feature_size`; action heads need it")
 
     def _encode(self, keypoints: torch.Tensor, output_hidden_states: bool | None):
         tracks, batch, persons = flatten_persons(keypoints)
@@ -226,7 +235,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
     """
 
     def __init__(self, config, **head_fields):
-        _fill_defaults(config, _CLASSIFICATION_DEFAULTS, head_fields, type(self).__name__)
+        _fill_defaults(config, _CLASSIFICATION_DEFAULTS, head_fields, self.__class__.__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.action_head = ActionClassificationHead(
@@ -271,7 +280,7 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
     """
 
     def __init__(self, config, **head_fields):
-        _fill_defaults(config, _EMBEDDING_DEFAULTS, head_fields, type(self).__name__)
+        _fill_defaults(config, _EMBEDDING_DEFAULTS, head_fields, self.__class__.__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.embedding_head = ActionEmbeddingHead(
@@ -307,6 +316,46 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
             loss=loss, embeddings=embeddings, pooled_features=pooled, hidden_states=enc.hidden_states
         )
         return out if return_dict else out.to_tuple()
+
+
+# ------------------------------------------------------------------------------------------ classes per family
+# One class per encoder family x task (transformers' BertFor... pattern): the mixin holds the head and forward, the
+# family's PreTrainedModel gives config_class / base_model_prefix / weight init, encoder_class is what sits under
+# base_model_prefix. State-dict keys: ``<base_model_prefix>.*`` + ``action_head.*`` / ``embedding_head.*``.
+class DSTformerForActionClassification(ActionClassificationMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + MotionBERT action classifier (:class:`ActionClassificationMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class DSTformerForActionEmbedding(ActionEmbeddingMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + one-shot embedding head (:class:`ActionEmbeddingMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class STMOForActionClassification(ActionClassificationMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + MotionBERT action classifier (:class:`ActionClassificationMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class STMOForActionEmbedding(ActionEmbeddingMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + one-shot embedding head (:class:`ActionEmbeddingMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class MPMForActionClassification(ActionClassificationMixin, MPMPreTrainedModel):
+    """MPM encoder + MotionBERT action classifier (:class:`ActionClassificationMixin`)."""
+
+    encoder_class = MPMModel
+
+
+class MPMForActionEmbedding(ActionEmbeddingMixin, MPMPreTrainedModel):
+    """MPM encoder + one-shot embedding head (:class:`ActionEmbeddingMixin`)."""
+
+    encoder_class = MPMModel
 
 
 def _check_labels(labels: Any, batch: int, num_labels: int | None) -> torch.Tensor:
@@ -376,7 +425,7 @@ class OneShotEvaluator:
         if not hasattr(data, "__getitem__") or not hasattr(data, "__len__"):
             raise TypeError(
                 "data must be an array/tensor (N, M, T, J, C) or a Dataset of {'keypoints', 'labels'} items, "
-                f"got {type(data).__name__}"
+                f"got {data.__class__.__name__}"
             )
         for i in range(0, len(data), self.batch_size):
             items = [data[j] for j in range(i, min(i + self.batch_size, len(data)))]

@@ -47,8 +47,10 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import initialization as init
 
-from ..auto import register_task_model
 from ..body import SMPLBody, load_smpl_mean_params
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import MeshRecoveryOutput
 from ..rotations import (
     axis_angle_to_rotmat,
@@ -57,11 +59,13 @@ from ..rotations import (
     rot6d_to_rotmat,
     rotmat_to_axis_angle,
 )
-from ._factory import build_task_model, discover_families
 
 __all__ = [
     "MESH_DEFAULTS",
     "MESH_MODELS",
+    "DSTformerForMeshRecovery",
+    "MPMForMeshRecovery",
+    "STMOForMeshRecovery",
     "SMPL_PATH_ARGUMENTS",
     "MeshLoss",
     "MeshRecoveryHead",
@@ -272,7 +276,7 @@ class MeshLoss(nn.Module):
 def _flatten_tracks(keypoints: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
     """``(B, T, J, C)`` or ``(B, M, T, J, C)`` -> ``((N, T, J, C), lead)`` with ``lead`` = ``(B,)`` or ``(B, M)``."""
     if not isinstance(keypoints, torch.Tensor):
-        raise TypeError(f"`keypoints` must be a torch.Tensor (B, T, J, C), got {type(keypoints).__name__}")
+        raise TypeError(f"`keypoints` must be a torch.Tensor (B, T, J, C), got {keypoints.__class__.__name__}")
     if keypoints.ndim == 4:
         return keypoints, tuple(keypoints.shape[:1])
     if keypoints.ndim == 5:
@@ -296,12 +300,12 @@ def _features_per_frame(representation: torch.Tensor, expected: int) -> torch.Te
 class _MeshTaskMixin:
     """Shared plumbing of the models with a mesh head: SMPL body, head, targets, weight init."""
 
-    encoder_class: type  # set by motionhub.heads._factory.build_task_model
+    encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
 
     def _build_mesh(self, config, smpl_paths: dict[str, Any]) -> None:
         """SMPL body (``smpl_paths``: the :data:`SMPL_PATH_ARGUMENTS` given explicitly), head and loss."""
         if getattr(config, "frame_feature_size", None) is None:
-            raise ValueError(f"{type(config).__name__} has no `frame_feature_size`; the mesh head needs it")
+            raise ValueError(f"{config.__class__.__name__} has no `frame_feature_size`; the mesh head needs it")
         # the body model is created first so that a missing SMPL fails fast with the how-to message
         self.smpl = SMPLBody(
             smpl_paths.get("smpl_model_path"), config=config, require_h36m_regressor=True,
@@ -398,7 +402,7 @@ class _MeshTaskMixin:
         else:
             raise TypeError(
                 "mesh labels must be a theta tensor (B, T, 82) or a dict {'theta': ..., 'joints_3d': ... (mm)}, got "
-                f"{type(labels).__name__}"
+                f"{labels.__class__.__name__}"
             )
         theta = theta.to(pred.theta)
         if theta.shape != pred.theta.shape:
@@ -439,7 +443,7 @@ class MeshRecoveryMixin(_MeshTaskMixin):
     """
 
     def __init__(self, config, **kwargs):
-        smpl_paths = apply_head_fields(config, MESH_DEFAULTS, kwargs, type(self).__name__, SMPL_PATH_ARGUMENTS)
+        smpl_paths = apply_head_fields(config, MESH_DEFAULTS, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)
         super().__init__(config)
         setattr(self, self.base_model_prefix, self.encoder_class(config))
         self._build_mesh(config, smpl_paths)
@@ -501,14 +505,25 @@ class MeshRecoveryMixin(_MeshTaskMixin):
 
 
 # ------------------------------------------------------------------------------------------ classes per family
+class DSTformerForMeshRecovery(MeshRecoveryMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + SMPL mesh head (:class:`MeshRecoveryMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class STMOForMeshRecovery(MeshRecoveryMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + SMPL mesh head (:class:`MeshRecoveryMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class MPMForMeshRecovery(MeshRecoveryMixin, MPMPreTrainedModel):
+    """MPM encoder + SMPL mesh head (:class:`MeshRecoveryMixin`)."""
+
+    encoder_class = MPMModel
+
+
 #: ``{family name: <Family>ForMeshRecovery}``, e.g. ``MESH_MODELS["DSTformer"]``.
-MESH_MODELS: dict[str, type] = {}
-
-for _family in discover_families():
-    _cls = build_task_model(MeshRecoveryMixin, _family, "ForMeshRecovery", __name__)
-    globals()[_cls.__name__] = _cls
-    __all__.append(_cls.__name__)
-    MESH_MODELS[_family.name] = _cls
-    register_task_model("mesh-recovery", _family.config_class, _cls)
-
-del _family, _cls
+MESH_MODELS: dict[str, type] = {
+    "DSTformer": DSTformerForMeshRecovery, "MPM": MPMForMeshRecovery, "STMO": STMOForMeshRecovery,
+}

@@ -27,9 +27,10 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from ..auto import register_task_model
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import MultiTaskOutput
-from ._factory import build_task_model, discover_families
 from .action import (
     _CLASSIFICATION_DEFAULTS,
     ActionClassificationHead,
@@ -45,7 +46,14 @@ from .mesh import (
     apply_head_fields,
 )
 
-__all__ = ["MULTITASK_DEFAULTS", "MULTITASK_MODELS", "MultiTaskMixin"]
+__all__ = [
+    "MULTITASK_DEFAULTS",
+    "MULTITASK_MODELS",
+    "DSTformerForMultiTask",
+    "MPMForMultiTask",
+    "MultiTaskMixin",
+    "STMOForMultiTask",
+]
 
 MULTITASK_DEFAULTS: dict[str, Any] = {
     "multitask_pose_weight": 1.0,
@@ -70,7 +78,7 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
 
     def __init__(self, config, **kwargs):
         defaults = {**_CLASSIFICATION_DEFAULTS, **MESH_DEFAULTS, **MULTITASK_DEFAULTS}
-        smpl_paths = apply_head_fields(config, defaults, kwargs, type(self).__name__, SMPL_PATH_ARGUMENTS)
+        smpl_paths = apply_head_fields(config, defaults, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)
         super().__init__(config)
         self._build_encoder(config)
         self.head = LinearPoseHead.from_config(config)
@@ -129,14 +137,26 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
         return out if return_dict else out.to_tuple()
 
 
+# ------------------------------------------------------------------------------------------ classes per family
+class DSTformerForMultiTask(MultiTaskMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + pose, action and mesh heads on one representation (:class:`MultiTaskMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class STMOForMultiTask(MultiTaskMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + pose, action and mesh heads on one representation (:class:`MultiTaskMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class MPMForMultiTask(MultiTaskMixin, MPMPreTrainedModel):
+    """MPM encoder + pose, action and mesh heads on one representation (:class:`MultiTaskMixin`)."""
+
+    encoder_class = MPMModel
+
+
 #: ``{family name: <Family>ForMultiTask}``.
-MULTITASK_MODELS: dict[str, type] = {}
-
-for _family in discover_families():
-    _cls = build_task_model(MultiTaskMixin, _family, "ForMultiTask", __name__)
-    globals()[_cls.__name__] = _cls
-    __all__.append(_cls.__name__)
-    MULTITASK_MODELS[_family.name] = _cls
-    register_task_model("multi-task", _family.config_class, _cls)
-
-del _family, _cls
+MULTITASK_MODELS: dict[str, type] = {
+    "DSTformer": DSTformerForMultiTask, "MPM": MPMForMultiTask, "STMO": STMOForMultiTask,
+}

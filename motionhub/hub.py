@@ -822,50 +822,6 @@ def _defined_by_class_statement(cls: type) -> bool:
     return any(isinstance(node, ast.ClassDef) and node.name == cls.__name__ for node in tree.body)
 
 
-def _snake(name: str) -> str:
-    return "".join(
-        f"_{c.lower()}" if c.isupper() and i and not name[i - 1].isupper() else c.lower() for i, c in enumerate(name)
-    )
-
-
-_SKIPPED_CLASS_ATTRS = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__annotations__",
-                        "__orig_bases__", "__parameters__", "__static_attributes__", "__firstlineno__"}
-
-
-def _import_line(obj: type) -> str:
-    if getattr(sys.modules.get(obj.__module__), obj.__name__, None) is not obj:
-        raise RemoteCodeError(f"{obj.__module__}.{obj.__name__} is not importable under its own name")
-    return f"from {obj.__module__} import {obj.__name__}"
-
-
-def _shim_source(cls: type) -> str:
-    """Source of a module that recreates a factory-built class (``type(name, bases, attrs)``) as a class statement."""
-    lines, body = [], []
-    for base in cls.__bases__:
-        if base.__module__ != "builtins":
-            lines.append(_import_line(base))
-    for key, value in cls.__dict__.items():
-        if key in _SKIPPED_CLASS_ATTRS:
-            continue
-        if isinstance(value, type):
-            lines.append(_import_line(value))
-            body.append(f"    {key} = {value.__name__}")
-        elif value is None or isinstance(value, (bool, int, float, str)) or (
-            isinstance(value, tuple) and all(isinstance(v, (bool, int, float, str)) for v in value)
-        ):
-            body.append(f"    {key} = {value!r}")
-        else:
-            raise RemoteCodeError(f"{cls.__name__}.{key} ({type(value).__name__}) cannot be written into remote code")
-    bases = ", ".join(b.__name__ for b in cls.__bases__)
-    doc = json.dumps(cls.__doc__ or cls.__name__)
-    return (
-        f'"""{cls.__name__}: built by a motionhub factory in {cls.__module__}, written out as a class."""\n\n'
-        + "\n".join(dict.fromkeys(lines))
-        + f"\n\n\nclass {cls.__name__}({bases}):\n    __doc__ = {doc}\n"
-        + "".join(f"{line}\n" for line in body)
-    )
-
-
 def _rewrite(
     source: str,
     imports: list[tuple[ast.stmt, list[_Import]]],
@@ -907,9 +863,9 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
     file named after its module (``modeling_dstformer.py``, ``modeling_utils.py``, ...), and its motionhub imports
     (absolute, or relative across packages) are rewritten into ``from .<sibling> import name``, the only form
     transformers' remote-code loader follows. Names imported from a package ``__init__`` are taken from the module
-    that defines them, so package ``__init__`` files (which register with the Auto classes) are never bundled.
-    Classes built by a factory (``type(name, bases, attrs)``, e.g. the ``<Family>For<Task>`` heads) are written out
-    as a ``class`` statement in a module of their own, ``modeling_<snake_case_name>.py``.
+    that defines them, so package ``__init__`` files (which register with the Auto classes) are never bundled. The
+    files are the real source files, copied; only their motionhub import lines change. Every ``<Family>For<Task>``
+    class is a class statement in its module (:mod:`motionhub.heads`), so the copy defines it as the source does.
 
     Limits: modules must not read package data files at import time, and imports must be ``from <module> import
     name`` or ``import <module> as alias`` (not star imports, not packages). An import inside a function that breaks
@@ -937,15 +893,12 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
             raise RemoteCodeError(f"{cls.__name__} is not a motionhub class; only motionhub models get remote code")
     parsed: dict[str, tuple[str, list, list]] = {}
     queue = [config_class.__module__]
-    if _defined_by_class_statement(model_class):
-        model_module = model_class.__module__
-    else:  # a class made by a factory: write it out as a class statement in a module of its own
-        prefix, _, task = model_class.__name__.partition("For")
-        leaf = f"{config_class.model_type}_{_snake(task)}" if task else _snake(prefix)
-        model_module = f"{LIBRARY_NAME}._remote_code.modeling_{leaf}"
-        shim = _shim_source(model_class)
-        parsed[model_module] = (shim, *_imports_in(shim, model_module))
-        queue.extend(imp.module for _, resolved in parsed[model_module][1] for imp in resolved)
+    model_module = model_class.__module__
+    if not _defined_by_class_statement(model_class):
+        raise RemoteCodeError(
+            f"{model_class.__name__} is not written as a top-level class statement in {model_module}; only classes "
+            "that exist in the source files are bundled (the files are copied, not generated)"
+        )
     queue.append(model_module)
     while queue:
         name = queue.pop(0)

@@ -369,18 +369,15 @@ _REMOTE_SCRIPT = textwrap.dedent(
 )
 
 
-def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
-    """Pose lifting (a class statement) and action classification (a factory-built head) via trust_remote_code."""
+def _check_remote_code_loading(hub_env, cases) -> None:
+    """Push every ``(model, repo, input)`` with remote code, load them in a process where motionhub cannot be
+    imported, and compare the outputs."""
     from motionhub.hub import push_to_hub
 
     tmp = hub_env["tmp"]
-    lifter = _tiny("DSTformerForPoseLifting", seed=3)
-    classifier = _tiny("DSTformerForActionClassification", seed=4, num_labels=5, action_hidden_size=8)
-    cases = [(lifter, _repo("remote-lifter"), _keypoints()),
-             (classifier, _repo("remote-action"), _keypoints().reshape(1, 2, 8, 17, 3))]
     argv = []
     for model, repo, x in cases:
-        push_to_hub(model, repo)
+        push_to_hub(model, repo, remote_code=True)
         torch.save(x, tmp / f"{repo.replace('/', '_')}.in.pt")
         argv += [repo, type(model).__name__]
     script = tmp / "remote_load.py"
@@ -394,6 +391,32 @@ def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
         # another process may pick other kernels / thread counts: equal up to float32 rounding
         torch.testing.assert_close(torch.load(tmp / f"{repo.replace('/', '_')}.out.pt"), _outputs(model, x),
                                    rtol=1e-5, atol=1e-6, msg=repo)
+
+
+def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
+    """Pose lifting, action classification and pose completion (head classes in motionhub.heads) via
+    trust_remote_code: the bundles are copies of the real source files."""
+    lifter = _tiny("DSTformerForPoseLifting", seed=3)
+    classifier = _tiny("DSTformerForActionClassification", seed=4, num_labels=5, action_hidden_size=8)
+    completion = _tiny("DSTformerForPoseCompletion", seed=5)
+    _check_remote_code_loading(hub_env, [
+        (lifter, _repo("remote-lifter"), _keypoints()),
+        (classifier, _repo("remote-action"), _keypoints().reshape(1, 2, 8, 17, 3)),
+        (completion, _repo("remote-completion"), _keypoints()),
+    ])
+
+
+def test_mesh_and_multitask_models_publish_with_remote_code(hub_env, tmp_path, monkeypatch):
+    """The SMPL body comes from $MOTIONHUB_SMPL_PATH in the loading process too (never from the repository)."""
+    from synthetic_smpl import use_smpl_env, write_synthetic_smpl_dir
+
+    use_smpl_env(monkeypatch, write_synthetic_smpl_dir(tmp_path / "smpl"))
+    mesh = _tiny("DSTformerForMeshRecovery", seed=6, mesh_hidden_size=8)
+    multi = _tiny("DSTformerForMultiTask", seed=7, num_labels=3, action_hidden_size=8, mesh_hidden_size=8)
+    _check_remote_code_loading(hub_env, [
+        (mesh, _repo("remote-mesh"), _keypoints()),
+        (multi, _repo("remote-multitask"), _keypoints()),
+    ])
 
 
 # ---------------------------------------------------------------------------------------------------------- end to end
