@@ -45,6 +45,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from transformers import AutoModel
+
+from .auto import TASKS, Task, task_of_architecture
+
 __all__ = [
     "DEFAULT_ALLOW_PATTERNS",
     "FAMILIES",
@@ -181,62 +185,6 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-@dataclass(frozen=True)
-class _Task:
-    name: str
-    task_type: str
-    pipeline_tag: str
-    tags: tuple[str, ...]
-    auto_class: str
-    output: str
-
-
-# Keyed on the architecture class-name suffix after "For" ("" = bare encoder).
-_TASKS: dict[str, _Task] = {
-    "": _Task(
-        "motion representation (encoder)", "feature-extraction", "feature-extraction", ("motion-representation",),
-        "AutoModel",
-        "`last_hidden_state` `(B, T, J, C_rep)`: the per-frame, per-joint motion representation.",
-    ),
-    "PoseLifting": _Task(
-        "3D human pose estimation (2D-to-3D lifting)", "3d-human-pose-estimation", "keypoint-detection",
-        ("3d-human-pose-estimation", "pose-lifting"), "AutoModelForPoseLifting",
-        "`pose_3d` `(B, T_out, J, 3)`: 3D joint positions, for every input frame (sequence-to-sequence models such "
-        "as DSTformer) or for the centre frame (many-to-one models such as STMO / MPM, T_out = 1); root-relative "
-        "(joint 0 at the origin) when `root_relative` is set, in the units of the training targets (normalised "
-        "image units for MotionBERT-style training, metres for VideoPose3D-style training).",
-    ),
-    "ActionClassification": _Task(
-        "skeleton-based action recognition", "skeleton-based-action-recognition", "video-classification",
-        ("skeleton-based-action-recognition", "action-recognition"), "AutoModelForActionClassification",
-        "`logits` `(B, num_labels)`; class names are in `config.id2label`.",
-    ),
-    "ActionEmbedding": _Task(
-        "one-shot action recognition (action embedding)", "one-shot-action-recognition", "feature-extraction",
-        ("one-shot-action-recognition", "action-recognition"), "AutoModelForActionEmbedding",
-        "`embeddings` `(B, D)`: L2-normalised clip embeddings; classify by cosine similarity to exemplars.",
-    ),
-    "MeshRecovery": _Task(
-        "human mesh recovery (SMPL)", "human-mesh-recovery", "other", ("human-mesh-recovery", "smpl"),
-        "AutoModelForMeshRecovery",
-        "`theta` (SMPL pose + shape per frame), `rotmat`, `betas`; `vertices` and 3D joints when an SMPL body "
-        "model is supplied (not included, see *SMPL body model*).",
-    ),
-    "PoseCompletion": _Task(
-        "pose completion", "pose-completion", "other", ("pose-completion",), "AutoModelForPoseCompletion",
-        "the completed 2D / 3D pose sequence (see `PoseCompletionOutput`).",
-    ),
-    "MaskedPoseModeling": _Task(
-        "masked pose modeling (pretraining)", "masked-pose-modeling", "other", ("masked-pose-modeling",),
-        "AutoModelForMaskedPoseModeling", "reconstructed 2D / 3D poses of the masked input (see "
-        "`MaskedPoseModelingOutput`).",
-    ),
-    "MultiTask": _Task(
-        "multi-task (3D pose, action, mesh)", "3d-human-pose-estimation", "other", ("multi-task",),
-        "AutoModelForMultiTask", "one output per task head (see `MultiTaskOutput`).",
-    ),
-}
-
 _NORMALIZATIONS = {
     "crop_scale": "MotionBERT's `crop_scale`: one square box around the valid keypoints (confidence > 0) of the "
     "whole clip is mapped to [-1, 1]; x and y share one scale, so the aspect ratio is kept. The third channel is "
@@ -286,15 +234,14 @@ def card_template_path() -> Path:
     return path
 
 
-def _task_of(architecture: str | None) -> tuple[str, _Task]:
-    if architecture and "For" in architecture:
-        suffix = architecture.rsplit("For", 1)[1]
-        if suffix in _TASKS:
-            return suffix, _TASKS[suffix]
-        return suffix, _Task(
-            _split_camel(suffix).lower(), "other", "other", (), "AutoModel", "see the model class's output type."
-        )
-    return "", _TASKS[""]
+def _task_of(architecture: str | None) -> Task:
+    """The task of a model class name (:data:`motionhub.auto.TASKS`, as registered); unknown classes get a generic
+    entry (loaded with ``AutoModel``)."""
+    task = task_of_architecture(architecture) if architecture else "encoder"
+    if task is not None:
+        return TASKS[task]
+    return Task(architecture or "model", AutoModel, _split_camel(architecture or "model").lower(), "other", "other",
+                (), "see the model class's output type.")
 
 
 def _split_camel(name: str) -> str:
@@ -402,7 +349,7 @@ def _first(config: Mapping[str, Any], *names: str) -> Any:
     return None
 
 
-def _eval_results(results: Sequence[Any] | None, task: _Task) -> tuple[list, list[dict[str, str]]]:
+def _eval_results(results: Sequence[Any] | None, task: Task) -> tuple[list, list[dict[str, str]]]:
     from huggingface_hub import EvalResult
 
     evals, rows = [], []
@@ -412,7 +359,7 @@ def _eval_results(results: Sequence[Any] | None, task: _Task) -> tuple[list, lis
             item = dict(item)
             notes = str(item.pop("notes", "") or "")
             item.setdefault("task_type", task.task_type)
-            item.setdefault("task_name", task.name)
+            item.setdefault("task_name", task.title)
             try:
                 item = EvalResult(**item)
             except TypeError as err:
@@ -442,17 +389,17 @@ def _eval_results(results: Sequence[Any] | None, task: _Task) -> tuple[list, lis
     return evals, rows
 
 
-def _get_started(repo_id: str, arch: str | None, task: _Task, cfg: Mapping[str, Any], registered: bool) -> str:
+def _get_started(repo_id: str, arch: str | None, task: Task, cfg: Mapping[str, Any], registered: bool) -> str:
     joints = _first(cfg, "num_joints", "n_joints")
     channels = _first(cfg, "dim_in", "in_channels", "input_dim")
     frames = _first(cfg, "frames", "maxlen", "num_frames")
     frames = frames if isinstance(frames, int) else 27
     lines = ["import torch", "import motionhub  # registers motionhub's models with transformers' Auto classes"]
-    if task.auto_class == "AutoModel":
+    if task.auto_class_name == "AutoModel":
         lines.append("from transformers import AutoModel")
     else:
-        lines.append(f"from motionhub import {task.auto_class}")
-    lines += ["", f'model = {task.auto_class}.from_pretrained("{repo_id}")']
+        lines.append(f"from motionhub import {task.auto_class_name}")
+    lines += ["", f'model = {task.auto_class_name}.from_pretrained("{repo_id}")']
     if isinstance(joints, int) and isinstance(channels, int) and registered:
         lines.append(f"keypoints = torch.zeros(1, {frames}, {joints}, {channels})  # (B, T, J, C), see 'Input'")
         lines += ["with torch.no_grad():", "    outputs = model(keypoints)"]
@@ -551,7 +498,7 @@ def generate_model_card(
         raise ValueError("the config has no model_type; pass a motionhub config or a config.json dict with one")
     archs = cfg.get("architectures") or ([type(model).__name__] if model is not None else [])
     arch = archs[0] if archs else None
-    _, task = _task_of(arch)
+    task = _task_of(arch)
     family = FAMILIES.get(model_type, Family(model_type, model_type, f"the `{model_type}` encoder", ()))
 
     if num_parameters is None:
@@ -571,7 +518,7 @@ def generate_model_card(
     norm = input_normalization or cfg.get("input_normalization")
     norm_text = _NORMALIZATIONS.get(norm, f"`{norm}`") if norm else None
     if smpl is None:
-        smpl = task is _TASKS["MeshRecovery"] or "mesh" in (arch or "").lower()
+        smpl = task.name == "mesh-recovery" or "mesh" in (arch or "").lower()
 
     evals, result_rows = _eval_results(results, task)
     metric_keys = []
@@ -607,11 +554,11 @@ def generate_model_card(
     base_keys = _base_config_keys()
     config_rows = [(k, _format_value(v)) for k, v in cfg.items() if k not in base_keys and not k.startswith("_")]
     num_labels = len(cfg.get("id2label") or {})
-    if task.auto_class in ("AutoModelForActionClassification",) and num_labels:
+    if task.auto_class_name in ("AutoModelForActionClassification",) and num_labels:
         config_rows.append(("num_labels", f"`{num_labels}`"))
 
     if summary is None:
-        summary = (f"A {family.name} model for {task.name}, packaged for "
+        summary = (f"A {family.name} model for {task.title}, packaged for "
                    f"[motionhub](https://pypi.org/project/motionhub/) and 🤗 transformers.")
     card = ModelCard.from_template(
         card_data,
@@ -623,7 +570,7 @@ def generate_model_card(
         family_description=family.description,
         model_type=model_type,
         architecture=arch,
-        task_name=task.name,
+        task_name=task.title,
         task_output=task.output,
         num_parameters=f"{num_parameters:,}" if num_parameters else None,
         config_rows=config_rows,
@@ -941,9 +888,9 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
         "AutoConfig": f"{flat[config_class.__module__]}.{config_class.__name__}",
         "AutoModel": f"{flat[model_module]}.{model_class.__name__}",
     }
-    _, task = _task_of(model_class.__name__)
-    if task.auto_class != "AutoModel":
-        auto_map[task.auto_class] = auto_map["AutoModel"]
+    task = _task_of(model_class.__name__)
+    if task.auto_class_name != "AutoModel":
+        auto_map[task.auto_class_name] = auto_map["AutoModel"]
     if save_directory is not None:
         out = Path(save_directory)
         out.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,6 @@ import torch
 from torch import nn
 
 from .formats.base import MotionSequence
-from .processing import merge_windows, sliding_windows
 from .processor import (
     CLIP_NORMALIZATIONS,
     KINECT_3D,
@@ -65,6 +64,8 @@ from .processor import (
     convert_layout,
     processor_for_model,
 )
+from .modeling_utils import flip_augmented
+from .runner import WindowRunner
 from .skeleton import flip as flip_joints
 from .skeleton import get_layout
 
@@ -117,28 +118,18 @@ def resolve_device(device: str | torch.device | None = None) -> torch.device:
 def model_task(model_or_name: Any) -> str:
     """Task of a model instance, class or class name: ``"pose-lifting"``, ``"action-classification"``,
     ``"action-embedding"``, ``"mesh-recovery"``, ``"multi-task"``, ``"pose-completion"``, ``"masked-pose-modeling"``
-    or ``"encoder"`` (a bare ``<Family>Model``)."""
-    from .auto import task_of_architecture
+    or ``"encoder"`` (a bare ``<Family>Model``): the task the class (or its nearest motionhub base class) was
+    registered for in :data:`motionhub.auto.TASKS`; classes motionhub does not know count as encoders."""
+    from .auto import task_of_architecture, task_of_model
 
-    if isinstance(model_or_name, str):
-        name = model_or_name
-    elif isinstance(model_or_name, type):
-        name = model_or_name.__name__
-    else:
-        name = type(model_or_name).__name__
-    return task_of_architecture(name)
-
-
-_TASK_ACCEPTS = {
-    "pose-lifting": ("pose-lifting", "multi-task"),
-    "action-classification": ("action-classification", "multi-task"),
-    "action-embedding": ("action-embedding",),
-    "mesh-recovery": ("mesh-recovery", "multi-task"),
-}
+    task = task_of_architecture(model_or_name) if isinstance(model_or_name, str) else task_of_model(model_or_name)
+    return task or "encoder"
 
 
 def _check_task(found: str, task: str | None, what: str) -> None:
-    if task is None or found in _TASK_ACCEPTS.get(task, (task,)):
+    from .auto import TASKS
+
+    if task is None or found in (TASKS[task].served_by if task in TASKS else (task,)):
         return
     hint = {
         "encoder": "it is a bare encoder (no task head): finetune a head first (see examples/) or pick a model "
@@ -276,16 +267,6 @@ def _model_device(model: nn.Module) -> torch.device:
         return next(model.parameters()).device
     except StopIteration:
         return torch.device("cpu")
-
-
-def _batches(n: int, batch_size: int) -> list[slice]:
-    return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
-
-
-def _progress(total: int, desc: str, enabled: bool):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="batch", disable=(not enabled) or total < 2, leave=False)
 
 
 class _KeypointPipeline:
@@ -504,60 +485,24 @@ class PoseLiftingPipeline(_KeypointPipeline):
     # ------------------------------------------------------------------ inference
     def _predict(self, x: torch.Tensor) -> torch.Tensor:
         """``(B, L, J, C)`` -> ``(B, L', J_out, 3)`` (flip-averaged when enabled)."""
-        pose = self._forward(x).pose_3d
+        forward = lambda k: self._forward(k).pose_3d  # noqa: E731
         if self.flip:
-            mirrored = self._forward(self._flip_in(x)).pose_3d
-            pose = (pose + flip_joints(mirrored, self.out_layout)) / 2
-        return pose
+            return flip_augmented(forward, x, self.in_layout, output_layout=self.out_layout)
+        return forward(x)
+
+    def runner(self, desc: str = "lifting") -> WindowRunner:
+        """The :class:`~motionhub.runner.WindowRunner` of this pipeline (its model call, batch size, device)."""
+        return WindowRunner(self._predict, batch_size=self.batch_size, device=self.device, progress=self.progress,
+                            desc=desc)
 
     @torch.no_grad()
     def _lift_person(self, prep: PreparedKeypoints) -> np.ndarray:
         x = prep.model_input
         if self.fixed_length:
-            pose = self._many_to_one(x)
+            pose = self.runner().many_to_one(x, self.maxlen, self.tds)
         else:
-            pose = self._seq2seq(x)
+            pose = self.runner().seq2seq(x, self.window, self.stride, merge=self.merge, pad_short=self.pad_short)
         return pose - pose[:, :1]  # root-relative (joint 0 = pelvis)
-
-    def _seq2seq(self, x: np.ndarray) -> np.ndarray:
-        t = len(x)
-        if t <= self.window and not self.pad_short:
-            windows = [np.arange(t, dtype=np.int64)]
-        else:
-            windows = sliding_windows(t, self.window, self.stride, short="pad")
-        clips = np.stack([x[w] for w in windows])
-        outs = []
-        with _progress(len(_batches(len(clips), self.batch_size)), "lifting", self.progress) as bar:
-            for sl in _batches(len(clips), self.batch_size):
-                batch = torch.from_numpy(clips[sl]).to(self.device)
-                outs.append(self._predict(batch).float().cpu().numpy())
-                bar.update()
-        outputs = np.concatenate(outs)
-        if outputs.shape[1] != clips.shape[1]:
-            raise ValueError(
-                f"the model returned {outputs.shape[1]} frames for {clips.shape[1]} input frames; expected a "
-                "sequence-to-sequence lifting model"
-            )
-        return merge_windows(list(outputs), windows, t, weights=self.merge)
-
-    def _many_to_one(self, x: np.ndarray) -> np.ndarray:
-        from .encoders.stmo import stmo_window_indices
-
-        t = len(x)
-        frames = self.maxlen
-        if frames % 2 == 0:
-            raise ValueError(f"many-to-one models need an odd clip length, config.maxlen = {frames}")
-        index = stmo_window_indices(t, frames, self.tds)
-        outs = []
-        with _progress(len(_batches(t, self.batch_size)), "lifting", self.progress) as bar:
-            for sl in _batches(t, self.batch_size):
-                batch = torch.from_numpy(x[index[sl]]).to(self.device)
-                pose = self._predict(batch)
-                if pose.shape[1] == frames and frames > 1:  # a fixed-length seq2seq model: keep the centre frame
-                    pose = pose[:, frames // 2 : frames // 2 + 1]
-                outs.append(pose[:, 0].float().cpu().numpy())
-                bar.update()
-        return np.concatenate(outs)
 
 
 # ----------------------------------------------------------------------------------------------------------- results
@@ -851,16 +796,11 @@ class ActionPipeline:
         x = self.clips(data, layout, image_size)
         was_training = self.model.training
         self.model.eval()
-        outs = []
         try:
-            with _progress(len(_batches(len(x), self.batch_size)), "classifying", self.progress) as bar:
-                for sl in _batches(len(x), self.batch_size):
-                    batch = torch.from_numpy(x[sl]).to(self.device)
-                    outs.append(self._predict(batch).float().cpu().numpy())
-                    bar.update()
+            values = WindowRunner(self._predict, batch_size=self.batch_size, device=self.device,
+                                  progress=self.progress, desc="classifying").predict_batches(x)
         finally:
             self.model.train(was_training)
-        values = np.concatenate(outs)
         meta = {"clip_len": self.clip_len, "num_persons": self.num_persons, "flip": self.flip,
                 "normalization": self.normalization,
                 "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__}
@@ -872,13 +812,11 @@ class ActionPipeline:
 
     def _predict(self, x: torch.Tensor) -> torch.Tensor:
         key = "embeddings" if self.task == "action-embedding" else "logits"
-        out = getattr(self.model(keypoints=x, return_dict=True), key)
-        if self.flip:
-            mirrored = getattr(self.model(keypoints=flip_joints(x, self.layout), return_dict=True), key)
-            out = (out + mirrored) / 2
-            if key == "embeddings":
-                out = torch.nn.functional.normalize(out, dim=-1)
-        return out
+        forward = lambda k: getattr(self.model(keypoints=k, return_dict=True), key)  # noqa: E731
+        if not self.flip:
+            return forward(x)
+        out = flip_augmented(forward, x, self.layout, flip_output=False)  # logits / embeddings are not joint-indexed
+        return torch.nn.functional.normalize(out, dim=-1) if key == "embeddings" else out
 
 
 # ------------------------------------------------------------------------------------------------------------- mesh
@@ -957,7 +895,7 @@ class MeshPipeline(_KeypointPipeline):
         return MeshResult(theta=stack("theta"), vertices=stack("vertices"), joints_3d=stack("joints_3d"),
                           faces=None if faces is None else np.asarray(faces), meta=meta)
 
-    def _predict(self, x: torch.Tensor):
+    def _predict(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         model = self.model
         if model_task(model) == "multi-task":
             out = model(keypoints=x, return_dict=True).mesh
@@ -970,36 +908,20 @@ class MeshPipeline(_KeypointPipeline):
                 out.theta = (out.theta + theta_m) / 2
                 out.vertices = (out.vertices + verts_m) / 2
                 out.joints_3d = (out.joints_3d + joints_m) / 2
-            return out
-        if self.flip:
-            return model.predict_with_flip(x, layout=self.in_layout)
-        return model(keypoints=x, return_dict=True)
+        elif self.flip:
+            out = model.predict_with_flip(x, layout=self.in_layout)
+        else:
+            out = model(keypoints=x, return_dict=True)
+        return {"theta": out.theta, "vertices": out.vertices, "joints_3d": out.joints_3d}
+
+    # vertices and joints of overlapping windows are blended; SMPL rotations are taken from the nearest window centre
+    _MERGE = {"theta": "centre", "vertices": "triangular", "joints_3d": "triangular"}
 
     def _mesh_person(self, prep: PreparedKeypoints) -> dict[str, np.ndarray]:
-        x = prep.model_input
-        t = len(x)
-        windows = [np.arange(t, dtype=np.int64)] if t <= self.window else sliding_windows(t, self.window, self.stride)
-        clips = np.stack([x[w] for w in windows])
-        thetas, verts, joints = [], [], []
-        with _progress(len(_batches(len(clips), self.batch_size)), "mesh", self.progress) as bar:
-            for sl in _batches(len(clips), self.batch_size):
-                out = self._predict(torch.from_numpy(clips[sl]).to(self.device))
-                thetas.append(out.theta.float().cpu().numpy())
-                verts.append(out.vertices.float().cpu().numpy())
-                joints.append(out.joints_3d.float().cpu().numpy())
-                bar.update()
-        thetas, verts, joints = (np.concatenate(a) for a in (thetas, verts, joints))
-        vertices = merge_windows(list(verts), windows, t, weights="triangular")
-        joints_3d = merge_windows(list(joints), windows, t, weights="triangular")
-        best = np.full(t, -1.0)
-        theta = np.zeros((t, thetas.shape[-1]), dtype=np.float32)
-        for k, w in enumerate(windows):
-            pos = np.arange(len(w))
-            weight = np.minimum(pos + 1, len(w) - pos).astype(np.float64)
-            better = weight > best[w]
-            theta[w[better]] = thetas[k][better]
-            best[w[better]] = weight[better]
-        return {"theta": theta, "vertices": vertices.astype(np.float32), "joints_3d": joints_3d.astype(np.float32)}
+        runner = WindowRunner(self._predict, batch_size=self.batch_size, device=self.device, progress=self.progress,
+                              desc="mesh")
+        out = runner.seq2seq(prep.model_input, self.window, self.stride, merge=self._MERGE)
+        return {key: value.astype(np.float32) for key, value in out.items()}
 
 
 # ------------------------------------------------------------------------------------------------------- evaluation

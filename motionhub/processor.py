@@ -63,6 +63,7 @@ import torch
 from transformers import FeatureExtractionMixin
 from transformers.feature_extraction_utils import BatchFeature
 
+from .auto import TASKS, task_of_architecture
 from .formats.base import MotionSequence, fill_missing
 from .processing import (
     crop_scale,
@@ -129,7 +130,6 @@ _UNIT_M = {"m": 1.0, "mm": 0.001}
 _UNIT_MM = {"mm": 1.0, "m": 1000.0}
 _METRIC_FAMILIES = {"stmo": "m", "mpm": "m"}  # official P-STMO / MPM checkpoints predict metres
 _HF_BOOKKEEPING = ("feature_extractor_type", "processor_class", "auto_map", "transformers_version")
-_ACTION_TASKS = ("action-classification", "action-embedding", "multi-task")
 
 
 def _choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
@@ -475,10 +475,8 @@ class MotionProcessor(FeatureExtractionMixin):
         """
         get = lambda name, default=None: getattr(config, name, None) or default  # noqa: E731
         if task is None:
-            from .auto import task_of_architecture
-
             archs = list(get("architectures", []) or [])
-            task = task_of_architecture(archs[0]) if archs else "encoder"
+            task = (task_of_architecture(archs[0]) if archs else None) or "encoder"
         layout = get("joint_layout", "h36m-17")
         input_norm = get("input_normalization", "crop_scale")
         if input_norm not in NORMALIZATIONS:
@@ -497,7 +495,8 @@ class MotionProcessor(FeatureExtractionMixin):
             "temporal_stride": int(get("tds", 1)),
             "output_units": get("output_units", _METRIC_FAMILIES.get(get("model_type", ""), "normalized")),
         }
-        if task in _ACTION_TASKS:
+        # models an action pipeline takes (classification, embedding, multi-task) get clip settings
+        if task in TASKS["action-classification"].served_by + TASKS["action-embedding"].served_by:
             clip_norm = get("action_normalization", KINECT_3D if input_norm == KINECT_3D else "crop_scale")
             settings.update(
                 clip_normalization=clip_norm,

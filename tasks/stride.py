@@ -59,7 +59,8 @@ from transformers import TrainerCallback
 
 from motionhub.corruption import OcclusionSimulator, corrupt_3d, make_generator
 from motionhub.losses import get_limb_lengths, pose3d_loss
-from motionhub.processing import merge_windows, sliding_windows
+from motionhub.modeling_utils import flip_augmented
+from motionhub.runner import WindowRunner, plan_windows
 from motionhub.skeleton import flip
 
 __all__ = [
@@ -227,12 +228,6 @@ def masked_pose3d_loss(
 
 
 # ------------------------------------------------------------------------------------------------------ predict
-def _windows(num_frames: int, window: int, stride: int | None) -> list[np.ndarray]:
-    if num_frames <= window:
-        return [np.arange(num_frames, dtype=np.int64)]
-    return sliding_windows(num_frames, window, stride if stride is not None else max(1, window // 2))
-
-
 def _model_window(model: torch.nn.Module, window: int | None) -> int:
     maxlen = int(getattr(model.config, "maxlen", 243))
     if window is None:
@@ -298,25 +293,20 @@ def stride_predict(
     x, vis = prepare_stride_input(poses, visibility)
     win = _model_window(model, window)
     device = torch.device(device) if device is not None else next(model.parameters()).device
-    centered = _centered(model)
+
+    def prepare(batch: Tensor, chunk: Sequence[np.ndarray]) -> Tensor:  # motionhub priors: centre every window
+        return center_stride_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None)
+
+    forward = lambda k: _forward(model, k)  # noqa: E731
+    predict = (lambda k: flip_augmented(forward, k)) if flip_test else forward
+    runner = WindowRunner(predict, batch_size=batch_size, device=device)
     was_training = model.training
     model.eval()
     try:
-        windows = _windows(x.shape[0], win, window_stride)
-        outs = []
-        for i in range(0, len(windows), batch_size):
-            chunk = windows[i : i + batch_size]
-            batch = torch.stack([x[w] for w in chunk])
-            if centered:
-                batch = center_stride_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None)
-            batch = batch.to(device)
-            pred = _forward(model, batch)
-            if flip_test:
-                pred = (pred + flip(_forward(model, flip(batch)))) / 2
-            outs.extend(pred.float().cpu().numpy())
+        stride = window_stride if window_stride is not None else max(1, win // 2)
+        merged = runner.seq2seq(x, win, stride, merge="triangular", prepare=prepare if _centered(model) else None)
     finally:
         model.train(was_training)
-    merged = outs[0] if len(windows) == 1 else merge_windows(outs, windows, x.shape[0], weights="triangular")
     merged = np.array(merged, dtype=np.float32)
     if root_zero:
         merged[:, 0, :] = 0
@@ -487,7 +477,7 @@ def test_time_train(
     model = copy.deepcopy(prior_model).to(device)
     initial = stride_predict(model, x, vis, **predict_kwargs) if predict_before else None
 
-    windows = _windows(x.shape[0], win, window_stride)
+    windows = plan_windows(x.shape[0], win, window_stride if window_stride is not None else max(1, win // 2))
     idx = torch.as_tensor(np.stack(windows))
     target, weights = _target_and_weights(x, vis)
     inputs, targets = x[idx], target[idx]

@@ -199,9 +199,11 @@ def export_official_state_dict(model: torch.nn.Module, naming: str | None = None
     """
     family = model.config.model_type
     if kind is None:
+        from ..auto import task_of_model
+
         name = type(model).__name__
-        kind = "lifting" if name.endswith("ForPoseLifting") else "completion" if name.endswith("ForPoseCompletion") \
-            else "pretrain" if name.endswith("ForMaskedPoseModeling") else None
+        kind = {"pose-lifting": "lifting", "pose-completion": "completion",
+                "masked-pose-modeling": "pretrain"}.get(task_of_model(model))
         if kind is None:
             raise ValueError(f"cannot export a {name}: only lifting / pretraining / completion models exist officially")
     naming = naming or ("pstmo" if family == "stmo" else "mpm")
