@@ -83,6 +83,7 @@ __all__ = [
     "NORMALIZATIONS",
     "NORMALIZATIONS_2D",
     "OUTPUT_UNITS",
+    "UNITS_TO_MM",
     "MotionInput",
     "MotionProcessor",
     "PreparedKeypoints",
@@ -127,7 +128,8 @@ FILL_MISSING = ("zero", "interpolate")
 MERGES = ("triangular", "uniform")
 
 _UNIT_M = {"m": 1.0, "mm": 0.001}
-_UNIT_MM = {"mm": 1.0, "m": 1000.0}
+UNITS_TO_MM = {"mm": 1.0, "m": 1000.0}
+"""Millimetres per unit of the metric units."""
 _METRIC_FAMILIES = {"stmo": "m", "mpm": "m"}  # official P-STMO / MPM checkpoints predict metres
 _HF_BOOKKEEPING = ("feature_extractor_type", "processor_class", "auto_map", "transformers_version")
 
@@ -704,9 +706,9 @@ class MotionProcessor(FeatureExtractionMixin):
                 raise ValueError(
                     "this model classifies 3D skeletons: the input needs keypoints_3d (generic npz key, units_3d mm/m)"
                 )
-            if item.units_3d not in _UNIT_MM:
+            if item.units_3d not in UNITS_TO_MM:
                 raise ValueError(f"3D input must be in mm or m, got units_3d={item.units_3d!r}")
-            kp, layout, to_m = np.asarray(item.keypoints_3d, dtype=np.float64), item.layout, _UNIT_MM[item.units_3d]
+            kp, layout, to_m = np.asarray(item.keypoints_3d, dtype=np.float64), item.layout, UNITS_TO_MM[item.units_3d]
         else:
             kp = np.asarray(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else item, dtype=np.float64)
             layout, to_m = self.input_layout or self.joint_layout, 1.0  # bare arrays: millimetres

@@ -69,9 +69,9 @@ def _resolve_folder(spec: str | None) -> Path | None:
         return path
     if path.is_file():
         return path.parent if path.suffix in (".json", ".safetensors") else None
-    from ..pipelines import _REPO_ID
+    from ..pipelines.loading import REPO_ID
 
-    if not _REPO_ID.match(spec):
+    if not REPO_ID.match(spec):
         raise FileNotFoundError(f"model {spec!r}: no such file or folder, and not a Hugging Face Hub repo id (org/name)")
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
@@ -144,9 +144,9 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
 def run(args: argparse.Namespace) -> int:
     desc = describe_model(model_spec(args.model), args.card_lines)
     if args.json:
-        from ..pipelines import _json_safe
+        from ..pipelines.results import json_safe
 
-        print(json.dumps(_json_safe(desc), indent=1))
+        print(json.dumps(json_safe(desc), indent=1))
         return 0
     params = desc.get("parameters")
     print(f"{desc['model']}")

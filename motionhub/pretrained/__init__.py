@@ -48,8 +48,6 @@ DEFAULT_INPUT_NORMALIZATION = "screen"
 DEFAULT_OUTPUT_UNITS = "m"
 """Units of the default model's output: metres, root-relative, camera axes (x right, y down, z forward)."""
 
-_UNITS_TO_MM = {"mm": 1.0, "m": 1000.0}
-
 
 def load_default_lifting_model(device: str = "cpu"):
     """Load the embedded default lifting model (no network access), in eval mode.
@@ -174,11 +172,12 @@ def evaluate_lifting_files(
     """
     from motionhub.formats.generic import load_generic
     from motionhub.pipelines import PoseLiftingPipeline, evaluate_lifting
+    from motionhub.processor import UNITS_TO_MM
 
     if output_units is None:
         output_units = getattr(model.config, "output_units", None) or DEFAULT_OUTPUT_UNITS
-    if output_units not in _UNITS_TO_MM:
-        raise ValueError(f"output_units must be one of {sorted(_UNITS_TO_MM)}, got {output_units!r}")
+    if output_units not in UNITS_TO_MM:
+        raise ValueError(f"output_units must be one of {sorted(UNITS_TO_MM)}, got {output_units!r}")
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("no evaluation files given")
@@ -191,7 +190,7 @@ def evaluate_lifting_files(
             raise ValueError(f"{path}: layout {seq.layout!r}; convert to h36m-17 first (motionhub.skeleton.to_h36m)")
         if seq.image_size is None:
             raise ValueError(f"{path}: image_size (width, height) is needed to normalise the 2D pixels")
-        if seq.units_3d not in _UNITS_TO_MM:
+        if seq.units_3d not in UNITS_TO_MM:
             raise ValueError(f"{path}: units_3d must be 'mm' or 'm' for metric evaluation, got {seq.units_3d!r}")
         sequences.append(seq.replace(meta={**seq.meta, "source": path.stem}))
     # the results procedure: screen-normalised pixels, non-overlapping windows (the last aligned to the end), short
@@ -200,7 +199,7 @@ def evaluate_lifting_files(
                                output_units=output_units, merge="uniform", pad_short=True,
                                stride=stride if stride is not None else int(model.config.maxlen), progress=False)
     res = evaluate_lifting(pipe, sequences, "metric", progress=progress)
-    to_mm = _UNITS_TO_MM[res["units"]]
+    to_mm = UNITS_TO_MM[res["units"]]
     per_file = {e["source"]: {"mpjpe_mm": e["mpjpe"] * to_mm, "p_mpjpe_mm": e["p_mpjpe"] * to_mm,
                               "frames": e["frames"]} for e in res["per_sequence"]}
     return {
