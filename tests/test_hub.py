@@ -310,11 +310,12 @@ def test_push_without_remote_code_when_bundling_is_impossible(hub_env, monkeypat
     from huggingface_hub import ModelCard
 
     import motionhub.hub as hub_module
+    from motionhub.hub import remote_code
 
     def refuse(*args, **kwargs):
         raise hub_module.RemoteCodeError("cannot bundle this one")
 
-    monkeypatch.setattr(hub_module, "bundle_remote_code", refuse)
+    monkeypatch.setattr(remote_code, "bundle_remote_code", refuse)  # where push_to_hub's bundling looks it up
     repo = _repo("no-remote")
     with pytest.warns(UserWarning, match="without remote code.*cannot bundle this one"):
         hub_module.push_to_hub(_tiny(seed=70), repo)
