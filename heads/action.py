@@ -60,7 +60,7 @@ __all__ = [
     "pool_persons_time",
 ]
 
-_CLASSIFICATION_DEFAULTS = {"action_hidden_size": 2048, "action_dropout": 0.5}
+CLASSIFICATION_DEFAULTS = {"action_hidden_size": 2048, "action_dropout": 0.5}
 _EMBEDDING_DEFAULTS = {
     "embedding_size": 2048, "embedding_dropout": 0.1, "supcon_temperature": 0.1, "supcon_base_temperature": 0.07,
 }
@@ -182,7 +182,7 @@ def _fill_defaults(config, defaults: dict[str, Any], overrides: dict[str, Any], 
             setattr(config, key, value)
 
 
-class _ActionTaskMixin:
+class ActionTaskMixin:
     """Shared plumbing: encoder under ``base_model_prefix``, person flattening, head weight init."""
 
     encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
@@ -219,7 +219,7 @@ class _ActionTaskMixin:
             super()._init_weights(module)
 
 
-class ActionClassificationMixin(_ActionTaskMixin):
+class ActionClassificationMixin(ActionTaskMixin):
     """<Encoder> + MotionBERT action classifier: ``(B, M, T, J, C)`` clips -> ``(B, num_labels)`` logits.
 
     Every person track goes through the <Encoder> encoder; the representation is pooled over frames and persons and
@@ -235,7 +235,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
     """
 
     def __init__(self, config, **head_fields):
-        _fill_defaults(config, _CLASSIFICATION_DEFAULTS, head_fields, self.__class__.__name__)
+        _fill_defaults(config, CLASSIFICATION_DEFAULTS, head_fields, self.__class__.__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.action_head = ActionClassificationHead(
@@ -261,7 +261,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
         logits, pooled = self.action_head(enc.last_hidden_state, persons)
         loss = None
         if labels is not None:
-            labels = _check_labels(labels, logits.shape[0], self.config.num_labels)
+            labels = check_labels(labels, logits.shape[0], self.config.num_labels)
             loss = F.cross_entropy(logits, labels.to(logits.device))
         out = ActionClassificationOutput(
             loss=loss, logits=logits, pooled_features=pooled, hidden_states=enc.hidden_states
@@ -269,7 +269,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
         return out if return_dict else out.to_tuple()
 
 
-class ActionEmbeddingMixin(_ActionTaskMixin):
+class ActionEmbeddingMixin(ActionTaskMixin):
     """<Encoder> + MotionBERT one-shot embedding head: ``(B, M, T, J, C)`` clips -> ``(B, E)`` unit-norm embeddings.
 
     Pooled representation -> Linear -> L2 normalisation (:class:`ActionEmbeddingHead`, ``config.embedding_size``,
@@ -307,7 +307,7 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
         if labels is not None:
             from ..losses import SupConLoss
 
-            labels = _check_labels(labels, embeddings.shape[0], None)
+            labels = check_labels(labels, embeddings.shape[0], None)
             loss_fn = SupConLoss(
                 temperature=self.config.supcon_temperature, base_temperature=self.config.supcon_base_temperature
             )
@@ -358,7 +358,7 @@ class MPMForActionEmbedding(ActionEmbeddingMixin, MPMPreTrainedModel):
     encoder_class = MPMModel
 
 
-def _check_labels(labels: Any, batch: int, num_labels: int | None) -> torch.Tensor:
+def check_labels(labels: Any, batch: int, num_labels: int | None) -> torch.Tensor:
     labels = torch.as_tensor(labels)
     if labels.shape != (batch,):
         raise ValueError(f"`labels` must have shape ({batch},) (one class index per clip), got {tuple(labels.shape)}")

@@ -97,7 +97,7 @@ def pose_loss_from_config(pred: torch.Tensor, target: torch.Tensor, config) -> t
     return pose3d_loss(pred.reshape(-1, t, j, c), target.to(pred).reshape(-1, t, j, c), **weights)
 
 
-def _zero_root(pose: torch.Tensor, config) -> torch.Tensor:
+def zero_root(pose: torch.Tensor, config) -> torch.Tensor:
     if getattr(config, "root_relative", True):
         return torch.cat([torch.zeros_like(pose[..., :1, :]), pose[..., 1:, :]], dim=-2)
     return pose
@@ -182,7 +182,7 @@ class PoseCompletionMixin:
         grad = torch.is_grad_enabled() and not self.backbone_frozen
         with torch.set_grad_enabled(grad):
             enc = self.backbone(keypoints, output_hidden_states=output_hidden_states, return_dict=True)
-        pose = _zero_root(self.head(enc.last_hidden_state), self.config)
+        pose = zero_root(self.head(enc.last_hidden_state), self.config)
         loss, components = None, None
         if labels is not None:
             loss, components = pose_loss_from_config(pose, labels, self.config)

@@ -273,7 +273,7 @@ class MeshLoss(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------------- task mixins
-def _flatten_tracks(keypoints: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
+def flatten_tracks(keypoints: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
     """``(B, T, J, C)`` or ``(B, M, T, J, C)`` -> ``((N, T, J, C), lead)`` with ``lead`` = ``(B,)`` or ``(B, M)``."""
     if not isinstance(keypoints, torch.Tensor):
         raise TypeError(f"`keypoints` must be a torch.Tensor (B, T, J, C), got {keypoints.__class__.__name__}")
@@ -297,7 +297,7 @@ def _features_per_frame(representation: torch.Tensor, expected: int) -> torch.Te
     return feats
 
 
-class _MeshTaskMixin:
+class MeshTaskMixin:
     """Shared plumbing of the models with a mesh head: SMPL body, head, targets, weight init."""
 
     encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
@@ -421,7 +421,7 @@ class _MeshTaskMixin:
         )
 
 
-class MeshRecoveryMixin(_MeshTaskMixin):
+class MeshRecoveryMixin(MeshTaskMixin):
     """<Encoder> + SMPL mesh head (MotionBERT ``MeshRegressor``): 2D keypoint clips -> SMPL pose, shape and mesh.
 
     ``(B, T, J, C)`` keypoints (or ``(B, M, T, J, C)``: every person separately) -> :class:`MeshRecoveryOutput` with
@@ -465,7 +465,7 @@ class MeshRecoveryMixin(_MeshTaskMixin):
         output_hidden_states: also return the encoder's per-layer features.
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
-        tracks, lead = _flatten_tracks(keypoints)
+        tracks, lead = flatten_tracks(keypoints)
         enc = self._encode_tracks(tracks, output_hidden_states)
         out = self._mesh_from_representation(enc.last_hidden_state, lead)
         out.hidden_states = enc.hidden_states

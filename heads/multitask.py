@@ -32,17 +32,17 @@ from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
 from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import MultiTaskOutput
 from .action import (
-    _CLASSIFICATION_DEFAULTS,
+    CLASSIFICATION_DEFAULTS,
     ActionClassificationHead,
-    _ActionTaskMixin,
-    _check_labels,
+    ActionTaskMixin,
+    check_labels,
 )
-from .completion import LinearPoseHead, _zero_root, pose_loss_from_config
+from .completion import LinearPoseHead, zero_root, pose_loss_from_config
 from .mesh import (
     MESH_DEFAULTS,
     SMPL_PATH_ARGUMENTS,
-    _flatten_tracks,
-    _MeshTaskMixin,
+    flatten_tracks,
+    MeshTaskMixin,
     apply_head_fields,
 )
 
@@ -62,7 +62,7 @@ MULTITASK_DEFAULTS: dict[str, Any] = {
 }
 
 
-class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
+class MultiTaskMixin(MeshTaskMixin, ActionTaskMixin):
     """<Encoder> with pose, action and mesh heads on one shared representation (see :mod:`motionhub.heads.multitask`).
 
     Args:
@@ -77,7 +77,7 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
     """
 
     def __init__(self, config, **kwargs):
-        defaults = {**_CLASSIFICATION_DEFAULTS, **MESH_DEFAULTS, **MULTITASK_DEFAULTS}
+        defaults = {**CLASSIFICATION_DEFAULTS, **MESH_DEFAULTS, **MULTITASK_DEFAULTS}
         smpl_paths = apply_head_fields(config, defaults, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)
         super().__init__(config)
         self._build_encoder(config)
@@ -109,11 +109,11 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
             shared ``representation`` (``(B*M, T, ...)``).
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
-        tracks, lead = _flatten_tracks(keypoints)
+        tracks, lead = flatten_tracks(keypoints)
         persons = lead[1] if len(lead) == 2 else 1
         enc = self._encode_tracks(tracks, None)
         rep = enc.last_hidden_state
-        pose = _zero_root(self.head(rep), self.config)
+        pose = zero_root(self.head(rep), self.config)
         pose = pose.reshape(*lead, *pose.shape[1:])
         logits, _ = self.action_head(rep, persons)
         mesh = self._mesh_from_representation(rep, lead)
@@ -128,7 +128,7 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
         if pose_labels is not None:
             add(pose_loss_from_config(pose, pose_labels, c)[0], c.multitask_pose_weight)
         if action_labels is not None:
-            labels = _check_labels(action_labels, logits.shape[0], c.num_labels)
+            labels = check_labels(action_labels, logits.shape[0], c.num_labels)
             add(F.cross_entropy(logits, labels.to(logits.device)), c.multitask_action_weight)
         if mesh_labels is not None:
             mesh.loss, mesh.loss_components = self._mesh_loss(mesh_labels, mesh)

@@ -32,7 +32,9 @@ __all__ = [
     "TASK_AUTO_CLASSES",
     "Task",
     "register_family",
+    "register_processor",
     "register_task_model",
+    "task_model_class",
     "task_of_architecture",
     "task_of_model",
 ]
@@ -173,23 +175,37 @@ def task_of_model(model_or_class: object) -> str | None:
     return None
 
 
+def task_model_class(task: str, config_class: type) -> type:
+    """The model class registered for ``task`` and ``config_class`` (e.g. ``DSTformerForActionClassification``), for
+    code below the heads (conversion) that must build one without importing :mod:`motionhub.heads`."""
+    if task not in TASK_AUTO_CLASSES:
+        raise ValueError(f"unknown task {task!r}; known: {sorted(TASK_AUTO_CLASSES)}")
+    try:
+        return TASK_AUTO_CLASSES[task]._model_mapping[config_class]
+    except KeyError:
+        raise ValueError(
+            f"no {task} model is registered for {config_class.__name__} (import motionhub registers every model)"
+        ) from None
+
+
 def register_family(config_class, base_model_class) -> None:
-    """Register an encoder family's config and bare model with ``AutoConfig``/``AutoModel`` (idempotent), and its
-    models with ``AutoProcessor`` (:class:`motionhub.processor.MotionProcessor`)."""
+    """Register an encoder family's config and bare model with ``AutoConfig``/``AutoModel`` (idempotent)."""
     key = ("__base__", config_class.model_type)
     if key in _REGISTERED:
         return
     AutoConfig.register(config_class.model_type, config_class, exist_ok=True)
     AutoModel.register(config_class, base_model_class, exist_ok=True)
-    # every family's models are prepared by MotionProcessor: AutoProcessor.from_pretrained(model folder) finds it
-    from transformers import AutoFeatureExtractor, AutoProcessor
-
-    from .processor import MotionProcessor
-
-    AutoProcessor.register(config_class, MotionProcessor, exist_ok=True)
-    AutoFeatureExtractor.register(config_class, MotionProcessor, exist_ok=True)
     _TASK_OF_CLASS[base_model_class.__name__] = "encoder"
     _REGISTERED.add(key)
+
+
+def register_processor(config_class, processor_class) -> None:
+    """``AutoProcessor`` / ``AutoFeatureExtractor`` of a family's model folders -> ``processor_class``
+    (:class:`motionhub.processor.MotionProcessor`; called by ``import motionhub`` for every family)."""
+    from transformers import AutoFeatureExtractor, AutoProcessor
+
+    AutoProcessor.register(config_class, processor_class, exist_ok=True)
+    AutoFeatureExtractor.register(config_class, processor_class, exist_ok=True)
 
 
 def register_task_model(task: str, config_class, model_class) -> None:

@@ -203,9 +203,9 @@ def test_call_returns_a_batch_feature():
     assert clips["keypoints"].shape == (2, 2, 8, 17, 3)
 
 
-_SHIPPED = sorted(p.parent for p in (ROOT / "checkpoints").glob("*/config.json")) + [
-    ROOT / "motionhub" / "pretrained" / "dstformer-lift-default"
-]
+_SHIPPED = sorted(p.parent for p in (ROOT / "checkpoints").glob("*/config.json")) + sorted(
+    p.parent for p in (ROOT / "motionhub" / "pretrained").glob("*/config.json")
+)
 
 
 @pytest.mark.parametrize("folder", _SHIPPED, ids=lambda p: p.name)
