@@ -420,6 +420,40 @@ class MeshTaskMixin:
             theta.reshape(-1, t, theta.shape[-1]), joints.reshape(-1, t, *joints.shape[-2:]),
         )
 
+    def mesh_output(self, keypoints: torch.Tensor) -> MeshRecoveryOutput:
+        """The mesh prediction of ``keypoints`` (the model's mesh head output, :class:`MeshRecoveryOutput`)."""
+        raise NotImplementedError(f"{self.__class__.__name__} must say where its mesh output is")
+
+    @torch.no_grad()
+    def predict_with_flip(self, keypoints: torch.Tensor, layout: str | None = None) -> MeshRecoveryOutput:
+        """Flip test-time augmentation of MotionBERT's mesh inference.
+
+        The clip and its mirror image (:func:`motionhub.skeleton.flip`: x negated, left/right joints swapped) are
+        both predicted; the mirrored prediction's theta is flipped back (:func:`motionhub.rotations.flip_thetas`)
+        and re-posed with SMPL; theta, vertices and joints of the two are averaged (rotation matrices and betas
+        follow the averaged theta).
+
+        Args:
+            keypoints: ``(B, T, J, C)`` (or ``(B, M, T, J, C)``).
+            layout: joint layout of the input (default ``config.joint_layout``, "h36m-17").
+        """
+        from ..skeleton import flip
+
+        layout = layout or getattr(self.config, "joint_layout", "h36m-17")
+        out = self.mesh_output(keypoints)
+        mirrored = self.mesh_output(flip(keypoints, layout))
+        theta_back = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
+        verts_back, joints_back = self.mesh_from_theta(theta_back)
+        theta = (out.theta + theta_back) / 2
+        k = self.smpl.num_body_joints
+        return MeshRecoveryOutput(
+            theta=theta,
+            rotmat=axis_angle_to_rotmat(theta[..., :72].reshape(*theta.shape[:-1], k, 3)),
+            betas=theta[..., 72:],
+            vertices=(out.vertices + verts_back) / 2,
+            joints_3d=(out.joints_3d + joints_back) / 2,
+        )
+
 
 class MeshRecoveryMixin(MeshTaskMixin):
     """<Encoder> + SMPL mesh head (MotionBERT ``MeshRegressor``): 2D keypoint clips -> SMPL pose, shape and mesh.
@@ -441,6 +475,9 @@ class MeshRecoveryMixin(MeshTaskMixin):
         >>> model = AutoModelForMeshRecovery.from_pretrained(encoder_dir, smpl_model_path="data/mesh")
         >>> out = model(keypoints=x, labels={"theta": theta})       # out.loss, out.vertices (mm)
     """
+
+    def mesh_output(self, keypoints: torch.Tensor) -> MeshRecoveryOutput:
+        return self.forward(keypoints, return_dict=True)
 
     def __init__(self, config, **kwargs):
         smpl_paths = apply_head_fields(config, MESH_DEFAULTS, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)
@@ -472,36 +509,6 @@ class MeshRecoveryMixin(MeshTaskMixin):
         if labels is not None:
             out.loss, out.loss_components = self._mesh_loss(labels, out)
         return out if return_dict else out.to_tuple()
-
-    @torch.no_grad()
-    def predict_with_flip(self, keypoints: torch.Tensor, layout: str | None = None) -> MeshRecoveryOutput:
-        """Flip test-time augmentation of MotionBERT's mesh inference.
-
-        The clip and its mirror image (:func:`motionhub.skeleton.flip`: x negated, left/right joints swapped) are
-        both predicted; the mirrored prediction's theta is flipped back (:func:`motionhub.rotations.flip_thetas`)
-        and re-posed with SMPL; theta, vertices and joints of the two are averaged (rotation matrices and betas
-        follow the averaged theta).
-
-        Args:
-            keypoints: ``(B, T, J, C)`` (or ``(B, M, T, J, C)``).
-            layout: joint layout of the input (default ``config.joint_layout``, "h36m-17").
-        """
-        from ..skeleton import flip
-
-        layout = layout or getattr(self.config, "joint_layout", "h36m-17")
-        out = self.forward(keypoints, return_dict=True)
-        mirrored = self.forward(flip(keypoints, layout), return_dict=True)
-        theta_back = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
-        verts_back, joints_back = self.mesh_from_theta(theta_back)
-        theta = (out.theta + theta_back) / 2
-        k = self.smpl.num_body_joints
-        return MeshRecoveryOutput(
-            theta=theta,
-            rotmat=axis_angle_to_rotmat(theta[..., :72].reshape(*theta.shape[:-1], k, 3)),
-            betas=theta[..., 72:],
-            vertices=(out.vertices + verts_back) / 2,
-            joints_3d=(out.joints_3d + joints_back) / 2,
-        )
 
 
 # ------------------------------------------------------------------------------------------ classes per family

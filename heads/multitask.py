@@ -76,6 +76,9 @@ class MultiTaskMixin(MeshTaskMixin, ActionTaskMixin):
         >>> out = model(keypoints=x, action_labels=y, pose_labels=p)   # out.pose_3d, out.logits, out.mesh.vertices
     """
 
+    def mesh_output(self, keypoints: torch.Tensor):
+        return self.forward(keypoints=keypoints, return_dict=True).mesh
+
     def __init__(self, config, **kwargs):
         defaults = {**CLASSIFICATION_DEFAULTS, **MESH_DEFAULTS, **MULTITASK_DEFAULTS}
         smpl_paths = apply_head_fields(config, defaults, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)

@@ -16,7 +16,6 @@ from torch import nn
 from ..processor import PreparedKeypoints
 from ..runner import WindowRunner
 from .lifting import KeypointPipeline
-from .loading import model_task
 from .results import json_safe, nan_to_none
 
 __all__ = ["MeshPipeline", "MeshResult"]
@@ -98,22 +97,9 @@ class MeshPipeline(KeypointPipeline):
                           faces=None if faces is None else np.asarray(faces), meta=meta)
 
     def _predict(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        # multi-task models hold the same mesh head (predict_with_flip / mesh_output of MeshTaskMixin)
         model = self.model
-        if model_task(model) == "multi-task":
-            out = model(keypoints=x, return_dict=True).mesh
-            if self.flip:
-                mirrored = model(keypoints=self._flip_in(x), return_dict=True).mesh
-                from ..rotations import flip_thetas
-
-                theta_m = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
-                verts_m, joints_m = model.mesh_from_theta(theta_m)
-                out.theta = (out.theta + theta_m) / 2
-                out.vertices = (out.vertices + verts_m) / 2
-                out.joints_3d = (out.joints_3d + joints_m) / 2
-        elif self.flip:
-            out = model.predict_with_flip(x, layout=self.in_layout)
-        else:
-            out = model(keypoints=x, return_dict=True)
+        out = model.predict_with_flip(x, layout=self.in_layout) if self.flip else model.mesh_output(x)
         return {"theta": out.theta, "vertices": out.vertices, "joints_3d": out.joints_3d}
 
     # vertices and joints of overlapping windows are blended; SMPL rotations are taken from the nearest window centre
