@@ -154,7 +154,10 @@ def center_stride_input(x: Tensor, visible: Tensor | None = None) -> Tensor:
 
 
 def _centered(model: torch.nn.Module) -> bool:
-    return getattr(model.config, "input_normalization", None) == "centered_3d"
+    from motionhub.processor import processor_for_model
+
+    # the model's processor (preprocessor_config.json, else derived from config.input_normalization)
+    return processor_for_model(model).normalization == "centered_3d"
 
 
 def _target_and_weights(x: Tensor, vis: Tensor | None) -> tuple[Tensor, Tensor | None]:
