@@ -577,7 +577,7 @@ def test_push_folder_adds_card_and_remote_code(hub_env, tmp_path):
     push_folder(folder, repo, license="mit", training_data="converted from a test model")
     assert sorted(p.name for p in folder.iterdir()) == before  # the folder itself is untouched
     files = hub_env["hub"].files(repo)
-    assert {"README.md", "modeling_dstformer.py"} <= set(files)
+    assert {"README.md", "modeling_dstformer.py", "preprocessor_config.json"} <= set(files)  # processor derived
     card = ModelCard.load(repo)
     assert card.data.license == "mit" and f"{sum(p.numel() for p in model.parameters()):,}" in card.text
     x = _keypoints()

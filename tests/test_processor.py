@@ -229,3 +229,15 @@ def test_save_for_hub_publishes_the_processor(tmp_path):
     assert AutoProcessor.from_pretrained(out).window_stride == 5  # the saved one travels, not a re-derived one
     out = save_for_hub(model, tmp_path / "hub2", remote_code=False, license="apache-2.0")  # none saved: derived
     assert AutoProcessor.from_pretrained(out) == MotionProcessor.from_model_config(model.config)
+
+
+def test_converted_official_checkpoints_get_their_processor(tmp_path):
+    """``motionhub convert`` writes preprocessor_config.json beside the weights (derived: official P-STMO = metres)."""
+    from conftest import reference_path
+
+    from motionhub.cli import main
+
+    src = reference_path("pstmo", "no_refine_small_7_4321.pth")
+    assert main(["convert", str(src), str(tmp_path / "stmo")]) == 0
+    proc = AutoProcessor.from_pretrained(tmp_path / "stmo")
+    assert (proc.output_units, proc.normalization, proc.num_channels) == ("m", "screen", 2)

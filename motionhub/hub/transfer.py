@@ -170,6 +170,7 @@ def push_folder(
         for path in src.iterdir():
             if path.is_file() and not path.name.startswith("."):
                 shutil.copy2(path, staged / path.name)
+        _add_missing_processor(staged)
         cls = motion_model_classes().get(arch) if arch and remote_code is not False else None
         has_remote_code = add_remote_code(cls, staged, remote_code, f"{arch!r} (config.architectures)")
         if card is not None or card_kwargs or not (staged / "README.md").is_file():
@@ -193,6 +194,23 @@ def push_folder(
         message = commit_message or f"Upload {arch or 'model'} with motionhub {motionhub_version()}"
         return _upload(staged, repo_id, revision=revision, private=private, token=token,
                        commit_message=message, commit_description=commit_description)
+
+
+def _add_missing_processor(folder: Path) -> None:
+    """A folder saved without ``preprocessor_config.json`` (e.g. by an older motionhub) gets the processor derived from
+    its config, so every published model carries one; folders of families motionhub does not know are left as
+    they are."""
+    from ..processor import PROCESSOR_CONFIG_NAME, MotionProcessor
+
+    if (folder / PROCESSOR_CONFIG_NAME).is_file():
+        return
+    from transformers import AutoConfig
+
+    try:
+        config = AutoConfig.from_pretrained(folder)
+    except (ValueError, KeyError, OSError):
+        return
+    MotionProcessor.from_model_config(config).save_pretrained(folder)
 
 
 def push_to_hub(
