@@ -136,9 +136,29 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
         labels = [config.id2label[k] for k in sorted(config.id2label, key=int)]
         summary["labels"] = labels if len(labels) <= 20 else labels[:20] + [f"... ({len(labels)} classes)"]
     desc["config"] = summary
+    desc["processor"] = _processor_summary(folder, model if folder is None else config)
     if card is not None:
         desc["card"] = _card_excerpt(card, card_lines)
     return desc
+
+
+_PROCESSOR_KEYS = ("normalization", "input_layout", "mpii_convention", "confidence", "clip_normalization", "clip_len",
+                   "num_persons", "window_size", "window_stride", "output_units")
+
+
+def _processor_summary(folder, model_or_config) -> dict:
+    """How the model prepares its inputs: its saved preprocessor_config.json, else the processor derived from the
+    config (what the pipelines use)."""
+    from ..processor import PROCESSOR_CONFIG_NAME, MotionProcessor, processor_for_model
+
+    if folder is not None and (folder / PROCESSOR_CONFIG_NAME).is_file():
+        proc, origin = MotionProcessor.from_json_file(folder / PROCESSOR_CONFIG_NAME), PROCESSOR_CONFIG_NAME
+    elif folder is not None:
+        proc, origin = MotionProcessor.from_model_config(model_or_config), "derived from config.json"
+    else:
+        proc, origin = processor_for_model(model_or_config), "derived from the converted config"
+    settings = {key: getattr(proc, key) for key in _PROCESSOR_KEYS if getattr(proc, key) is not None}
+    return {"source": origin, **settings}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -161,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
     out = cfg.get("output_joint_layout") or layout
     rows.append(("joint layout", f"{layout} in" + (f", {out} out" if out != layout else "")))
     rows += [(key, value) for key, value in cfg.items() if key not in ("joint_layout", "output_joint_layout")]
+    proc = dict(desc["processor"])
+    rows.append(("processor", f"{proc.pop('source')}: " + ", ".join(f"{k}={v}" for k, v in proc.items())))
     for key, value in rows:
         print(f"  {key:<20} {value}")
     if "card" in desc:
