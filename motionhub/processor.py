@@ -461,6 +461,23 @@ class MotionProcessor(FeatureExtractionMixin):
     __hash__ = None  # mutable settings
 
     @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, **kwargs: Any) -> MotionProcessor:
+        """Load ``preprocessor_config.json`` from a folder or Hub repo (transformers' ``from_pretrained``; also what
+        ``AutoProcessor`` calls). A model folder saved before processors existed (``config.json`` only) gets the
+        processor derived from its config (:meth:`from_model_config`), so old checkpoints load the same way."""
+        try:
+            return super().from_pretrained(pretrained_model_name_or_path, **kwargs)
+        except OSError as missing:
+            from transformers import AutoConfig
+
+            hub = {k: kwargs[k] for k in ("cache_dir", "local_files_only", "token", "revision") if k in kwargs}
+            try:
+                config = AutoConfig.from_pretrained(pretrained_model_name_or_path, **hub)
+            except (OSError, ValueError):
+                raise missing from None
+            return cls.from_model_config(config)
+
+    @classmethod
     def from_model_config(cls, config: Any, task: str | None = None) -> MotionProcessor:
         """The processor of a model saved without ``preprocessor_config.json``, from its config (the only place
         that reads the config's preparation fields).

@@ -70,6 +70,7 @@ def test_save_and_reload_action_model_with_processor_gives_identical_logits(tmp_
     np.testing.assert_array_equal(pipe(seqs).logits, before.logits)
     # without the file the old config-derived defaults apply (27 frames, 2 persons): a different input
     (tmp_path / "preprocessor_config.json").unlink()
+    assert AutoProcessor.from_pretrained(tmp_path) == MotionProcessor.from_model_config(model.config)
     old = ActionPipeline(str(tmp_path), progress=False)
     assert (old.clip_len, old.num_persons) == (27, 2)
     assert old.clips(seqs).shape == (3, 2, 27, 17, 3)
