@@ -56,7 +56,7 @@ class ActionPipeline:
     """Skeleton action classification / embedding of whole clips.
 
     Long and short clips alike are resampled (evenly spaced frames) to ``clip_len`` frames and classified at once,
-    as MotionBERT does. Two clip preparations (``normalization=``):
+    as MotionBERT does. Three clip preparations (``normalization=``):
 
     * ``"crop_scale"`` (MotionBERT's NTU models and ``examples/finetune_action.py``): as
       :class:`motionhub.tasks.action.ActionClipDataset` in evaluation mode: missing joints -> 0 with confidence 0,
