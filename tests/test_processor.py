@@ -233,12 +233,14 @@ def test_save_for_hub_publishes_the_processor(tmp_path):
 
 
 def test_converted_official_checkpoints_get_their_processor(tmp_path):
-    """``motionhub convert`` writes preprocessor_config.json beside the weights (derived: official P-STMO = metres)."""
+    """A ``motionhub convert`` folder (config.json + weights) loads its processor derived from the config
+    (official P-STMO: screen-normalised x, y in, metres out)."""
     from conftest import reference_path
 
     from motionhub.cli import main
 
     src = reference_path("pstmo", "no_refine_small_7_4321.pth")
     assert main(["convert", str(src), str(tmp_path / "stmo")]) == 0
+    assert not (tmp_path / "stmo" / "preprocessor_config.json").exists()
     proc = AutoProcessor.from_pretrained(tmp_path / "stmo")
     assert (proc.output_units, proc.normalization, proc.num_channels) == ("m", "screen", 2)
