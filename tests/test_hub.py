@@ -421,6 +421,28 @@ def test_mesh_and_multitask_models_publish_with_remote_code(hub_env, tmp_path, m
 
 
 # ---------------------------------------------------------------------------------------------------------- end to end
+def test_a_model_loaded_by_repo_id_prepares_its_inputs_with_the_published_processor(hub_env):
+    """push_to_hub(processor=...) -> AutoProcessor by repo id, and a pipeline of the repo id (or of a model loaded
+    from it) uses that processor, not the config-derived defaults."""
+    from transformers import AutoProcessor
+
+    from motionhub import AutoModelForActionClassification, MotionProcessor
+    from motionhub.hub import push_to_hub
+    from motionhub.pipelines import ActionPipeline
+
+    model = _tiny("DSTformerForActionClassification", seed=80, num_labels=3, action_hidden_size=8)
+    processor = MotionProcessor.from_model_config(model.config, task="action-classification").replace(
+        clip_normalization="screen", clip_len=6, num_persons=1)
+    repo = _repo("with-processor")
+    push_to_hub(model, repo, processor=processor, remote_code=False)
+    assert "preprocessor_config.json" in hub_env["hub"].files(repo)
+    assert AutoProcessor.from_pretrained(repo) == processor
+    pipe = ActionPipeline(repo, progress=False)
+    assert (pipe.normalization, pipe.clip_len, pipe.num_persons) == ("screen", 6, 1)
+    loaded = AutoModelForActionClassification.from_pretrained(repo)
+    assert ActionPipeline(loaded, progress=False).clip_len == 6  # found through config._name_or_path (the repo id)
+
+
 def test_push_download_and_load_by_repo_id(hub_env):
     from huggingface_hub import ModelCard
     from transformers import AutoModel
