@@ -13,7 +13,7 @@ Methods compared (all root-relative, H36M-17):
 * ``noisy input``: the estimator output itself (defined on observed joints only);
 * ``linear interpolation``: every joint linearly interpolated in time over its hidden frames (edges: nearest);
 * ``interp + smoothing``: the interpolation smoothed by a Gaussian (sigma 2 frames) -- a cheap temporal filter;
-* ``prior (no TTT)``: the masked-3D motion prior (``checkpoints/stride-prior-small``) applied directly;
+* ``prior (no TTT)``: the masked-3D motion prior (``motionhub/pretrained/stride-prior-small``) applied directly;
 * ``STRIDE TTT``: :func:`motionhub.tasks.stride.test_time_train` on each sequence with STRIDE's loss weights
   (position 1, scale 0.5, velocity 20, limb-length variance 200);
 * ``STRIDE TTT (λ_vel=v)``: the same with the velocity weight set to ``--alt-lambda-velocity`` (default 0). With
@@ -46,7 +46,7 @@ from motionhub.corruption import OcclusionSimulator, simulate_estimator
 from motionhub.metrics import acceleration_error, mpjpe, p_mpjpe
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-DEFAULT_PRIOR = Path(__file__).resolve().parents[1] / "checkpoints" / "stride-prior-small"
+DEFAULT_PRIOR = Path(__file__).resolve().parents[1] / "motionhub" / "pretrained" / "stride-prior-small"
 
 H36M_ACTIONS = ("Walking", "Discussion", "Eating", "Greeting", "SittingDown", "WalkDog")
 
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.time()
     report = run(args)
     report["info"] = {
-        "model": args.model if args.model != str(DEFAULT_PRIOR) else "checkpoints/stride-prior-small",
+        "model": args.model if args.model != str(DEFAULT_PRIOR) else "motionhub/pretrained/stride-prior-small",
         "epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size,
         "window_stride": args.window_stride or "window // 2", "seed": args.seed, "runtime_s": time.time() - start,
         "estimator_noise": {"noise_std_m": args.noise_std, "depth_scale": args.depth_scale,

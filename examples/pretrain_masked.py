@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{type(model).__name__}: {sum(p.numel() for p in model.parameters()):,} parameters; masks {masks}")
     trainer.train()
     model.save_pretrained(args.out)
+    from motionhub import MotionProcessor
+
+    MotionProcessor.from_model_config(model.config).save_pretrained(args.out)  # crop_scale 2D in, as trained
     transformers.utils.logging.set_verbosity_error()  # the load report lists every new key; summarised below
     _, info = finetune_cls.from_pretrained(args.out, output_loading_info=True)
     new = sorted({k.split(".")[0] for k in info["missing_keys"]})

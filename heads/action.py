@@ -38,6 +38,9 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import initialization as init
 
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import ActionClassificationOutput, ActionEmbeddingOutput
 
 __all__ = [
@@ -45,13 +48,19 @@ __all__ = [
     "ActionClassificationMixin",
     "ActionEmbeddingHead",
     "ActionEmbeddingMixin",
+    "DSTformerForActionClassification",
+    "DSTformerForActionEmbedding",
+    "MPMForActionClassification",
+    "MPMForActionEmbedding",
+    "STMOForActionClassification",
+    "STMOForActionEmbedding",
     "OneShotEvaluator",
     "OneShotResult",
     "flatten_persons",
     "pool_persons_time",
 ]
 
-_CLASSIFICATION_DEFAULTS = {"action_hidden_size": 2048, "action_dropout": 0.5}
+CLASSIFICATION_DEFAULTS = {"action_hidden_size": 2048, "action_dropout": 0.5}
 _EMBEDDING_DEFAULTS = {
     "embedding_size": 2048, "embedding_dropout": 0.1, "supcon_temperature": 0.1, "supcon_base_temperature": 0.07,
 }
@@ -65,7 +74,7 @@ def flatten_persons(keypoints: torch.Tensor) -> tuple[torch.Tensor, int, int]:
         ``(tracks, B, M)``.
     """
     if not isinstance(keypoints, torch.Tensor):
-        raise TypeError(f"`keypoints` must be a torch.Tensor (B, M, T, J, C), got {type(keypoints).__name__}")
+        raise TypeError(f"`keypoints` must be a torch.Tensor (B, M, T, J, C), got {keypoints.__class__.__name__}")
     if keypoints.ndim == 5:
         b, m = keypoints.shape[:2]
         if m < 1:
@@ -173,16 +182,16 @@ def _fill_defaults(config, defaults: dict[str, Any], overrides: dict[str, Any], 
             setattr(config, key, value)
 
 
-class _ActionTaskMixin:
+class ActionTaskMixin:
     """Shared plumbing: encoder under ``base_model_prefix``, person flattening, head weight init."""
 
-    encoder_class: type  # set by motionhub.heads._factory.build_task_model
+    encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
     keys_to_ignore_at_inference: ClassVar[list[str]] = ["pooled_features", "hidden_states"]
 
     def _build_encoder(self, config) -> None:
         setattr(self, self.base_model_prefix, self.encoder_class(config))
         if getattr(config, "frame_feature_size", None) is None:
-            raise ValueError(f"{type(config).__name__} has no `frame_feature_size`; action heads need it")
+            raise ValueError(f"{config.__class__.__name__} has no `frame_feature_size`; action heads need it")
 
     def _encode(self, keypoints: torch.Tensor, output_hidden_states: bool | None):
         tracks, batch, persons = flatten_persons(keypoints)
@@ -210,7 +219,7 @@ class _ActionTaskMixin:
             super()._init_weights(module)
 
 
-class ActionClassificationMixin(_ActionTaskMixin):
+class ActionClassificationMixin(ActionTaskMixin):
     """<Encoder> + MotionBERT action classifier: ``(B, M, T, J, C)`` clips -> ``(B, num_labels)`` logits.
 
     Every person track goes through the <Encoder> encoder; the representation is pooled over frames and persons and
@@ -226,7 +235,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
     """
 
     def __init__(self, config, **head_fields):
-        _fill_defaults(config, _CLASSIFICATION_DEFAULTS, head_fields, type(self).__name__)
+        _fill_defaults(config, CLASSIFICATION_DEFAULTS, head_fields, self.__class__.__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.action_head = ActionClassificationHead(
@@ -252,7 +261,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
         logits, pooled = self.action_head(enc.last_hidden_state, persons)
         loss = None
         if labels is not None:
-            labels = _check_labels(labels, logits.shape[0], self.config.num_labels)
+            labels = check_labels(labels, logits.shape[0], self.config.num_labels)
             loss = F.cross_entropy(logits, labels.to(logits.device))
         out = ActionClassificationOutput(
             loss=loss, logits=logits, pooled_features=pooled, hidden_states=enc.hidden_states
@@ -260,7 +269,7 @@ class ActionClassificationMixin(_ActionTaskMixin):
         return out if return_dict else out.to_tuple()
 
 
-class ActionEmbeddingMixin(_ActionTaskMixin):
+class ActionEmbeddingMixin(ActionTaskMixin):
     """<Encoder> + MotionBERT one-shot embedding head: ``(B, M, T, J, C)`` clips -> ``(B, E)`` unit-norm embeddings.
 
     Pooled representation -> Linear -> L2 normalisation (:class:`ActionEmbeddingHead`, ``config.embedding_size``,
@@ -271,7 +280,7 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
     """
 
     def __init__(self, config, **head_fields):
-        _fill_defaults(config, _EMBEDDING_DEFAULTS, head_fields, type(self).__name__)
+        _fill_defaults(config, _EMBEDDING_DEFAULTS, head_fields, self.__class__.__name__)
         super().__init__(config)
         self._build_encoder(config)
         self.embedding_head = ActionEmbeddingHead(
@@ -298,7 +307,7 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
         if labels is not None:
             from ..losses import SupConLoss
 
-            labels = _check_labels(labels, embeddings.shape[0], None)
+            labels = check_labels(labels, embeddings.shape[0], None)
             loss_fn = SupConLoss(
                 temperature=self.config.supcon_temperature, base_temperature=self.config.supcon_base_temperature
             )
@@ -309,7 +318,47 @@ class ActionEmbeddingMixin(_ActionTaskMixin):
         return out if return_dict else out.to_tuple()
 
 
-def _check_labels(labels: Any, batch: int, num_labels: int | None) -> torch.Tensor:
+# ------------------------------------------------------------------------------------------ classes per family
+# One class per encoder family x task (transformers' BertFor... pattern): the mixin holds the head and forward, the
+# family's PreTrainedModel gives config_class / base_model_prefix / weight init, encoder_class is what sits under
+# base_model_prefix. State-dict keys: ``<base_model_prefix>.*`` + ``action_head.*`` / ``embedding_head.*``.
+class DSTformerForActionClassification(ActionClassificationMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + MotionBERT action classifier (:class:`ActionClassificationMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class DSTformerForActionEmbedding(ActionEmbeddingMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + one-shot embedding head (:class:`ActionEmbeddingMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class STMOForActionClassification(ActionClassificationMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + MotionBERT action classifier (:class:`ActionClassificationMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class STMOForActionEmbedding(ActionEmbeddingMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + one-shot embedding head (:class:`ActionEmbeddingMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class MPMForActionClassification(ActionClassificationMixin, MPMPreTrainedModel):
+    """MPM encoder + MotionBERT action classifier (:class:`ActionClassificationMixin`)."""
+
+    encoder_class = MPMModel
+
+
+class MPMForActionEmbedding(ActionEmbeddingMixin, MPMPreTrainedModel):
+    """MPM encoder + one-shot embedding head (:class:`ActionEmbeddingMixin`)."""
+
+    encoder_class = MPMModel
+
+
+def check_labels(labels: Any, batch: int, num_labels: int | None) -> torch.Tensor:
     labels = torch.as_tensor(labels)
     if labels.shape != (batch,):
         raise ValueError(f"`labels` must have shape ({batch},) (one class index per clip), got {tuple(labels.shape)}")
@@ -376,7 +425,7 @@ class OneShotEvaluator:
         if not hasattr(data, "__getitem__") or not hasattr(data, "__len__"):
             raise TypeError(
                 "data must be an array/tensor (N, M, T, J, C) or a Dataset of {'keypoints', 'labels'} items, "
-                f"got {type(data).__name__}"
+                f"got {data.__class__.__name__}"
             )
         for i in range(0, len(data), self.batch_size):
             items = [data[j] for j in range(i, min(i + self.batch_size, len(data)))]

@@ -25,12 +25,20 @@ import torch
 from torch import nn
 from transformers import initialization as init
 
-from ..auto import TASK_AUTO_CLASSES, register_task_model
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import PoseCompletionOutput
-from ._factory import build_task_model, discover_families
 from .mesh import apply_head_fields
 
-__all__ = ["COMPLETION_DEFAULTS", "COMPLETION_MODELS", "LinearPoseHead", "PoseCompletionMixin", "pose_loss_from_config"]
+__all__ = [
+    "COMPLETION_DEFAULTS",
+    "COMPLETION_MODELS",
+    "DSTformerForPoseCompletion",
+    "LinearPoseHead",
+    "PoseCompletionMixin",
+    "STMOForPoseCompletion",
+    "pose_loss_from_config",
+]
 
 COMPLETION_DEFAULTS: dict[str, Any] = {"completion_joint_mask_ratio": 0.05, "completion_frame_mask_ratio": 0.1}
 
@@ -89,7 +97,7 @@ def pose_loss_from_config(pred: torch.Tensor, target: torch.Tensor, config) -> t
     return pose3d_loss(pred.reshape(-1, t, j, c), target.to(pred).reshape(-1, t, j, c), **weights)
 
 
-def _zero_root(pose: torch.Tensor, config) -> torch.Tensor:
+def zero_root(pose: torch.Tensor, config) -> torch.Tensor:
     if getattr(config, "root_relative", True):
         return torch.cat([torch.zeros_like(pose[..., :1, :]), pose[..., 1:, :]], dim=-2)
     return pose
@@ -117,10 +125,10 @@ class PoseCompletionMixin:
     (:class:`LinearPoseHead`). See :mod:`motionhub.heads.completion`.
     """
 
-    encoder_class: type  # set by motionhub.heads._factory.build_task_model
+    encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
 
     def __init__(self, config, **head_fields):
-        apply_head_fields(config, COMPLETION_DEFAULTS, head_fields, type(self).__name__)
+        apply_head_fields(config, COMPLETION_DEFAULTS, head_fields, self.__class__.__name__)
         super().__init__(config)
         setattr(self, self.base_model_prefix, self.encoder_class(config))
         self.head = LinearPoseHead.from_config(config)
@@ -163,7 +171,7 @@ class PoseCompletionMixin:
         if not isinstance(keypoints, torch.Tensor) or keypoints.ndim != 4:
             raise ValueError(
                 "`keypoints` must be a (B, T, J, C) tensor, got "
-                f"{tuple(keypoints.shape) if isinstance(keypoints, torch.Tensor) else type(keypoints).__name__}"
+                f"{tuple(keypoints.shape) if isinstance(keypoints, torch.Tensor) else keypoints.__class__.__name__}"
             )
         b, t, j, _ = keypoints.shape
         if joint_mask is None and self.training:
@@ -174,7 +182,7 @@ class PoseCompletionMixin:
         grad = torch.is_grad_enabled() and not self.backbone_frozen
         with torch.set_grad_enabled(grad):
             enc = self.backbone(keypoints, output_hidden_states=output_hidden_states, return_dict=True)
-        pose = _zero_root(self.head(enc.last_hidden_state), self.config)
+        pose = zero_root(self.head(enc.last_hidden_state), self.config)
         loss, components = None, None
         if labels is not None:
             loss, components = pose_loss_from_config(pose, labels, self.config)
@@ -187,19 +195,19 @@ class PoseCompletionMixin:
         return out if return_dict else out.to_tuple()
 
 
-#: ``{family name: <Family>ForPoseCompletion}`` built here (families with their own completion model are skipped).
-COMPLETION_MODELS: dict[str, type] = {}
+# ------------------------------------------------------------------------------------------ classes per family
+# MPM ships its own completion model (motionhub.encoders.mpm.MPMForPoseCompletion); the other families get this head.
+class DSTformerForPoseCompletion(PoseCompletionMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + linear pose head for keypoints with missing joints (:class:`PoseCompletionMixin`)."""
 
-for _family in discover_families():
-    try:
-        TASK_AUTO_CLASSES["pose-completion"]._model_mapping[_family.config_class]
-        continue  # the family ships its own (MPM)
-    except KeyError:
-        pass
-    _cls = build_task_model(PoseCompletionMixin, _family, "ForPoseCompletion", __name__)
-    globals()[_cls.__name__] = _cls
-    __all__.append(_cls.__name__)
-    COMPLETION_MODELS[_family.name] = _cls
-    register_task_model("pose-completion", _family.config_class, _cls)
+    encoder_class = DSTformerModel
 
-del _family
+
+class STMOForPoseCompletion(PoseCompletionMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + linear pose head for keypoints with missing joints (:class:`PoseCompletionMixin`)."""
+
+    encoder_class = STMOModel
+
+
+#: ``{family name: <Family>ForPoseCompletion}`` of the families without a completion model of their own.
+COMPLETION_MODELS: dict[str, type] = {"DSTformer": DSTformerForPoseCompletion, "STMO": STMOForPoseCompletion}

@@ -47,8 +47,10 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import initialization as init
 
-from ..auto import register_task_model
 from ..body import SMPLBody, load_smpl_mean_params
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import MeshRecoveryOutput
 from ..rotations import (
     axis_angle_to_rotmat,
@@ -57,11 +59,13 @@ from ..rotations import (
     rot6d_to_rotmat,
     rotmat_to_axis_angle,
 )
-from ._factory import build_task_model, discover_families
 
 __all__ = [
     "MESH_DEFAULTS",
     "MESH_MODELS",
+    "DSTformerForMeshRecovery",
+    "MPMForMeshRecovery",
+    "STMOForMeshRecovery",
     "SMPL_PATH_ARGUMENTS",
     "MeshLoss",
     "MeshRecoveryHead",
@@ -269,10 +273,10 @@ class MeshLoss(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------------- task mixins
-def _flatten_tracks(keypoints: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
+def flatten_tracks(keypoints: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
     """``(B, T, J, C)`` or ``(B, M, T, J, C)`` -> ``((N, T, J, C), lead)`` with ``lead`` = ``(B,)`` or ``(B, M)``."""
     if not isinstance(keypoints, torch.Tensor):
-        raise TypeError(f"`keypoints` must be a torch.Tensor (B, T, J, C), got {type(keypoints).__name__}")
+        raise TypeError(f"`keypoints` must be a torch.Tensor (B, T, J, C), got {keypoints.__class__.__name__}")
     if keypoints.ndim == 4:
         return keypoints, tuple(keypoints.shape[:1])
     if keypoints.ndim == 5:
@@ -293,15 +297,15 @@ def _features_per_frame(representation: torch.Tensor, expected: int) -> torch.Te
     return feats
 
 
-class _MeshTaskMixin:
+class MeshTaskMixin:
     """Shared plumbing of the models with a mesh head: SMPL body, head, targets, weight init."""
 
-    encoder_class: type  # set by motionhub.heads._factory.build_task_model
+    encoder_class: type  # the family's bare encoder, set by each <Family>For<Task> class
 
     def _build_mesh(self, config, smpl_paths: dict[str, Any]) -> None:
         """SMPL body (``smpl_paths``: the :data:`SMPL_PATH_ARGUMENTS` given explicitly), head and loss."""
         if getattr(config, "frame_feature_size", None) is None:
-            raise ValueError(f"{type(config).__name__} has no `frame_feature_size`; the mesh head needs it")
+            raise ValueError(f"{config.__class__.__name__} has no `frame_feature_size`; the mesh head needs it")
         # the body model is created first so that a missing SMPL fails fast with the how-to message
         self.smpl = SMPLBody(
             smpl_paths.get("smpl_model_path"), config=config, require_h36m_regressor=True,
@@ -398,7 +402,7 @@ class _MeshTaskMixin:
         else:
             raise TypeError(
                 "mesh labels must be a theta tensor (B, T, 82) or a dict {'theta': ..., 'joints_3d': ... (mm)}, got "
-                f"{type(labels).__name__}"
+                f"{labels.__class__.__name__}"
             )
         theta = theta.to(pred.theta)
         if theta.shape != pred.theta.shape:
@@ -416,8 +420,42 @@ class _MeshTaskMixin:
             theta.reshape(-1, t, theta.shape[-1]), joints.reshape(-1, t, *joints.shape[-2:]),
         )
 
+    def mesh_output(self, keypoints: torch.Tensor) -> MeshRecoveryOutput:
+        """The mesh prediction of ``keypoints`` (the model's mesh head output, :class:`MeshRecoveryOutput`)."""
+        raise NotImplementedError(f"{self.__class__.__name__} must say where its mesh output is")
 
-class MeshRecoveryMixin(_MeshTaskMixin):
+    @torch.no_grad()
+    def predict_with_flip(self, keypoints: torch.Tensor, layout: str | None = None) -> MeshRecoveryOutput:
+        """Flip test-time augmentation of MotionBERT's mesh inference.
+
+        The clip and its mirror image (:func:`motionhub.skeleton.flip`: x negated, left/right joints swapped) are
+        both predicted; the mirrored prediction's theta is flipped back (:func:`motionhub.rotations.flip_thetas`)
+        and re-posed with SMPL; theta, vertices and joints of the two are averaged (rotation matrices and betas
+        follow the averaged theta).
+
+        Args:
+            keypoints: ``(B, T, J, C)`` (or ``(B, M, T, J, C)``).
+            layout: joint layout of the input (default ``config.joint_layout``, "h36m-17").
+        """
+        from ..skeleton import flip
+
+        layout = layout or getattr(self.config, "joint_layout", "h36m-17")
+        out = self.mesh_output(keypoints)
+        mirrored = self.mesh_output(flip(keypoints, layout))
+        theta_back = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
+        verts_back, joints_back = self.mesh_from_theta(theta_back)
+        theta = (out.theta + theta_back) / 2
+        k = self.smpl.num_body_joints
+        return MeshRecoveryOutput(
+            theta=theta,
+            rotmat=axis_angle_to_rotmat(theta[..., :72].reshape(*theta.shape[:-1], k, 3)),
+            betas=theta[..., 72:],
+            vertices=(out.vertices + verts_back) / 2,
+            joints_3d=(out.joints_3d + joints_back) / 2,
+        )
+
+
+class MeshRecoveryMixin(MeshTaskMixin):
     """<Encoder> + SMPL mesh head (MotionBERT ``MeshRegressor``): 2D keypoint clips -> SMPL pose, shape and mesh.
 
     ``(B, T, J, C)`` keypoints (or ``(B, M, T, J, C)``: every person separately) -> :class:`MeshRecoveryOutput` with
@@ -438,8 +476,11 @@ class MeshRecoveryMixin(_MeshTaskMixin):
         >>> out = model(keypoints=x, labels={"theta": theta})       # out.loss, out.vertices (mm)
     """
 
+    def mesh_output(self, keypoints: torch.Tensor) -> MeshRecoveryOutput:
+        return self.forward(keypoints, return_dict=True)
+
     def __init__(self, config, **kwargs):
-        smpl_paths = apply_head_fields(config, MESH_DEFAULTS, kwargs, type(self).__name__, SMPL_PATH_ARGUMENTS)
+        smpl_paths = apply_head_fields(config, MESH_DEFAULTS, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)
         super().__init__(config)
         setattr(self, self.base_model_prefix, self.encoder_class(config))
         self._build_mesh(config, smpl_paths)
@@ -461,7 +502,7 @@ class MeshRecoveryMixin(_MeshTaskMixin):
         output_hidden_states: also return the encoder's per-layer features.
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
-        tracks, lead = _flatten_tracks(keypoints)
+        tracks, lead = flatten_tracks(keypoints)
         enc = self._encode_tracks(tracks, output_hidden_states)
         out = self._mesh_from_representation(enc.last_hidden_state, lead)
         out.hidden_states = enc.hidden_states
@@ -469,46 +510,27 @@ class MeshRecoveryMixin(_MeshTaskMixin):
             out.loss, out.loss_components = self._mesh_loss(labels, out)
         return out if return_dict else out.to_tuple()
 
-    @torch.no_grad()
-    def predict_with_flip(self, keypoints: torch.Tensor, layout: str | None = None) -> MeshRecoveryOutput:
-        """Flip test-time augmentation of MotionBERT's mesh inference.
-
-        The clip and its mirror image (:func:`motionhub.skeleton.flip`: x negated, left/right joints swapped) are
-        both predicted; the mirrored prediction's theta is flipped back (:func:`motionhub.rotations.flip_thetas`)
-        and re-posed with SMPL; theta, vertices and joints of the two are averaged (rotation matrices and betas
-        follow the averaged theta).
-
-        Args:
-            keypoints: ``(B, T, J, C)`` (or ``(B, M, T, J, C)``).
-            layout: joint layout of the input (default ``config.joint_layout``, "h36m-17").
-        """
-        from ..skeleton import flip
-
-        layout = layout or getattr(self.config, "joint_layout", "h36m-17")
-        out = self.forward(keypoints, return_dict=True)
-        mirrored = self.forward(flip(keypoints, layout), return_dict=True)
-        theta_back = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
-        verts_back, joints_back = self.mesh_from_theta(theta_back)
-        theta = (out.theta + theta_back) / 2
-        k = self.smpl.num_body_joints
-        return MeshRecoveryOutput(
-            theta=theta,
-            rotmat=axis_angle_to_rotmat(theta[..., :72].reshape(*theta.shape[:-1], k, 3)),
-            betas=theta[..., 72:],
-            vertices=(out.vertices + verts_back) / 2,
-            joints_3d=(out.joints_3d + joints_back) / 2,
-        )
-
 
 # ------------------------------------------------------------------------------------------ classes per family
+class DSTformerForMeshRecovery(MeshRecoveryMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + SMPL mesh head (:class:`MeshRecoveryMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class STMOForMeshRecovery(MeshRecoveryMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + SMPL mesh head (:class:`MeshRecoveryMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class MPMForMeshRecovery(MeshRecoveryMixin, MPMPreTrainedModel):
+    """MPM encoder + SMPL mesh head (:class:`MeshRecoveryMixin`)."""
+
+    encoder_class = MPMModel
+
+
 #: ``{family name: <Family>ForMeshRecovery}``, e.g. ``MESH_MODELS["DSTformer"]``.
-MESH_MODELS: dict[str, type] = {}
-
-for _family in discover_families():
-    _cls = build_task_model(MeshRecoveryMixin, _family, "ForMeshRecovery", __name__)
-    globals()[_cls.__name__] = _cls
-    __all__.append(_cls.__name__)
-    MESH_MODELS[_family.name] = _cls
-    register_task_model("mesh-recovery", _family.config_class, _cls)
-
-del _family, _cls
+MESH_MODELS: dict[str, type] = {
+    "DSTformer": DSTformerForMeshRecovery, "MPM": MPMForMeshRecovery, "STMO": STMOForMeshRecovery,
+}

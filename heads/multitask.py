@@ -27,25 +27,33 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from ..auto import register_task_model
+from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
+from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
+from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
 from ..modeling_outputs import MultiTaskOutput
-from ._factory import build_task_model, discover_families
 from .action import (
-    _CLASSIFICATION_DEFAULTS,
+    CLASSIFICATION_DEFAULTS,
     ActionClassificationHead,
-    _ActionTaskMixin,
-    _check_labels,
+    ActionTaskMixin,
+    check_labels,
 )
-from .completion import LinearPoseHead, _zero_root, pose_loss_from_config
+from .completion import LinearPoseHead, zero_root, pose_loss_from_config
 from .mesh import (
     MESH_DEFAULTS,
     SMPL_PATH_ARGUMENTS,
-    _flatten_tracks,
-    _MeshTaskMixin,
+    flatten_tracks,
+    MeshTaskMixin,
     apply_head_fields,
 )
 
-__all__ = ["MULTITASK_DEFAULTS", "MULTITASK_MODELS", "MultiTaskMixin"]
+__all__ = [
+    "MULTITASK_DEFAULTS",
+    "MULTITASK_MODELS",
+    "DSTformerForMultiTask",
+    "MPMForMultiTask",
+    "MultiTaskMixin",
+    "STMOForMultiTask",
+]
 
 MULTITASK_DEFAULTS: dict[str, Any] = {
     "multitask_pose_weight": 1.0,
@@ -54,7 +62,7 @@ MULTITASK_DEFAULTS: dict[str, Any] = {
 }
 
 
-class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
+class MultiTaskMixin(MeshTaskMixin, ActionTaskMixin):
     """<Encoder> with pose, action and mesh heads on one shared representation (see :mod:`motionhub.heads.multitask`).
 
     Args:
@@ -68,9 +76,12 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
         >>> out = model(keypoints=x, action_labels=y, pose_labels=p)   # out.pose_3d, out.logits, out.mesh.vertices
     """
 
+    def mesh_output(self, keypoints: torch.Tensor):
+        return self.forward(keypoints=keypoints, return_dict=True).mesh
+
     def __init__(self, config, **kwargs):
-        defaults = {**_CLASSIFICATION_DEFAULTS, **MESH_DEFAULTS, **MULTITASK_DEFAULTS}
-        smpl_paths = apply_head_fields(config, defaults, kwargs, type(self).__name__, SMPL_PATH_ARGUMENTS)
+        defaults = {**CLASSIFICATION_DEFAULTS, **MESH_DEFAULTS, **MULTITASK_DEFAULTS}
+        smpl_paths = apply_head_fields(config, defaults, kwargs, self.__class__.__name__, SMPL_PATH_ARGUMENTS)
         super().__init__(config)
         self._build_encoder(config)
         self.head = LinearPoseHead.from_config(config)
@@ -101,11 +112,11 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
             shared ``representation`` (``(B*M, T, ...)``).
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
-        tracks, lead = _flatten_tracks(keypoints)
+        tracks, lead = flatten_tracks(keypoints)
         persons = lead[1] if len(lead) == 2 else 1
         enc = self._encode_tracks(tracks, None)
         rep = enc.last_hidden_state
-        pose = _zero_root(self.head(rep), self.config)
+        pose = zero_root(self.head(rep), self.config)
         pose = pose.reshape(*lead, *pose.shape[1:])
         logits, _ = self.action_head(rep, persons)
         mesh = self._mesh_from_representation(rep, lead)
@@ -120,7 +131,7 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
         if pose_labels is not None:
             add(pose_loss_from_config(pose, pose_labels, c)[0], c.multitask_pose_weight)
         if action_labels is not None:
-            labels = _check_labels(action_labels, logits.shape[0], c.num_labels)
+            labels = check_labels(action_labels, logits.shape[0], c.num_labels)
             add(F.cross_entropy(logits, labels.to(logits.device)), c.multitask_action_weight)
         if mesh_labels is not None:
             mesh.loss, mesh.loss_components = self._mesh_loss(mesh_labels, mesh)
@@ -129,14 +140,26 @@ class MultiTaskMixin(_MeshTaskMixin, _ActionTaskMixin):
         return out if return_dict else out.to_tuple()
 
 
+# ------------------------------------------------------------------------------------------ classes per family
+class DSTformerForMultiTask(MultiTaskMixin, DSTformerPreTrainedModel):
+    """DSTformer (MotionBERT) encoder + pose, action and mesh heads on one representation (:class:`MultiTaskMixin`)."""
+
+    encoder_class = DSTformerModel
+
+
+class STMOForMultiTask(MultiTaskMixin, STMOPreTrainedModel):
+    """STMO (P-STMO) encoder + pose, action and mesh heads on one representation (:class:`MultiTaskMixin`)."""
+
+    encoder_class = STMOModel
+
+
+class MPMForMultiTask(MultiTaskMixin, MPMPreTrainedModel):
+    """MPM encoder + pose, action and mesh heads on one representation (:class:`MultiTaskMixin`)."""
+
+    encoder_class = MPMModel
+
+
 #: ``{family name: <Family>ForMultiTask}``.
-MULTITASK_MODELS: dict[str, type] = {}
-
-for _family in discover_families():
-    _cls = build_task_model(MultiTaskMixin, _family, "ForMultiTask", __name__)
-    globals()[_cls.__name__] = _cls
-    __all__.append(_cls.__name__)
-    MULTITASK_MODELS[_family.name] = _cls
-    register_task_model("multi-task", _family.config_class, _cls)
-
-del _family, _cls
+MULTITASK_MODELS: dict[str, type] = {
+    "DSTformer": DSTformerForMultiTask, "MPM": MPMForMultiTask, "STMO": STMOForMultiTask,
+}

@@ -58,19 +58,28 @@ def check_motion_input(
         )
 
 
-def flip_augmented(predict, keypoints: torch.Tensor, layout: str = "h36m-17", flip_output: bool = True) -> torch.Tensor:
-    """Test-time flip averaging: ``(predict(x) + flip(predict(flip(x)))) / 2``.
+def flip_augmented(
+    predict,
+    keypoints: torch.Tensor,
+    layout: str = "h36m-17",
+    flip_output: bool = True,
+    *,
+    output_layout: str | None = None,
+) -> torch.Tensor:
+    """Test-time flip averaging: ``(predict(x) + flip(predict(flip(x)))) / 2`` (the one implementation: the pipelines,
+    :mod:`motionhub.runner`, :func:`motionhub.pretrained.lift_keypoints` and STRIDE use it).
 
     ``flip`` negates x and swaps left/right joints of ``layout`` (:func:`motionhub.skeleton.flip`), as MotionBERT's
     evaluate / infer_wild and P-STMO's test augmentation do. ``predict`` maps ``(..., J, C)`` keypoints to
-    ``(..., J, 3)`` poses; set ``flip_output=False`` for outputs that are not joint-indexed (e.g. logits).
+    ``(..., J, 3)`` poses (joint layout ``output_layout``, default ``layout``); set ``flip_output=False`` for outputs
+    that are not joint-indexed (e.g. logits, embeddings).
     """
     from .skeleton import flip
 
     out = predict(keypoints)
     out_flipped = predict(flip(keypoints, layout))
     if flip_output:
-        out_flipped = flip(out_flipped, layout)
+        out_flipped = flip(out_flipped, output_layout or layout)
     return (out + out_flipped) / 2
 
 

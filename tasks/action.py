@@ -36,8 +36,8 @@ import torch
 from torch.utils.data import Dataset, Sampler
 
 from ..formats.base import MotionSequence
-from ..processing import crop_scale, human_tracking, make_cam, resample
-from ..skeleton import to_h36m
+from ..processing import crop_scale
+from ..processor import motionbert_clip_persons
 from .trainer import MotionTrainer
 
 __all__ = [
@@ -201,26 +201,10 @@ class ActionClipDataset(Dataset):
         """The processed clip ``(num_persons, clip_len, 17, channels)`` float32."""
         seq = self.sequences[index]
         rng = rng if rng is not None else self._rng(index)
-        kp = np.asarray(seq.keypoints_2d, dtype=np.float64)
-        if kp.ndim == 3:
-            kp = kp[None]
-        if kp.shape[-1] == 2:
-            kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
-        invalid = ~np.isfinite(kp[..., :2]).all(axis=-1) | ~np.isfinite(kp[..., 2])
-        kp = np.where(invalid[..., None], 0.0, kp)
-        kp = kp[: max(self.num_persons, 1)] if kp.shape[0] > self.num_persons else kp
-        if self.normalization == "make_cam":
-            w, h = seq.image_size
-            kp = make_cam(kp, (h, w))
-        if kp.shape[0] == 2:
-            kp = _track_two_persons(kp)
-        mode = self.confidence if (self.confidence != "coco_order" or seq.layout == "coco-17") else "average"
-        kp = to_h36m(kp, seq.layout, confidence=mode)
-        idx = resample(kp.shape[1], self.clip_len, randomness=self.train, rng=rng)
-        kp = kp[:, idx]
-        if kp.shape[0] < self.num_persons:
-            pad = np.zeros((self.num_persons - kp.shape[0],) + kp.shape[1:])
-            kp = np.concatenate([kp, pad], axis=0)
+        size = seq.image_size if self.normalization == "make_cam" else None
+        kp = motionbert_clip_persons(seq.keypoints_2d, seq.layout, image_size=size, clip_len=self.clip_len,
+                                     num_persons=self.num_persons, confidence=self.confidence,
+                                     randomness=self.train, rng=rng)
         if self.train:
             if self.use_random_move:
                 kp = random_move(kp, rng)
@@ -231,17 +215,6 @@ class ActionClipDataset(Dataset):
 
     def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
         return {"keypoints": torch.from_numpy(self.clip(index)), "labels": torch.tensor(self.labels[index])}
-
-
-def _track_two_persons(kp: np.ndarray) -> np.ndarray:
-    """``human_tracking`` on x, y (as MotionBERT) with the other channels following their person."""
-    xy = kp[..., :2]
-    tracked = human_tracking(xy)
-    swapped = ~np.all(tracked[0] == xy[0], axis=(-1, -2)) & np.all(tracked[0] == xy[1], axis=(-1, -2))
-    out = kp.copy()
-    out[..., :2] = tracked
-    out[0, swapped, :, 2:], out[1, swapped, :, 2:] = kp[1, swapped, :, 2:], kp[0, swapped, :, 2:]
-    return out
 
 
 class MPerClassSampler(Sampler[int]):
@@ -619,6 +592,15 @@ def finetune_action(
     train_output = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     metrics = trainer.evaluate() if has_eval else {}
     trainer.save_model(os.path.join(output_dir, "final"))
+    if isinstance(train_dataset, ActionClipDataset) and trainer.is_world_process_zero():
+        # the processor beside the weights (preprocessor_config.json) is what inference reads first
+        from ..processor import MotionProcessor
+
+        config = trainer.model.config if hasattr(trainer.model, "config") else model.config
+        MotionProcessor.from_model_config(config).replace(
+            clip_normalization="crop_scale", clip_len=int(train_dataset.clip_len),
+            num_persons=int(train_dataset.num_persons), confidence=train_dataset.confidence,
+        ).save_pretrained(os.path.join(output_dir, "final"))
     result = FinetuneResult(dict(metrics), dict(train_output.metrics), output_dir, trainer)
     if trainer.is_world_process_zero():
         with open(os.path.join(output_dir, "results.json"), "w") as fh:

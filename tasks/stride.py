@@ -59,7 +59,8 @@ from transformers import TrainerCallback
 
 from motionhub.corruption import OcclusionSimulator, corrupt_3d, make_generator
 from motionhub.losses import get_limb_lengths, pose3d_loss
-from motionhub.processing import merge_windows, sliding_windows
+from motionhub.modeling_utils import flip_augmented
+from motionhub.runner import WindowRunner, plan_windows
 from motionhub.skeleton import flip
 
 __all__ = [
@@ -153,7 +154,10 @@ def center_stride_input(x: Tensor, visible: Tensor | None = None) -> Tensor:
 
 
 def _centered(model: torch.nn.Module) -> bool:
-    return getattr(model.config, "input_normalization", None) == "centered_3d"
+    from motionhub.processor import processor_for_model
+
+    # the model's processor (preprocessor_config.json, else derived from config.input_normalization)
+    return processor_for_model(model).normalization == "centered_3d"
 
 
 def _target_and_weights(x: Tensor, vis: Tensor | None) -> tuple[Tensor, Tensor | None]:
@@ -227,12 +231,6 @@ def masked_pose3d_loss(
 
 
 # ------------------------------------------------------------------------------------------------------ predict
-def _windows(num_frames: int, window: int, stride: int | None) -> list[np.ndarray]:
-    if num_frames <= window:
-        return [np.arange(num_frames, dtype=np.int64)]
-    return sliding_windows(num_frames, window, stride if stride is not None else max(1, window // 2))
-
-
 def _model_window(model: torch.nn.Module, window: int | None) -> int:
     maxlen = int(getattr(model.config, "maxlen", 243))
     if window is None:
@@ -298,25 +296,20 @@ def stride_predict(
     x, vis = prepare_stride_input(poses, visibility)
     win = _model_window(model, window)
     device = torch.device(device) if device is not None else next(model.parameters()).device
-    centered = _centered(model)
+
+    def prepare(batch: Tensor, chunk: Sequence[np.ndarray]) -> Tensor:  # motionhub priors: centre every window
+        return center_stride_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None)
+
+    forward = lambda k: _forward(model, k)  # noqa: E731
+    predict = (lambda k: flip_augmented(forward, k)) if flip_test else forward
+    runner = WindowRunner(predict, batch_size=batch_size, device=device)
     was_training = model.training
     model.eval()
     try:
-        windows = _windows(x.shape[0], win, window_stride)
-        outs = []
-        for i in range(0, len(windows), batch_size):
-            chunk = windows[i : i + batch_size]
-            batch = torch.stack([x[w] for w in chunk])
-            if centered:
-                batch = center_stride_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None)
-            batch = batch.to(device)
-            pred = _forward(model, batch)
-            if flip_test:
-                pred = (pred + flip(_forward(model, flip(batch)))) / 2
-            outs.extend(pred.float().cpu().numpy())
+        stride = window_stride if window_stride is not None else max(1, win // 2)
+        merged = runner.seq2seq(x, win, stride, merge="triangular", prepare=prepare if _centered(model) else None)
     finally:
         model.train(was_training)
-    merged = outs[0] if len(windows) == 1 else merge_windows(outs, windows, x.shape[0], weights="triangular")
     merged = np.array(merged, dtype=np.float32)
     if root_zero:
         merged[:, 0, :] = 0
@@ -487,7 +480,7 @@ def test_time_train(
     model = copy.deepcopy(prior_model).to(device)
     initial = stride_predict(model, x, vis, **predict_kwargs) if predict_before else None
 
-    windows = _windows(x.shape[0], win, window_stride)
+    windows = plan_windows(x.shape[0], win, window_stride if window_stride is not None else max(1, win // 2))
     idx = torch.as_tensor(np.stack(windows))
     target, weights = _target_and_weights(x, vis)
     inputs, targets = x[idx], target[idx]
@@ -840,6 +833,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     model.config.lambda_scale = STRIDE_LAMBDAS["lambda_scale"]
     model.config.lambda_limb_var = STRIDE_LAMBDAS["lambda_limb_var"]
     trainer.save_model(a.output_dir)
+    from ..processor import MotionProcessor
+
+    # the prior predicts clean root-relative camera-space poses in metres (STRIDE's convention)
+    MotionProcessor.from_model_config(model.config).replace(output_units="m").save_pretrained(a.output_dir)
     log = {"train_runtime_s": time.time() - start, "global_step": trainer.state.global_step, "metrics": result.metrics,
            "log_history": trainer.state.log_history, "num_sequences": len(seqs), "num_clips": len(dataset),
            "argv": list(argv) if argv is not None else None}  # fmt: skip

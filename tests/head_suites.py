@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+
 import pytest
 import torch
 from model_test_mixin import MotionModelTesterMixin
@@ -33,6 +38,31 @@ def _tiny_family_configs() -> dict:
 
 #: ``{family name: () -> tiny config}``
 TINY = _tiny_family_configs()
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str  # class-name prefix, e.g. "DSTformer"
+    config_class: type
+
+
+def encoder_families() -> list[Family]:
+    """Every encoder family package in motionhub.encoders (found on disk, so a new family without heads fails the
+    "every family has every head" tests)."""
+    from motionhub import encoders
+    from motionhub.modeling_utils import MotionPreTrainedModel
+
+    families = []
+    for info in sorted(pkgutil.iter_modules(encoders.__path__), key=lambda i: i.name):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{encoders.__name__}.{info.name}")
+        bases = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
+                 if issubclass(obj, MotionPreTrainedModel) and obj.__name__.endswith("PreTrainedModel")
+                 and obj is not MotionPreTrainedModel]
+        assert len(bases) == 1, f"{module.__name__} must export one <Family>PreTrainedModel, found {bases}"
+        families.append(Family(bases[0].__name__[: -len("PreTrainedModel")], bases[0].config_class))
+    return families
 _MODELS = {"mesh": MESH_MODELS, "multitask": MULTITASK_MODELS, "completion": COMPLETION_MODELS}
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import reference_path
+from head_suites import encoder_families
 from model_test_mixin import MotionModelTesterMixin
 from torch import nn
 
@@ -18,10 +19,7 @@ from motionhub.heads import (
     TASK_MODELS,
     ActionClassificationMixin,
     ActionEmbeddingMixin,
-    EncoderFamily,
     OneShotEvaluator,
-    build_task_model,
-    discover_families,
     pool_persons_time,
 )
 from motionhub.modeling_outputs import MotionEncoderOutput
@@ -58,7 +56,7 @@ def _frames(config) -> int:
 
 
 def test_every_family_has_both_heads_and_a_tiny_config():
-    names = [f.name for f in discover_families()]
+    names = [f.name for f in encoder_families()]
     assert "DSTformer" in names
     for name in names:
         for task in HEAD_TASKS:
@@ -262,11 +260,20 @@ class _FrameModel(_FramePreTrainedModel):
         return MotionEncoderOutput(last_hidden_state=self.proj(keypoints.flatten(2)))
 
 
+class FrameForActionClassification(ActionClassificationMixin, _FramePreTrainedModel):
+    """A per-frame encoder + the action classifier: written as every <Family>For<Task> class is."""
+
+    encoder_class = _FrameModel
+
+
+class FrameForActionEmbedding(ActionEmbeddingMixin, _FramePreTrainedModel):
+    """A per-frame encoder + the embedding head."""
+
+    encoder_class = _FrameModel
+
+
 def test_per_frame_encoders_get_the_same_heads():
-    family = EncoderFamily("Frame", _FrameConfig, _FramePreTrainedModel, _FrameModel)
-    cls = build_task_model(ActionClassificationMixin, family, "ForActionClassification", __name__)
-    emb_cls = build_task_model(ActionEmbeddingMixin, family, "ForActionEmbedding", __name__)
-    assert cls.__name__ == "FrameForActionClassification" and "Frame" in cls.__doc__
+    cls, emb_cls = FrameForActionClassification, FrameForActionEmbedding
     config = _FrameConfig(dim_rep=5, num_labels=3, action_hidden_size=4, embedding_size=6)
     model, emb = cls(config).eval(), emb_cls(config).eval()
     x = torch.randn(2, 2, 7, 17, 3)

@@ -205,6 +205,10 @@ def test_info(models, capsys):
     assert desc["task"] == "pose-lifting" and desc["config"]["output_units"] == "m"
     n = sum(p.numel() for p in DSTformerForPoseLifting.from_pretrained(models / "lift").parameters())
     assert desc["parameters"] == n
+    # no preprocessor_config.json in these folders: the processor is derived from the config, and says so
+    assert desc["processor"]["source"] == "derived from config.json" and desc["processor"]["normalization"] == "screen"
+    code, out, _ = _run(["info", "default", "--json"], capsys)
+    assert json.loads(out)["processor"]["source"] == "preprocessor_config.json"
 
 
 # ------------------------------------------------------------------------------------------------- actions

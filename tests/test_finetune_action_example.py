@@ -88,6 +88,9 @@ def test_ntu_pkl_from_scratch_then_resume(example, ntu_pkl, tmp_path):
     # the clip preparation travels with the weights (ActionPipeline / `motionhub classify` read it)
     assert model.config.action_normalization == "crop_scale" and model.config.action_num_persons == 2
     assert model.config.action_clip_len >= 1
+    processor = motionhub.MotionProcessor.from_pretrained(out / "final")  # preprocessor_config.json
+    assert (processor.clip_normalization, processor.num_persons) == ("crop_scale", 2)
+    assert processor.clip_len == model.config.action_clip_len
     assert (out / "checkpoint-3").is_dir()  # 12 clips / batch 4
     res = run(example, [*argv[: argv.index("--epochs") + 1], "2", *argv[argv.index("--epochs") + 2 :], "--resume"])
     assert res["train"]["epoch"] == pytest.approx(2.0)

@@ -17,7 +17,8 @@ from transformers import TrainingArguments
 
 import motionhub  # noqa: F401
 from motionhub import DSTformerConfig
-from motionhub.heads import TASK_MODELS, discover_families
+from head_suites import encoder_families
+from motionhub.heads import TASK_MODELS
 from motionhub.tasks import MotionTrainer, epoch_decay_schedule
 
 HERE = Path(__file__).resolve().parent
@@ -61,7 +62,7 @@ def args_for(tmp_path, **kw) -> TrainingArguments:
     return TrainingArguments(**{**defaults, **kw})
 
 
-FAMILIES = [f.name for f in discover_families()]
+FAMILIES = [f.name for f in encoder_families()]
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -310,11 +310,12 @@ def test_push_without_remote_code_when_bundling_is_impossible(hub_env, monkeypat
     from huggingface_hub import ModelCard
 
     import motionhub.hub as hub_module
+    from motionhub.hub import remote_code
 
     def refuse(*args, **kwargs):
         raise hub_module.RemoteCodeError("cannot bundle this one")
 
-    monkeypatch.setattr(hub_module, "bundle_remote_code", refuse)
+    monkeypatch.setattr(remote_code, "bundle_remote_code", refuse)  # where push_to_hub's bundling looks it up
     repo = _repo("no-remote")
     with pytest.warns(UserWarning, match="without remote code.*cannot bundle this one"):
         hub_module.push_to_hub(_tiny(seed=70), repo)
@@ -369,18 +370,15 @@ _REMOTE_SCRIPT = textwrap.dedent(
 )
 
 
-def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
-    """Pose lifting (a class statement) and action classification (a factory-built head) via trust_remote_code."""
+def _check_remote_code_loading(hub_env, cases) -> None:
+    """Push every ``(model, repo, input)`` with remote code, load them in a process where motionhub cannot be
+    imported, and compare the outputs."""
     from motionhub.hub import push_to_hub
 
     tmp = hub_env["tmp"]
-    lifter = _tiny("DSTformerForPoseLifting", seed=3)
-    classifier = _tiny("DSTformerForActionClassification", seed=4, num_labels=5, action_hidden_size=8)
-    cases = [(lifter, _repo("remote-lifter"), _keypoints()),
-             (classifier, _repo("remote-action"), _keypoints().reshape(1, 2, 8, 17, 3))]
     argv = []
     for model, repo, x in cases:
-        push_to_hub(model, repo)
+        push_to_hub(model, repo, remote_code=True)
         torch.save(x, tmp / f"{repo.replace('/', '_')}.in.pt")
         argv += [repo, type(model).__name__]
     script = tmp / "remote_load.py"
@@ -396,7 +394,55 @@ def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
                                    rtol=1e-5, atol=1e-6, msg=repo)
 
 
+def test_remote_code_loads_with_plain_transformers_without_motionhub(hub_env):
+    """Pose lifting, action classification and pose completion (head classes in motionhub.heads) via
+    trust_remote_code: the bundles are copies of the real source files."""
+    lifter = _tiny("DSTformerForPoseLifting", seed=3)
+    classifier = _tiny("DSTformerForActionClassification", seed=4, num_labels=5, action_hidden_size=8)
+    completion = _tiny("DSTformerForPoseCompletion", seed=5)
+    _check_remote_code_loading(hub_env, [
+        (lifter, _repo("remote-lifter"), _keypoints()),
+        (classifier, _repo("remote-action"), _keypoints().reshape(1, 2, 8, 17, 3)),
+        (completion, _repo("remote-completion"), _keypoints()),
+    ])
+
+
+def test_mesh_and_multitask_models_publish_with_remote_code(hub_env, tmp_path, monkeypatch):
+    """The SMPL body comes from $MOTIONHUB_SMPL_PATH in the loading process too (never from the repository)."""
+    from synthetic_smpl import use_smpl_env, write_synthetic_smpl_dir
+
+    use_smpl_env(monkeypatch, write_synthetic_smpl_dir(tmp_path / "smpl"))
+    mesh = _tiny("DSTformerForMeshRecovery", seed=6, mesh_hidden_size=8)
+    multi = _tiny("DSTformerForMultiTask", seed=7, num_labels=3, action_hidden_size=8, mesh_hidden_size=8)
+    _check_remote_code_loading(hub_env, [
+        (mesh, _repo("remote-mesh"), _keypoints()),
+        (multi, _repo("remote-multitask"), _keypoints()),
+    ])
+
+
 # ---------------------------------------------------------------------------------------------------------- end to end
+def test_a_model_loaded_by_repo_id_prepares_its_inputs_with_the_published_processor(hub_env):
+    """push_to_hub(processor=...) -> AutoProcessor by repo id, and a pipeline of the repo id (or of a model loaded
+    from it) uses that processor, not the config-derived defaults."""
+    from transformers import AutoProcessor
+
+    from motionhub import AutoModelForActionClassification, MotionProcessor
+    from motionhub.hub import push_to_hub
+    from motionhub.pipelines import ActionPipeline
+
+    model = _tiny("DSTformerForActionClassification", seed=80, num_labels=3, action_hidden_size=8)
+    processor = MotionProcessor.from_model_config(model.config, task="action-classification").replace(
+        clip_normalization="screen", clip_len=6, num_persons=1)
+    repo = _repo("with-processor")
+    push_to_hub(model, repo, processor=processor, remote_code=False)
+    assert "preprocessor_config.json" in hub_env["hub"].files(repo)
+    assert AutoProcessor.from_pretrained(repo) == processor
+    pipe = ActionPipeline(repo, progress=False)
+    assert (pipe.normalization, pipe.clip_len, pipe.num_persons) == ("screen", 6, 1)
+    loaded = AutoModelForActionClassification.from_pretrained(repo)
+    assert ActionPipeline(loaded, progress=False).clip_len == 6  # found through config._name_or_path (the repo id)
+
+
 def test_push_download_and_load_by_repo_id(hub_env):
     from huggingface_hub import ModelCard
     from transformers import AutoModel
@@ -553,7 +599,7 @@ def test_push_folder_adds_card_and_remote_code(hub_env, tmp_path):
     push_folder(folder, repo, license="mit", training_data="converted from a test model")
     assert sorted(p.name for p in folder.iterdir()) == before  # the folder itself is untouched
     files = hub_env["hub"].files(repo)
-    assert {"README.md", "modeling_dstformer.py"} <= set(files)
+    assert {"README.md", "modeling_dstformer.py", "preprocessor_config.json"} <= set(files)  # processor derived
     card = ModelCard.load(repo)
     assert card.data.license == "mit" and f"{sum(p.numel() for p in model.parameters()):,}" in card.text
     x = _keypoints()

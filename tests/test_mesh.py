@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 import torch
 from conftest import reference_path
-from head_suites import TINY, make_suite
+from head_suites import TINY, encoder_families, make_suite
 from motionhub.heads import MESH_MODELS, MeshLoss, MeshRecoveryHead
-from motionhub.heads._factory import discover_families
 from safetensors import safe_open
 from synthetic_smpl import clear_smpl_env, write_synthetic_smpl_dir
 
@@ -300,7 +299,7 @@ def test_bare_encoder_to_mesh_model_with_head_fields(smpl_dir, tmp_path):
 
 # ---------------------------------------------------------------------------------------- common model suite
 def test_every_family_has_a_mesh_model():
-    for family in discover_families():
+    for family in encoder_families():
         assert family.name in MESH_MODELS, f"{family.name} has no mesh model"
         assert family.name in TINY, f"add a tiny config for {family.name} to tests/head_suites.py"
         assert AutoModelForMeshRecovery._model_mapping[family.config_class] is MESH_MODELS[family.name]

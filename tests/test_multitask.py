@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from head_suites import make_suite
+from head_suites import encoder_families, make_suite
 from motionhub.heads import COMPLETION_MODELS, MULTITASK_MODELS, TASK_MODELS
-from motionhub.heads._factory import discover_families
 from synthetic_smpl import clear_smpl_env, write_synthetic_smpl_dir
 
 from motionhub import AutoModelForMultiTask, AutoModelForPoseCompletion, DSTformerConfig
@@ -40,7 +39,7 @@ def _multitask(smpl_dir, **kw):
 
 
 def test_every_family_has_multitask_and_completion_models():
-    for family in discover_families():
+    for family in encoder_families():
         assert (family.name, "multi-task") in TASK_MODELS
         assert AutoModelForMultiTask._model_mapping[family.config_class] is MULTITASK_MODELS[family.name]
         completion = AutoModelForPoseCompletion._model_mapping[family.config_class]

@@ -334,6 +334,31 @@ def test_mesh_pipeline_with_synthetic_smpl(tmp_path):
         assert str(z["units"]) == "mm" and z["vertices"].shape == (30, 6890, 3)
 
 
+def test_mesh_pipeline_flip_of_multitask_and_mesh_models_is_one_rule(tmp_path):
+    """Flip averaging of a multi-task model's mesh = the mesh model's predict_with_flip on the same head; one window
+    (T <= window) equals the direct flip-averaged prediction."""
+    synthetic = pytest.importorskip("synthetic_smpl")
+    from motionhub.heads import DSTformerForMultiTask
+    from motionhub.rotations import flip_thetas
+
+    from motionhub.pipelines import MeshPipeline
+
+    smpl = synthetic.write_synthetic_smpl_dir(tmp_path / "smpl")
+    torch.manual_seed(0)
+    model = DSTformerForMultiTask(_tiny_config(num_labels=3, action_hidden_size=8, mesh_hidden_size=16),
+                                  smpl_model_path=str(smpl)).eval()
+    pipe = MeshPipeline(model, flip=True, progress=False)
+    res = pipe(_pixels(20))
+    x = torch.from_numpy(pipe.prepare(_pixels(20))[0][0].model_input)[None]
+    with torch.no_grad():
+        out = model(keypoints=x).mesh
+        mirrored = model(keypoints=flip(x, "h36m-17")).mesh
+        theta_back = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)
+        verts_back, _ = model.mesh_from_theta(theta_back)
+    np.testing.assert_allclose(res.theta, ((out.theta + theta_back) / 2)[0].numpy(), atol=1e-5)
+    np.testing.assert_allclose(res.vertices, ((out.vertices + verts_back) / 2)[0].numpy(), atol=1e-3)
+
+
 # ------------------------------------------------------------------------------------------------- evaluation
 def test_evaluate_lifting_reproduces_the_results_procedure(metric_model):
     """Defaults of `motionhub evaluate` = motionhub.pretrained.evaluate_lifting_files (the results/*.json numbers)."""

@@ -29,9 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lifting_data import DATA_ROOT, ClipDataset, lifting_collator, load_h36m_lifting_clips
 from pretrain_lifting_small import small_config
 
-from motionhub import DSTformerForPoseLifting
+from motionhub import DSTformerForPoseLifting, MotionProcessor
 
 __all__ = ["main"]
+
+
+PROCESSOR_SETTINGS = {"mpii_convention": "h36m_sh"}
+"""Saved processor settings beyond the config: the training input was Stacked-Hourglass MPII-16 detections converted
+with ``mpii_convention="h36m_sh"``, so raw SH detections given to the model are converted the same way."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     minutes = (time.time() - t0) / 60
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
+    MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(args.out)
     log = {
         "command": "python " + " ".join(sys.argv), "init": str(args.init) if args.init else "scratch",
         "steps": trainer.state.global_step, "batch_size": args.batch_size, "lr": args.lr, "clip_len": args.clip_len,

@@ -32,9 +32,14 @@ from pretrain_lifting_small import small_config
 
 from motionhub.formats import load_kinect_actions
 from motionhub.processing import resample
+from motionhub.processor import KINECT_3D, MotionProcessor
 from motionhub.skeleton import to_h36m
 
 __all__ = ["main", "prepare"]
+
+
+PROCESSOR_SETTINGS = {"clip_normalization": KINECT_3D, "clip_len": 27, "num_persons": 1}
+"""Saved processor settings: 3D Kinect clips (:func:`prepare`), 27 frames, one person."""
 
 
 def prepare(seq_3d_mm: np.ndarray, layout: str, clip_len: int) -> np.ndarray:
@@ -115,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     model.config.input_normalization = "kinect_3d_metres_first_frame_pelvis"
     model.save_pretrained(args.out)
+    settings = {**PROCESSOR_SETTINGS, "clip_len": clip_len}
+    MotionProcessor.from_model_config(model.config).replace(**settings).save_pretrained(args.out)
     res = {
         "model": args.out.name, "task": "action-classification",
         "dataset": "MSR Action3D (20 classes), cross-subject: subjects 1,3,5,7,9 train / 2,4,6,8,10 test",

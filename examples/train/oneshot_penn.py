@@ -37,11 +37,15 @@ from pretrain_lifting_small import small_config
 
 from motionhub.formats import load_penn_action_dataset
 from motionhub.processing import normalize_screen, resample
+from motionhub.processor import MotionProcessor
 from motionhub.skeleton import to_h36m
 
 __all__ = ["NOVEL_CLASSES", "main"]
 
 NOVEL_CLASSES = ("bench_press", "golf_swing", "pullup", "squat", "tennis_serve")
+
+PROCESSOR_SETTINGS = {"clip_normalization": "screen", "clip_len": 27, "num_persons": 1}
+"""Saved processor settings: the clips of :func:`prepare` (screen-normalised, 27 frames, one person)."""
 
 
 def prepare(seq, clip_len: int = 27) -> np.ndarray:
@@ -126,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     acc = float(res.accuracy)
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
+    MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(args.out)
     out = {
         "model": args.out.name, "task": "one-shot action recognition",
         "dataset": "Penn Action; SupCon on the train split of 10 auxiliary classes; 1 exemplar per novel class",

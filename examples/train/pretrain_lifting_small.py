@@ -26,13 +26,18 @@ from transformers import Trainer, TrainerCallback, TrainingArguments
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lifting_data import DATA_ROOT, VirtualCameraClips, VirtualCameraCollator, load_pretraining_motion
 
-from motionhub import DSTformerConfig, DSTformerForPoseLifting
+from motionhub import DSTformerConfig, DSTformerForPoseLifting, MotionProcessor
 from motionhub.corruption import MotionBERTNoise
 
 __all__ = ["SMALL_CONFIG", "StepLimit", "TimeLimit", "main", "small_config"]
 
 #: The architecture of every small motionhub lifting checkpoint (0.41 M parameters).
 SMALL_CONFIG = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2.0, maxlen=27, num_joints=17, dim_in=3)
+
+
+PROCESSOR_SETTINGS: dict = {}
+"""Saved processor (``preprocessor_config.json``) beyond what the config says (screen-normalised H36M-17 pixels, metres
+out, 27-frame windows): nothing. The 2D of pretraining are projections of H36M-17 joints, no detector layout."""
 
 
 def small_config(**overrides) -> DSTformerConfig:
@@ -106,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     minutes = (time.time() - t0) / 60
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
+    MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(args.out)
     log = {
         "command": "python " + " ".join(sys.argv),
         "steps": trainer.state.global_step, "batch_size": args.batch_size, "lr": args.lr, "clip_len": args.clip_len,

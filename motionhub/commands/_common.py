@@ -78,7 +78,7 @@ def _load(path: Path, layout: str | None, fmt: str | None, reader_kwargs: dict |
             raise ValueError(f"{path} is a bare array: pass its joint layout with --layout (e.g. --layout coco-17)")
         import numpy as np
 
-        from ..pipelines import _check_layout
+        from ..processor import check_layout as _check_layout
 
         shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
         if len(shape) >= 2:
@@ -164,17 +164,17 @@ def write_json_or_npz(path: Path, data: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        from ..pipelines import _json_safe
+        from ..pipelines.results import json_safe
 
-        path.write_text(json.dumps(_json_safe(data), indent=1))
+        path.write_text(json.dumps(json_safe(data), indent=1))
     elif suffix == ".npz":
         arrays = {}
         for key, value in data.items():
             if isinstance(value, (dict, list)) and not (isinstance(value, list) and value and
                                                           isinstance(value[0], (int, float, str))):
-                from ..pipelines import _json_safe
+                from ..pipelines.results import json_safe
 
-                arrays[key + "_json"] = np.array(json.dumps(_json_safe(value)))
+                arrays[key + "_json"] = np.array(json.dumps(json_safe(value)))
             elif value is not None:
                 arrays[key] = np.asarray(value)
         np.savez_compressed(path, **arrays)

@@ -38,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         overrides["official_config"] = args.official_config
     model = convert_checkpoint(args.src, family=args.family, **overrides)
     args.out_dir.mkdir(parents=True, exist_ok=True)
+    # config.json + weights only (as from_pretrained / the parity tests expect): the processor of a converted model is
+    # derived from its config (MotionProcessor.from_pretrained / AutoProcessor do that); push_folder publishes it
     model.save_pretrained(args.out_dir, max_shard_size=args.max_shard_size)
     n_params = sum(p.numel() for p in model.parameters())
     heads = getattr(model.config, "num_heads", None)

@@ -73,9 +73,9 @@ def _resolve_folder(spec: str | None) -> Path | None:
         return path
     if path.is_file():
         return path.parent if path.suffix in (".json", ".safetensors") else None
-    from ..pipelines import _REPO_ID
+    from ..pipelines.loading import REPO_ID
 
-    if not _REPO_ID.match(spec):
+    if not REPO_ID.match(spec):
         raise FileNotFoundError(f"model {spec!r}: no such file or folder, and not a Hugging Face Hub repo id (org/name)")
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
@@ -146,17 +146,37 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
         labels = [config.id2label[k] for k in sorted(config.id2label, key=int)]
         summary["labels"] = labels if len(labels) <= 20 else labels[:20] + [f"... ({len(labels)} classes)"]
     desc["config"] = summary
+    desc["processor"] = _processor_summary(folder, model if folder is None else config)
     if card is not None:
         desc["card"] = _card_excerpt(card, card_lines)
     return desc
 
 
+_PROCESSOR_KEYS = ("normalization", "input_layout", "mpii_convention", "confidence", "clip_normalization", "clip_len",
+                   "num_persons", "window_size", "window_stride", "output_units")
+
+
+def _processor_summary(folder, model_or_config) -> dict:
+    """How the model prepares its inputs: its saved preprocessor_config.json, else the processor derived from the
+    config (what the pipelines use)."""
+    from ..processor import PROCESSOR_CONFIG_NAME, MotionProcessor, processor_for_model
+
+    if folder is not None and (folder / PROCESSOR_CONFIG_NAME).is_file():
+        proc, origin = MotionProcessor.from_json_file(folder / PROCESSOR_CONFIG_NAME), PROCESSOR_CONFIG_NAME
+    elif folder is not None:
+        proc, origin = MotionProcessor.from_model_config(model_or_config), "derived from config.json"
+    else:
+        proc, origin = processor_for_model(model_or_config), "derived from the converted config"
+    settings = {key: getattr(proc, key) for key in _PROCESSOR_KEYS if getattr(proc, key) is not None}
+    return {"source": origin, **settings}
+
+
 def run(args: argparse.Namespace) -> int:
     desc = describe_model(model_spec(args.model), args.card_lines)
     if args.json:
-        from ..pipelines import _json_safe
+        from ..pipelines.results import json_safe
 
-        print(json.dumps(_json_safe(desc), indent=1))
+        print(json.dumps(json_safe(desc), indent=1))
         return 0
     params = desc.get("parameters")
     print(f"{desc['model']}")
@@ -171,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
     out = cfg.get("output_joint_layout") or layout
     rows.append(("joint layout", f"{layout} in" + (f", {out} out" if out != layout else "")))
     rows += [(key, value) for key, value in cfg.items() if key not in ("joint_layout", "output_joint_layout")]
+    proc = dict(desc["processor"])
+    rows.append(("processor", f"{proc.pop('source')}: " + ", ".join(f"{k}={v}" for k, v in proc.items())))
     for key, value in rows:
         print(f"  {key:<20} {value}")
     if "card" in desc:

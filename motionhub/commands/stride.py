@@ -17,10 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..pretrained import DEFAULT_STRIDE_PRIOR_DIR
+
 __all__ = ["DEFAULT_PRIOR", "load_prior", "register", "run"]
 
-#: The motion prior used when ``--model`` is not given (committed with the repository; see its README).
-DEFAULT_PRIOR = Path(__file__).resolve().parents[2] / "checkpoints" / "stride-prior-small"
+#: The motion prior used when ``--model`` is not given: package data of ``motionhub.pretrained`` (installed with
+#: motionhub, no repository folder needed; see its README).
+DEFAULT_PRIOR = DEFAULT_STRIDE_PRIOR_DIR
 
 _TO_METRES = {"mm": 1e-3, "m": 1.0}
 

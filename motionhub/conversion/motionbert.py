@@ -24,13 +24,14 @@ __all__ = [
 ]
 
 
-def _has_dstformer_backbone(sd: dict[str, torch.Tensor], prefix: str = "") -> bool:
+def has_dstformer_backbone(sd: dict[str, torch.Tensor], prefix: str = "") -> bool:
+    """True when the state dict holds a MotionBERT DSTformer backbone under ``prefix``."""
     return all(f"{prefix}{k}" in sd for k in ("joints_embed.weight", "pos_embed", "temp_embed", "blocks_st.0.attn_s.qkv.weight"))
 
 
 def infer_dstformer_config_kwargs(sd: dict[str, torch.Tensor], prefix: str = "", num_heads: int | None = None) -> dict:
     """DSTformerConfig kwargs from an official state dict whose backbone keys start with ``prefix``."""
-    if not _has_dstformer_backbone(sd, prefix):
+    if not has_dstformer_backbone(sd, prefix):
         raise ValueError(f"not a DSTformer state dict: missing {prefix}joints_embed / pos_embed / temp_embed / blocks_st")
     dim_feat, dim_in = sd[f"{prefix}joints_embed.weight"].shape
     depth = 1 + max(int(m.group(1)) for k in sd if (m := re.match(rf"{re.escape(prefix)}blocks_st\.(\d+)\.", k)))
@@ -133,7 +134,7 @@ def convert_motionbert(
 
 register_converter(Converter(
     name="motionbert",
-    detect=lambda sd: _has_dstformer_backbone(sd),
+    detect=lambda sd: has_dstformer_backbone(sd),
     convert=convert_motionbert,
     priority=0,
     description="MotionBERT pretrain / pose3d checkpoint (train.py: model_pos) -> DSTformerForPoseLifting",

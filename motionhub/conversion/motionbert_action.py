@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch
 
 from .motionbert import (
-    _has_dstformer_backbone,
+    has_dstformer_backbone,
     dstformer_backbone_keys,
     infer_dstformer_config_kwargs,
     load_into,
@@ -34,13 +34,13 @@ _EMBED_DROPOUT = 0.1
 
 
 def _is_class(sd: dict[str, torch.Tensor]) -> bool:
-    return _has_dstformer_backbone(sd, "backbone.") and all(
+    return has_dstformer_backbone(sd, "backbone.") and all(
         f"head.{k}" in sd for k in ("fc1.weight", "bn.running_mean", "fc2.weight")
     )
 
 
 def _is_embed(sd: dict[str, torch.Tensor]) -> bool:
-    return _has_dstformer_backbone(sd, "backbone.") and "head.fc1.weight" in sd and "head.fc2.weight" not in sd
+    return has_dstformer_backbone(sd, "backbone.") and "head.fc1.weight" in sd and "head.fc2.weight" not in sd
 
 
 def _config(sd, num_heads, official_config):
@@ -70,7 +70,7 @@ def convert_motionbert_action(
         official_config: the training yaml, to read ``num_heads``.
         **overrides: config fields, e.g. ``id2label={0: "drink water", ...}``.
     """
-    from ..heads import DSTformerForActionClassification
+    from ..auto import task_model_class
 
     if not _is_class(sd):
         raise ValueError("not a MotionBERT action classification state dict (need backbone.* and head.fc1/bn/fc2)")
@@ -78,7 +78,7 @@ def convert_motionbert_action(
     kwargs.update(num_labels=int(sd["head.fc2.weight"].shape[0]), action_hidden_size=hidden,
                   action_dropout=_CLASS_DROPOUT)
     kwargs.update(overrides)
-    model = DSTformerForActionClassification(config_cls(**kwargs))
+    model = task_model_class("action-classification", config_cls)(config_cls(**kwargs))
     new_sd = dstformer_backbone_keys(sd, "backbone.", "dstformer.")
     new_sd.update({"action_" + k: v for k, v in sd.items() if k.startswith("head.")})
     return load_into(model, new_sd)
@@ -88,14 +88,14 @@ def convert_motionbert_action_embed(
     sd: dict[str, torch.Tensor], *, num_heads: int | None = None, official_config=None, **overrides
 ):
     """Convert an ``ActionNet(version='embed')`` state dict (NTU-120 one-shot) to ``DSTformerForActionEmbedding``."""
-    from ..heads import DSTformerForActionEmbedding
+    from ..auto import task_model_class
 
     if not _is_embed(sd):
         raise ValueError("not a MotionBERT action embedding state dict (need backbone.* and head.fc1 without fc2)")
     config_cls, kwargs, hidden = _config(sd, num_heads, official_config)
     kwargs.update(embedding_size=hidden, embedding_dropout=_EMBED_DROPOUT)
     kwargs.update(overrides)
-    model = DSTformerForActionEmbedding(config_cls(**kwargs))
+    model = task_model_class("action-embedding", config_cls)(config_cls(**kwargs))
     new_sd = dstformer_backbone_keys(sd, "backbone.", "dstformer.")
     new_sd.update({"embedding_" + k: v for k, v in sd.items() if k.startswith("head.")})
     return load_into(model, new_sd)

@@ -56,7 +56,7 @@ def convert_motionbert_mesh(
         ``DSTformerForMeshRecovery`` in eval mode.
     """
     from ..encoders.dstformer import DSTformerConfig
-    from ..heads.mesh import MESH_MODELS
+    from ..auto import task_model_class
 
     if not is_motionbert_mesh(sd):
         raise ValueError("not a MotionBERT mesh checkpoint: expected backbone.* and head.head_pose / head.head_shape")
@@ -66,7 +66,7 @@ def convert_motionbert_mesh(
     kwargs["mesh_hidden_size"] = int(sd["head.fc1.weight"].shape[0])
     kwargs.update(overrides)
     config = DSTformerConfig(**kwargs)
-    model = MESH_MODELS["DSTformer"](config, smpl_model_path=smpl_model_path)
+    model = task_model_class("mesh-recovery", DSTformerConfig)(config, smpl_model_path=smpl_model_path)
     new_sd = dstformer_backbone_keys(sd, "backbone.", "dstformer.")
     for key, value in sd.items():
         if not key.startswith("head."):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from .pstmo import _build, _is_lifting, _layer_count
+from .pstmo import build_converted_model, is_lifting_checkpoint, layer_count
 from .registry import Converter, register_converter
 
 __all__ = ["convert_mpm", "convert_mpm_pretrain", "convert_mpm_completion"]
@@ -25,17 +25,17 @@ __all__ = ["convert_mpm", "convert_mpm_pretrain", "convert_mpm_completion"]
 
 def convert_mpm(sd: dict[str, torch.Tensor], **overrides):
     """MPM (or P-STMO) finetuned ``Model`` state dict -> :class:`MPMForPoseLifting` (eval mode)."""
-    return _build("mpm", "lifting", sd, overrides)
+    return build_converted_model("mpm", "lifting", sd, overrides)
 
 
 def convert_mpm_pretrain(sd: dict[str, torch.Tensor], **overrides):
     """MPM ``MPMmask2`` state dict -> :class:`MPMForMaskedPoseModeling` (eval mode)."""
-    return _build("mpm", "pretrain", sd, overrides)
+    return build_converted_model("mpm", "pretrain", sd, overrides)
 
 
 def convert_mpm_completion(sd: dict[str, torch.Tensor], **overrides):
     """MPM ``MPMmask`` state dict -> :class:`MPMForPoseCompletion` (eval mode)."""
-    return _build("mpm", "completion", sd, overrides)
+    return build_converted_model("mpm", "completion", sd, overrides)
 
 
 def _is_mpm_masked(sd) -> bool:
@@ -44,19 +44,19 @@ def _is_mpm_masked(sd) -> bool:
 
 register_converter(Converter(
     name="mpm",
-    detect=lambda sd: _is_lifting(sd) and "encoder2d.fc_1.weight" in sd,
+    detect=lambda sd: is_lifting_checkpoint(sd) and "encoder2d.fc_1.weight" in sd,
     convert=convert_mpm,
     description="MPM finetuned model (model/MPM.py Model; P-STMO's also converts) -> MPMForPoseLifting",
 ))
 register_converter(Converter(
     name="mpm-pretrain",
-    detect=lambda sd: _is_mpm_masked(sd) and _layer_count(sd, "decoder2d.model.layers.") != 2,
+    detect=lambda sd: _is_mpm_masked(sd) and layer_count(sd, "decoder2d.model.layers.") != 2,
     convert=convert_mpm_pretrain,
     description="MPM pretraining model (MPMmask2, 1-layer decoders) -> MPMForMaskedPoseModeling",
 ))
 register_converter(Converter(
     name="mpm-completion",
-    detect=lambda sd: _is_mpm_masked(sd) and _layer_count(sd, "decoder2d.model.layers.") == 2,
+    detect=lambda sd: _is_mpm_masked(sd) and layer_count(sd, "decoder2d.model.layers.") == 2,
     convert=convert_mpm_completion,
     description="MPM completion / lifting model (MPMmask, 2-layer decoders) -> MPMForPoseCompletion",
 ))

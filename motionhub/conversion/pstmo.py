@@ -199,9 +199,11 @@ def export_official_state_dict(model: torch.nn.Module, naming: str | None = None
     """
     family = model.config.model_type
     if kind is None:
+        from ..auto import task_of_model
+
         name = type(model).__name__
-        kind = "lifting" if name.endswith("ForPoseLifting") else "completion" if name.endswith("ForPoseCompletion") \
-            else "pretrain" if name.endswith("ForMaskedPoseModeling") else None
+        kind = {"pose-lifting": "lifting", "pose-completion": "completion",
+                "masked-pose-modeling": "pretrain"}.get(task_of_model(model))
         if kind is None:
             raise ValueError(f"cannot export a {name}: only lifting / pretraining / completion models exist officially")
     naming = naming or ("pstmo" if family == "stmo" else "mpm")
@@ -228,7 +230,8 @@ def detect_naming(sd: dict[str, torch.Tensor]) -> str:
 
 
 # ------------------------------------------------------------------------------------------------- config
-def _layer_count(sd: dict[str, torch.Tensor], prefix: str) -> int:
+def layer_count(sd: dict[str, torch.Tensor], prefix: str) -> int:
+    """Number of numbered sub-layers ``<prefix><i>.`` in an official state dict."""
     pattern = re.compile(rf"^{re.escape(prefix)}(\d+)\.")
     idx = [int(m.group(1)) for k in sd if (m := pattern.match(k))]
     return max(idx) + 1 if idx else 0
@@ -253,19 +256,19 @@ def infer_strided_lifting_config_kwargs(sd: dict[str, torch.Tensor], family: str
     dim_in = int(overrides.pop("dim_in", 2))
     if in_features % dim_in:
         raise ValueError(f"input embedding takes {in_features} features, not a multiple of dim_in={dim_in}")
-    layers = _layer_count(sd, base + "temporal_encoder.layers.")
+    layers = layer_count(sd, base + "temporal_encoder.layers.")
     if layers == 0:
         raise ValueError("the temporal transformer has no layers")
     kwargs = dict(
         frames=frames, layers=layers, channel=channel,
         d_hid=int(sd[base + "temporal_encoder.layers.0.feed_forward.fc1.weight"].shape[0]),
         num_heads=8, num_joints=in_features // dim_in, dim_in=dim_in,
-        num_spatial_blocks=_layer_count(sd, base + "spatial_encoder.blocks."),
+        num_spatial_blocks=layer_count(sd, base + "spatial_encoder.blocks."),
         root_relative=False,  # the official models do not zero the root inside the network
     )
     if kind == "lifting":
         kwargs["out_joints"] = int(sd["pose_head.proj.weight"].shape[0]) // 3
-        n_strided = _layer_count(sd, "strided_transformer.layers.")
+        n_strided = layer_count(sd, "strided_transformer.layers.")
         if "stride_num" not in overrides:
             table = OFFICIAL_STRIDES.get(frames)
             root = round(frames ** (1.0 / n_strided)) if n_strided else 0
@@ -286,7 +289,7 @@ def infer_strided_lifting_config_kwargs(sd: dict[str, torch.Tensor], family: str
         head = "decoder_head." if family == "stmo" else "decoder_head_2d."
         decoder = "decoder." if family == "stmo" else "decoder_2d."
         kwargs["out_joints"] = int(sd[head + "proj.weight"].shape[0]) // dim_in
-        kwargs["decoder_layers"] = _layer_count(sd, decoder + "layers.")
+        kwargs["decoder_layers"] = layer_count(sd, decoder + "layers.")
         kwargs["decoder_channel"] = int(sd["decoder_position_embeddings"].shape[2])
         if kwargs["decoder_layers"]:
             kwargs["decoder_d_hid"] = int(sd[decoder + "layers.0.feed_forward.fc1.weight"].shape[0])
@@ -300,7 +303,9 @@ def infer_strided_lifting_config_kwargs(sd: dict[str, torch.Tensor], family: str
 
 
 # ------------------------------------------------------------------------------------------------- converters
-def _build(family: str, kind: str, sd: dict[str, torch.Tensor], overrides: dict):
+def build_converted_model(family: str, kind: str, sd: dict[str, torch.Tensor], overrides: dict):
+    """Config inferred from an official P-STMO / MPM state dict (+ ``overrides``) -> the motionhub model of ``kind``
+    (``"lifting"``, ``"pretrain"``, ``"completion"``) holding the converted weights."""
     from .motionbert import load_into
 
     if family == "stmo":
@@ -325,21 +330,22 @@ def _build(family: str, kind: str, sd: dict[str, torch.Tensor], overrides: dict)
 
 def convert_pstmo(sd: dict[str, torch.Tensor], **overrides):
     """P-STMO (or MPM) finetuned ``Model`` state dict -> :class:`STMOForPoseLifting` (eval mode)."""
-    return _build("stmo", "lifting", sd, overrides)
+    return build_converted_model("stmo", "lifting", sd, overrides)
 
 
 def convert_pstmo_pretrain(sd: dict[str, torch.Tensor], **overrides):
     """P-STMO ``Model_MAE`` state dict -> :class:`STMOForMaskedPoseModeling` (eval mode)."""
-    return _build("stmo", "pretrain", sd, overrides)
+    return build_converted_model("stmo", "pretrain", sd, overrides)
 
 
-def _is_lifting(sd) -> bool:
+def is_lifting_checkpoint(sd) -> bool:
+    """True for an official P-STMO / MPM lifting state dict (it has the reduce transformer and the pose head)."""
     return "Transformer_reduce.model.pos_embedding_1" in sd and "fcn.1.weight" in sd
 
 
 register_converter(Converter(
     name="pstmo",
-    detect=lambda sd: _is_lifting(sd) and "encoder.fc_1.weight" in sd,
+    detect=lambda sd: is_lifting_checkpoint(sd) and "encoder.fc_1.weight" in sd,
     convert=convert_pstmo,
     description="P-STMO / P-STMO-S finetuned model (run.py save_model, bare module.* state dict) -> STMOForPoseLifting",
 ))

@@ -398,7 +398,7 @@ def safe_pickle_loads(data: bytes) -> Any:
     return _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
 
 
-def _npz_object_safe_load(path: str | Path, key: str) -> Any:
+def npz_object_safe_load(path: str | Path, key: str) -> Any:
     """Read one object-dtype array of an ``.npz`` without ``allow_pickle`` (restricted unpickler).
 
     numpy stores object arrays as a ``.npy`` header followed by a pickle of the array; we parse the header with
@@ -421,7 +421,7 @@ def _npz_object_safe_load(path: str | Path, key: str) -> Any:
             return safe_pickle_load(io.BytesIO(fh.read()))
 
 
-def _to_python(obj: Any) -> Any:
+def to_python(obj: Any) -> Any:
     """0-d object arrays (``np.savez`` of a dict) -> the object itself."""
     if isinstance(obj, np.ndarray) and obj.dtype == object and obj.shape == ():
         return obj.item()

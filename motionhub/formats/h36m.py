@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import MotionSequence, _npz_object_safe_load, _to_python, safe_pickle_load
+from .base import MotionSequence, npz_object_safe_load, to_python, safe_pickle_load
 
 __all__ = [
     "H36M_32_TO_17",
@@ -378,7 +378,7 @@ def load_videopose3d_3d(path: str | Path, subjects: Sequence[str] | None = None)
         One sequence per (subject, action): ``keypoints_3d`` ``(T, 17, 3)`` world metres (``units_3d="m"``),
         layout ``h36m-17``, fps 50, ``meta`` ``subject``, ``action``, ``frame="world"``.
     """
-    positions = _to_python(_npz_object_safe_load(path, "positions_3d"))
+    positions = to_python(npz_object_safe_load(path, "positions_3d"))
     if not isinstance(positions, dict):
         raise ValueError(f"{path}: 'positions_3d' must be a dict {{subject: {{action: (T, J, 3)}}}}")  # noqa: TRY004
     out = []
@@ -431,9 +431,9 @@ def load_videopose3d_2d(
         of the H36M camera; ``meta`` ``subject``, ``action``, ``camera_index``, ``camera``, ``keypoints_symmetry``
         (custom files: ``meta["video"]``, ``camera`` None).
     """
-    positions = _to_python(_npz_object_safe_load(path, "positions_2d"))
+    positions = to_python(npz_object_safe_load(path, "positions_2d"))
     try:
-        metadata = _to_python(_npz_object_safe_load(path, "metadata"))
+        metadata = to_python(npz_object_safe_load(path, "metadata"))
     except KeyError:
         metadata = {}
     if not isinstance(positions, dict):

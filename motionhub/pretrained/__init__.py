@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_INPUT_NORMALIZATION",
     "DEFAULT_LIFTING_MODEL_DIR",
     "DEFAULT_OUTPUT_UNITS",
+    "DEFAULT_STRIDE_PRIOR_DIR",
     "evaluate_lifting_files",
     "lift_keypoints",
     "load_default_lifting_model",
@@ -42,13 +43,15 @@ __all__ = [
 DEFAULT_LIFTING_MODEL_DIR = Path(__file__).resolve().parent / "dstformer-lift-default"
 """Folder of the embedded default lifting model (config.json, model.safetensors, README.md)."""
 
+DEFAULT_STRIDE_PRIOR_DIR = Path(__file__).resolve().parent / "stride-prior-small"
+"""Folder of the embedded default STRIDE motion prior (``motionhub stride``; 74 k parameters, 81 frames, 3D input in
+metres, see its README.md)."""
+
 DEFAULT_INPUT_NORMALIZATION = "screen"
 """The 2D normalisation of the default model: :func:`motionhub.processing.normalize_screen` with the image size."""
 
 DEFAULT_OUTPUT_UNITS = "m"
 """Units of the default model's output: metres, root-relative, camera axes (x right, y down, z forward)."""
-
-_UNITS_TO_MM = {"mm": 1.0, "m": 1000.0}
 
 
 def load_default_lifting_model(device: str = "cpu"):
@@ -126,26 +129,20 @@ def lift_keypoints(
     """
     import torch
 
-    from motionhub.processing import merge_windows, sliding_windows
-    from motionhub.skeleton import flip as flip_pose
+    from motionhub.modeling_utils import flip_augmented
+    from motionhub.runner import WindowRunner
 
     x = np.asarray(keypoints, dtype=np.float32)
     if x.ndim != 3:
         raise ValueError(f"keypoints must be one sequence (T, J, C), got shape {x.shape}")
     maxlen = int(model.config.maxlen)
-    windows = sliding_windows(len(x), maxlen, stride)
     layout = getattr(model.config, "joint_layout", "h36m-17")
-    device = device or next(model.parameters()).device
-    outputs = []
+    forward = lambda k: model(k).pose_3d  # noqa: E731
+    predict = (lambda k: flip_augmented(forward, k, layout)) if flip else forward
+    runner = WindowRunner(predict, batch_size=batch_size, device=device or next(model.parameters()).device)
     with torch.no_grad():
-        for i in range(0, len(windows), batch_size):
-            batch = torch.from_numpy(np.stack([x[w] for w in windows[i : i + batch_size]])).to(device)
-            pred = model(batch).pose_3d
-            if flip:
-                pred_f = model(flip_pose(batch, layout)).pose_3d
-                pred = (pred + flip_pose(pred_f, layout)) / 2
-            outputs.extend(pred.float().cpu().numpy())
-    return merge_windows(outputs, windows, len(x)).astype(np.float32)
+        pose = runner.seq2seq(x, maxlen, stride if stride is not None else maxlen, merge="uniform", pad_short=True)
+    return pose.astype(np.float32)
 
 
 def evaluate_lifting_files(
@@ -160,10 +157,12 @@ def evaluate_lifting_files(
 ) -> dict[str, Any]:
     """MPJPE / P-MPJPE (mm) of a lifting model on generic-format files with 2D input and 3D ground truth.
 
-    For every file: 2D pixels -> :func:`normalize_lifting_input` (the file's ``image_size``) -> :func:`lift_keypoints`
-    -> mm (``output_units``); the ground truth ``keypoints_3d`` (``units_3d`` mm or m) is made root-relative (joint 0).
-    Errors are pooled over **all frames of all files** (frame-weighted), P-MPJPE with a per-frame similarity
-    alignment.
+    For every file: 2D pixels -> screen normalisation (the file's ``image_size``, as :func:`normalize_lifting_input`)
+    -> windows of ``config.maxlen`` frames every ``stride`` (as :func:`lift_keypoints`) -> mm (``output_units``); the
+    ground truth ``keypoints_3d`` (``units_3d`` mm or m) is made root-relative (joint 0). Errors are pooled over **all
+    frames of all files** (frame-weighted), P-MPJPE with a per-frame similarity alignment. This is
+    :func:`motionhub.pipelines.evaluate_lifting` (``motionhub evaluate``) with the ``"metric"`` protocol: one
+    evaluation path.
 
     Args:
         model: the lifting model.
@@ -177,22 +176,18 @@ def evaluate_lifting_files(
         ``{"mpjpe_mm", "p_mpjpe_mm", "num_files", "num_frames", "per_file": {name: {mpjpe_mm, p_mpjpe_mm, frames}}}``.
     """
     from motionhub.formats.generic import load_generic
-    from motionhub.metrics import mpjpe, p_mpjpe
+    from motionhub.pipelines import PoseLiftingPipeline, evaluate_lifting
+    from motionhub.processor import UNITS_TO_MM
 
     if output_units is None:
         output_units = getattr(model.config, "output_units", None) or DEFAULT_OUTPUT_UNITS
-    if output_units not in _UNITS_TO_MM:
-        raise ValueError(f"output_units must be one of {sorted(_UNITS_TO_MM)}, got {output_units!r}")
+    if output_units not in UNITS_TO_MM:
+        raise ValueError(f"output_units must be one of {sorted(UNITS_TO_MM)}, got {output_units!r}")
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("no evaluation files given")
-    errs, perrs, per_file = [], [], {}
-    iterator = paths
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(paths, desc="evaluate", unit="file")
-    for path in iterator:
+    sequences = []
+    for path in paths:
         seq = load_generic(path)
         if seq.keypoints_2d is None or seq.keypoints_3d is None:
             raise ValueError(f"{path}: evaluation needs both keypoints_2d (input) and keypoints_3d (ground truth)")
@@ -200,23 +195,23 @@ def evaluate_lifting_files(
             raise ValueError(f"{path}: layout {seq.layout!r}; convert to h36m-17 first (motionhub.skeleton.to_h36m)")
         if seq.image_size is None:
             raise ValueError(f"{path}: image_size (width, height) is needed to normalise the 2D pixels")
-        if seq.units_3d not in _UNITS_TO_MM:
+        if seq.units_3d not in UNITS_TO_MM:
             raise ValueError(f"{path}: units_3d must be 'mm' or 'm' for metric evaluation, got {seq.units_3d!r}")
-        x = normalize_lifting_input(seq.keypoints_2d, seq.image_size)
-        pred = lift_keypoints(model, x, stride=stride, flip=flip, batch_size=batch_size) * _UNITS_TO_MM[output_units]
-        gt = np.asarray(seq.keypoints_3d, dtype=np.float64) * _UNITS_TO_MM[seq.units_3d]
-        gt = gt - gt[:, :1]
-        pred = pred - pred[:, :1]
-        e, pe = mpjpe(pred, gt), p_mpjpe(pred, gt)
-        errs.append(e)
-        perrs.append(pe)
-        per_file[path.stem] = {"mpjpe_mm": float(e.mean()), "p_mpjpe_mm": float(pe.mean()), "frames": len(e)}
-    e_all, pe_all = np.concatenate(errs), np.concatenate(perrs)
+        sequences.append(seq.replace(meta={**seq.meta, "source": path.stem}))
+    # the results procedure: screen-normalised pixels, non-overlapping windows (the last aligned to the end), short
+    # clips edge-padded, overlaps averaged, metric output; the same evaluation as `motionhub evaluate`
+    pipe = PoseLiftingPipeline(model, batch_size=batch_size, flip=flip, normalization=DEFAULT_INPUT_NORMALIZATION,
+                               output_units=output_units, merge="uniform", pad_short=True,
+                               stride=stride if stride is not None else int(model.config.maxlen), progress=False)
+    res = evaluate_lifting(pipe, sequences, "metric", progress=progress)
+    to_mm = UNITS_TO_MM[res["units"]]
+    per_file = {e["source"]: {"mpjpe_mm": e["mpjpe"] * to_mm, "p_mpjpe_mm": e["p_mpjpe"] * to_mm,
+                              "frames": e["frames"]} for e in res["per_sequence"]}
     return {
-        "mpjpe_mm": float(e_all.mean()),
-        "p_mpjpe_mm": float(pe_all.mean()),
+        "mpjpe_mm": res["mpjpe"] * to_mm,
+        "p_mpjpe_mm": res["p_mpjpe"] * to_mm,
         "num_files": len(paths),
-        "num_frames": len(e_all),
+        "num_frames": res["num_frames"],
         "output_units": output_units,
         "per_file": per_file,
     }

@@ -1,0 +1,359 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""2D keypoints of a whole video -> root-relative 3D poses: :class:`PoseLiftingPipeline` (processor + model +
+:class:`~motionhub.runner.WindowRunner`) and its :class:`LiftResult`; :class:`KeypointPipeline` is the plumbing it
+shares with the mesh pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..modeling_utils import flip_augmented
+from ..processor import NORMALIZATIONS_2D, MotionProcessor, PreparedKeypoints, processor_for_model
+from ..runner import WindowRunner
+from ..skeleton import flip as flip_joints
+from ..skeleton import get_layout
+from .loading import load_model, model_device, resolve_device
+from .results import UNITS_DOC, json_safe, nan_to_none
+
+__all__ = ["NORMALIZATIONS", "KeypointPipeline", "LiftResult", "PoseLiftingPipeline"]
+
+NORMALIZATIONS = NORMALIZATIONS_2D
+"""Accepted ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`)."""
+
+
+class KeypointPipeline:
+    """Shared plumbing of the per-frame pipelines (lifting, mesh): device, processor, windows.
+
+    The input preparation and the window defaults come from the model's :class:`~motionhub.processor.MotionProcessor`
+    (its saved ``preprocessor_config.json``, else derived from the config, :func:`motionhub.processor.processor_for_model`,
+    or ``processor=``); the keyword arguments override single settings for this pipeline.
+    """
+
+    task = "pose-lifting"
+
+    def __init__(
+        self,
+        model: Any,
+        device: str | torch.device | None = None,
+        batch_size: int = 8,
+        flip: bool = True,
+        window: int | None = None,
+        stride: int | None = None,
+        normalization: str | None = None,
+        *,
+        fill_missing: str | None = None,
+        scale: float | None = None,
+        image_size: Sequence[int] | None = None,
+        tds: int | None = None,
+        output_units: str | None = None,
+        merge: str | None = None,
+        pad_short: bool | None = None,
+        processor: MotionProcessor | None = None,
+        progress: bool = True,
+        **load_kwargs: Any,
+    ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if normalization is not None and normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
+        if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
+            raise ValueError(f"window must be a positive integer (frames), got {window!r}")
+        if processor is not None and not isinstance(processor, MotionProcessor):
+            raise TypeError(f"processor must be a MotionProcessor, got {type(processor).__name__}")
+        self.device = resolve_device(device) if device is not None else None
+        self.model = load_model(model, self.task, device=self.device, **load_kwargs)
+        if self.device is None:
+            self.device = model_device(self.model)
+        self.config = self.model.config
+        base = processor if processor is not None else processor_for_model(self.model, self.task)
+        self.processor = base.replace(
+            normalization=normalization, fill_missing=fill_missing, crop_scale_ratio=scale, image_size=image_size,
+            temporal_stride=tds, output_units=output_units, merge=merge, pad_short=pad_short,
+        )
+        proc = self.processor
+        if proc.normalization not in NORMALIZATIONS:
+            raise ValueError(
+                f"{type(self.model).__name__} takes {proc.normalization!r} input (a 3D-input model); this pipeline "
+                f"prepares 2D keypoints ({', '.join(NORMALIZATIONS)}): pass normalization= to override"
+            )
+        self.batch_size = batch_size
+        self.flip = bool(flip)
+        self.progress = progress
+        self.fill_missing = proc.fill_missing
+        self.scale = proc.crop_scale_ratio
+        self.image_size = proc.image_size
+        self.merge = proc.merge
+        self.pad_short = proc.pad_short
+        self.in_layout = proc.joint_layout
+        self.out_layout = proc.out_layout
+        self.dim_in = proc.num_channels
+        self.maxlen = int(getattr(self.config, "maxlen", 243))
+        self.fixed_length = bool(getattr(self.config, "fixed_length", False))
+        self.tds = proc.temporal_stride
+        self.normalization = proc.normalization
+        self.window = self._check_window(window if window is not None else proc.window_size)
+        self.stride = self._check_stride(stride if stride is not None else proc.window_stride)
+        self.output_units = proc.output_units
+
+    def _check_window(self, window: int | None) -> int:
+        if window is None:
+            return self.maxlen
+        if self.fixed_length and window != self.maxlen:
+            raise ValueError(
+                f"this {self.config.model_type} model takes exactly {self.maxlen} frames (config.maxlen); window "
+                "cannot be changed"
+            )
+        if window > self.maxlen:
+            raise ValueError(f"window ({window}) exceeds what the model supports (config.maxlen = {self.maxlen})")
+        return window
+
+    def _check_stride(self, stride: int | None) -> int:
+        if stride is None:
+            return max(1, self.window // 2)
+        if isinstance(stride, bool) or not isinstance(stride, int) or not 1 <= stride <= self.window:
+            raise ValueError(f"stride must be an integer in [1, window={self.window}], got {stride!r}")
+        return stride
+
+    # ------------------------------------------------------------------ preparation
+    def prepare(
+        self,
+        data: Any,
+        layout: str | None = None,
+        image_size: Sequence[int] | None = None,
+        normalization: str | None = None,
+    ) -> tuple[list[PreparedKeypoints], Any]:
+        """The processor's per-frame preparation of every person of ``data`` (see :meth:`__call__` for the inputs).
+
+        Returns:
+            ``(prepared, input)``: one :class:`~motionhub.processor.PreparedKeypoints` per person and the parsed
+            :class:`~motionhub.processor.MotionInput`.
+        """
+        if normalization is not None and normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
+        proc = self.processor if normalization is None else self.processor.replace(normalization=normalization)
+        return proc.prepare_keypoints(data, layout, image_size)
+
+    # ------------------------------------------------------------------ model calls
+    def _forward(self, x: torch.Tensor) -> Any:
+        return self.model(keypoints=x, return_dict=True)
+
+    def _flip_in(self, x: torch.Tensor) -> torch.Tensor:
+        return flip_joints(x, self.in_layout)
+
+
+class PoseLiftingPipeline(KeypointPipeline):
+    """2D keypoints of a whole video -> root-relative 3D poses (any length, any supported layout, missing joints).
+
+    Args:
+        model: anything :func:`load_model` accepts (``None`` = the embedded default lifting model).
+        device: ``"cpu"``, ``"cuda"``, ``"auto"`` (default: where the model is / CPU).
+        batch_size: windows per forward pass.
+        flip: flip test-time augmentation (module docstring).
+        window: frames per window of sequence-to-sequence models (default ``config.maxlen``; fixed for STMO/MPM).
+        stride: frames between window starts (default ``window // 2``: 50 % overlap, blended).
+        normalization: ``"crop_scale"`` | ``"screen"`` | ``"pixel_center"`` | ``"none"`` (default:
+            ``config.input_normalization``, ``"crop_scale"`` for DSTformer).
+        fill_missing: ``"zero"`` (missing joints -> 0 with confidence 0, MotionBERT) or ``"interpolate"``.
+        scale: ``crop_scale`` box enlargement ratio (MotionBERT in the wild: 1.0).
+        image_size: default ``(width, height)`` for arrays / files without one (``"screen"``/``"pixel_center"``).
+        tds: temporal step of many-to-one windows (default ``config.tds``).
+        output_units: units of the model's 3D output (default ``config.output_units``; else ``"m"`` for STMO/MPM and
+            the embedded default, ``"normalized"`` for other DSTformers). Only set it when the config does not say.
+        merge: weights of overlapping windows, ``"triangular"`` (window centres dominate) or ``"uniform"``.
+        pad_short: sequences shorter than the window are edge-padded to the full window (as
+            :func:`motionhub.processing.sliding_windows` ``short="pad"``) instead of lifted as one shorter window.
+        progress: show tqdm progress bars on multi-batch work.
+        **load_kwargs: passed to :func:`load_model`.
+
+    Example::
+
+        >>> lifter = PoseLiftingPipeline(None)                    # embedded default model
+        >>> res = lifter(load_motion("video_alphapose.json"))    # Halpe-26 pixels -> H36M-17 3D
+        >>> res.pose_3d.shape, res.units                         # (T, 17, 3), "normalized"
+        >>> res.save("pose3d.npz")
+    """
+
+    task = "pose-lifting"
+
+    def __call__(
+        self,
+        data: Any,
+        layout: str | None = None,
+        *,
+        image_size: Sequence[int] | None = None,
+        normalization: str | None = None,
+    ) -> LiftResult:
+        """Lift one sequence.
+
+        Args:
+            data: a :class:`~motionhub.formats.MotionSequence` with ``keypoints_2d`` (pixels unless
+                ``meta["normalized"]``), or an array / tensor ``(T, J, 2|3)`` (or multi-person ``(M, T, J, 2|3)``) of
+                pixels ``x, y[, confidence]``; NaN marks missing joints.
+            layout: joint layout of ``data`` (default: the sequence's, or the model's layout for arrays).
+            image_size: ``(width, height)`` (overrides the file's).
+            normalization: override the pipeline's normalisation for this call.
+
+        Returns:
+            :class:`LiftResult` (arrays get a leading person axis ``M`` for multi-person input).
+        """
+        prepared, inp = self.prepare(data, layout, image_size, normalization)
+        poses = [self._lift_person(p) for p in prepared]
+        units = self.output_units
+        pixels = [self.processor.pose_to_pixels(pose, p) for p, pose in zip(prepared, poses)]
+        pose_3d = np.stack(poses)
+        pose_px = None if any(p is None for p in pixels) else np.stack(pixels)
+        kp_px = None if any(p.pixels is None for p in prepared) else np.stack([p.pixels for p in prepared])
+        kp_norm = np.stack([p.normalized for p in prepared]).astype(np.float32)
+        missing = np.stack([p.missing for p in prepared])
+        squeeze = (lambda a: a) if inp.multi_person else (lambda a: None if a is None else a[0])
+        meta = {
+            "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__,
+            "model_type": getattr(self.config, "model_type", ""),
+            "input_layout": inp.layout,
+            "model_input_layout": self.in_layout,
+            "normalization": prepared[0].normalization,
+            "pixels_per_unit": [p.pixels_per_unit for p in prepared],
+            "crop_transform": [p.transform for p in prepared],
+            "image_size": inp.image_size,
+            "window": self.window,
+            "stride": None if self.fixed_length else self.stride,
+            "merge": None if self.fixed_length else self.merge,
+            "many_to_one": self.fixed_length,
+            "flip": self.flip,
+            **inp.meta,
+        }
+        return LiftResult(
+            pose_3d=squeeze(pose_3d).astype(np.float32),
+            pose_3d_pixels=None if pose_px is None else squeeze(pose_px).astype(np.float32),
+            keypoints_2d=squeeze(kp_norm),
+            keypoints_2d_pixels=None if kp_px is None else squeeze(kp_px).astype(np.float32),
+            missing=squeeze(missing),
+            layout=self.out_layout,
+            units=units,
+            fps=inp.fps,
+            meta=meta,
+        )
+
+    # ------------------------------------------------------------------ inference
+    def _predict(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, L, J, C)`` -> ``(B, L', J_out, 3)`` (flip-averaged when enabled)."""
+        forward = lambda k: self._forward(k).pose_3d  # noqa: E731
+        if self.flip:
+            return flip_augmented(forward, x, self.in_layout, output_layout=self.out_layout)
+        return forward(x)
+
+    def runner(self, desc: str = "lifting") -> WindowRunner:
+        """The :class:`~motionhub.runner.WindowRunner` of this pipeline (its model call, batch size, device)."""
+        return WindowRunner(self._predict, batch_size=self.batch_size, device=self.device, progress=self.progress,
+                            desc=desc)
+
+    @torch.no_grad()
+    def _lift_person(self, prep: PreparedKeypoints) -> np.ndarray:
+        x = prep.model_input
+        if self.fixed_length:
+            pose = self.runner().many_to_one(x, self.maxlen, self.tds)
+        else:
+            pose = self.runner().seq2seq(x, self.window, self.stride, merge=self.merge, pad_short=self.pad_short)
+        return pose - pose[:, :1]  # root-relative (joint 0 = pelvis)
+
+
+@dataclass
+class LiftResult:
+    """Output of :class:`PoseLiftingPipeline` (single person: no ``M`` axis; multi-person input: leading ``M``).
+
+    Attributes:
+        pose_3d: ``(T, J, 3)`` float32 root-relative 3D (joint 0 = pelvis = 0) in :attr:`units`, layout
+            :attr:`layout` (H36M-17: x right, y down, z away from the camera).
+        pose_3d_pixels: ``(T, J, 3)`` same pose in pixels (x, y image coordinates, z depth relative to the pelvis)
+            when the model predicts in normalised units and the input was in pixels, else ``None``.
+        keypoints_2d: ``(T, J, 3)`` the normalised 2D input the model saw (x, y, confidence) in the model's input
+            layout.
+        keypoints_2d_pixels: ``(T, J, 3)`` the 2D input in pixels in that layout (missing joints NaN), or ``None``.
+        missing: ``(T, J)`` bool, missing input joints.
+        layout: joint layout of ``pose_3d`` (``"h36m-17"``).
+        units: units of ``pose_3d``: ``"normalized"`` or a metric unit (``"m"``/``"mm"``), see the module docstring.
+        fps: frame rate of the input (``None`` if unknown).
+        meta: model, normalisation rule, ``pixels_per_unit``, crop box, window, stride, flip, ...
+    """
+
+    pose_3d: np.ndarray
+    pose_3d_pixels: np.ndarray | None
+    keypoints_2d: np.ndarray
+    keypoints_2d_pixels: np.ndarray | None
+    missing: np.ndarray
+    layout: str
+    units: str
+    fps: float | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def num_frames(self) -> int:
+        return self.pose_3d.shape[-3]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (lists; NaN -> ``None``)."""
+        out = {
+            "layout": self.layout,
+            "joint_names": list(get_layout(self.layout).joint_names),
+            "units": self.units,
+            "units_description": UNITS_DOC.get(self.units, self.units),
+            "fps": self.fps,
+            "num_frames": self.num_frames,
+            "pose_3d": nan_to_none(self.pose_3d),
+        }
+        if self.pose_3d_pixels is not None:
+            out["pose_3d_pixels"] = nan_to_none(self.pose_3d_pixels)
+            out["pose_3d_pixels_units"] = UNITS_DOC["px"]
+        if self.keypoints_2d_pixels is not None:
+            out["keypoints_2d_pixels"] = nan_to_none(self.keypoints_2d_pixels)
+        out["keypoints_2d_normalized"] = nan_to_none(self.keypoints_2d)
+        out["meta"] = json_safe(self.meta)
+        return out
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write ``.npz`` or ``.json`` (chosen by the extension).
+
+        The ``.npz`` is also a motionhub generic npz (:func:`motionhub.formats.load_generic` reads it back:
+        ``keypoints_3d`` = ``pose_3d`` with ``units_3d``, ``keypoints_2d`` = the pixel 2D input when known). Keys:
+        ``pose_3d``, ``pose_3d_pixels`` (if any), ``keypoints_3d``, ``keypoints_2d``, ``keypoints_2d_normalized``,
+        ``missing``, ``layout``, ``units`` (+ ``units_description``), ``units_3d``, ``fps``, ``joint_names``,
+        ``meta_json``.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(self.to_dict()))
+            return path
+        if suffix != ".npz":
+            raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
+        arrays: dict[str, np.ndarray] = {
+            "pose_3d": self.pose_3d,
+            "keypoints_3d": self.pose_3d,
+            "units": np.array(self.units),
+            "units_3d": np.array(self.units if self.units in ("mm", "m", "px") else "normalized"),
+            "units_description": np.array(UNITS_DOC.get(self.units, self.units)),
+            "layout": np.array(self.layout),
+            "joint_names": np.array(get_layout(self.layout).joint_names),
+            "fps": np.array(0.0 if self.fps is None else float(self.fps)),
+            "keypoints_2d_normalized": self.keypoints_2d,
+            "missing": self.missing,
+            "meta_json": np.array(json.dumps(json_safe(self.meta))),
+        }
+        if self.pose_3d_pixels is not None:
+            arrays["pose_3d_pixels"] = self.pose_3d_pixels
+        if self.keypoints_2d_pixels is not None and self.meta.get("model_input_layout", self.layout) == self.layout:
+            arrays["keypoints_2d"] = self.keypoints_2d_pixels
+            if self.meta.get("image_size") is not None:
+                arrays["image_size"] = np.asarray(self.meta["image_size"], dtype=np.int64)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **arrays)
+        return path

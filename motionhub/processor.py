@@ -1,0 +1,813 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""What a saved model needs to prepare its inputs: :class:`MotionProcessor` (``preprocessor_config.json``).
+
+A motion model's weights are useless without knowing how its inputs were prepared in training: the joint layout, how
+a detector's layout maps onto it, how missing joints look, which 2D normalisation, how long an action clip is and
+how many persons it holds. :class:`MotionProcessor` holds all of it, next to ``config.json``, in transformers'
+conventions (a :class:`transformers.FeatureExtractionMixin`: ``save_pretrained`` writes ``preprocessor_config.json``,
+``from_pretrained`` and ``transformers.AutoProcessor.from_pretrained`` load it once ``import motionhub`` has run).
+
+Per-frame preparation (lifting, mesh; :meth:`MotionProcessor.prepare_keypoints`), per person:
+
+1. a missing confidence channel is set to 1; joints with a NaN coordinate or confidence are *missing*;
+2. the layout is converted to the model's input layout (:attr:`joint_layout`, H36M-17 for every released model) with
+   :func:`motionhub.skeleton.to_h36m` (rule :attr:`confidence`; ``mpii-16`` input by :attr:`mpii_convention`:
+   ``"mpii"`` = true MPII joint positions, ``"h36m_sh"`` = Stacked-Hourglass detections trained on Human3.6M). A
+   synthesised joint (e.g. the H36M pelvis = mean of the hips) is missing when one of its sources is;
+3. normalisation (:attr:`normalization`, :data:`NORMALIZATIONS_2D`):
+
+   * ``"crop_scale"`` (MotionBERT in the wild): ONE square box around every visible joint of the whole sequence is
+     mapped to [-1, 1] (:func:`motionhub.processing.crop_scale`, enlarged by :attr:`crop_scale_ratio`). Needs no
+     image size. 1 normalised unit = ``side / 2`` pixels;
+   * ``"screen"`` (Human3.6M / P-STMO / motionhub's own models): ``xy / w * 2 - [1, h / w]``; needs the image size.
+     1 unit = ``w / 2`` px;
+   * ``"pixel_center"`` (MotionBERT ``--pixel``): ``(xy - [w, h] / 2) / (min(w, h) / 2)``. 1 unit = ``min(w, h) / 2``;
+   * ``"none"``: the keypoints are already normalised (``meta["normalized"]`` of a file);
+
+4. missing joints get coordinates 0 and confidence 0 (MotionBERT's convention for undetected joints), or with
+   :attr:`fill_missing` ``"interpolate"`` linearly interpolated coordinates (confidence still 0);
+5. the first :attr:`num_channels` channels are kept (3 = x, y, confidence for DSTformer; 2 = x, y for STMO/MPM).
+
+The inverse: :meth:`MotionProcessor.unnormalize_2d` maps normalised 2D back to pixels, :meth:`pose_to_pixels` a
+normalised-unit 3D pose to pixels, :meth:`pose_to_metres` a metric-unit pose to metres.
+
+Action clips (:meth:`MotionProcessor.prepare_clips`, :attr:`clip_normalization`, :data:`CLIP_NORMALIZATIONS`):
+every clip is resampled to :attr:`clip_len` evenly spaced frames (MotionBERT ``resample``, longer and shorter clips
+alike), persons are cut / zero-padded to :attr:`num_persons`:
+
+* ``"crop_scale"`` (MotionBERT's NTU models, ``examples/finetune_action.py``): missing joints 0 / confidence 0,
+  ``make_cam`` when the image size is known, two-person tracking, layout -> H36M-17, resampling, persons padded,
+  ``crop_scale((2, 2))``;
+* ``"screen"`` (``examples/train/oneshot_penn.py``): per person steps 1-5 above with ``"screen"``, then resampling;
+* :data:`KINECT_3D` (3D-input models, ``examples/train/finetune_msr_action3d.py``): ``keypoints_3d`` -> H36M-17 metres,
+  first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampling.
+
+Window defaults of the runner (:attr:`window_size`, :attr:`window_stride`, :attr:`merge`, :attr:`pad_short`,
+:attr:`temporal_stride`) and the units of the model's output (:attr:`output_units`) complete the record.
+
+Models saved before processors existed have no ``preprocessor_config.json``: :meth:`MotionProcessor.from_model_config`
+derives the processor from the config fields they carry (the one place that reads them), and
+:func:`processor_for_model` picks the saved file when there is one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import FeatureExtractionMixin
+from transformers.feature_extraction_utils import BatchFeature
+
+from .auto import TASKS, task_of_architecture
+from .formats.base import MotionSequence, fill_missing
+from .processing import (
+    crop_scale,
+    human_tracking,
+    make_cam,
+    normalize_pixel_center,
+    normalize_screen,
+    resample,
+)
+from .skeleton import get_layout, h36m17_to_h36m16, list_layouts, to_h36m
+
+__all__ = [
+    "CLIP_NORMALIZATIONS",
+    "CONFIDENCE_RULES",
+    "KINECT_3D",
+    "MPII_CONVENTIONS",
+    "NORMALIZATIONS",
+    "NORMALIZATIONS_2D",
+    "OUTPUT_UNITS",
+    "UNITS_TO_MM",
+    "MotionInput",
+    "MotionProcessor",
+    "PreparedKeypoints",
+    "as_motion_input",
+    "check_layout",
+    "convert_layout",
+    "motionbert_clip_persons",
+    "processor_for_model",
+]
+
+PROCESSOR_CONFIG_NAME = "preprocessor_config.json"
+
+KINECT_3D = "kinect_3d_metres_first_frame_pelvis"
+"""Clip preparation of 3D-input action models (``examples/train/finetune_msr_action3d.py``): 3D joints -> H36M-17
+metres, first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampled to the clip length."""
+
+NORMALIZATIONS_2D = ("crop_scale", "screen", "pixel_center", "none")
+"""Normalisations of 2D keypoint input (lifting, mesh; see the module docstring)."""
+
+NORMALIZATIONS_3D = ("none_3d", "centered_3d", KINECT_3D)
+"""Input conventions of 3D-input models: ``"none_3d"`` (official STRIDE: raw camera-space poses), ``"centered_3d"``
+(motionhub's STRIDE priors: each window centred on its visible joints, :func:`motionhub.tasks.stride`),
+:data:`KINECT_3D` (3D action clips). The 2D pipelines do not take these models."""
+
+NORMALIZATIONS = NORMALIZATIONS_2D + NORMALIZATIONS_3D
+"""Every value :attr:`MotionProcessor.normalization` (and ``config.input_normalization``) may take."""
+
+CLIP_NORMALIZATIONS = ("crop_scale", "screen", KINECT_3D)
+"""Action clip preparations (:attr:`MotionProcessor.clip_normalization`)."""
+
+CONFIDENCE_RULES = ("average", "min", "coco_order")
+"""Confidence of joints synthesised by the H36M conversion (:func:`motionhub.skeleton.to_h36m`); ``"coco_order"``
+(MotionBERT's NTU quirk) applies to ``coco-17`` input only, other layouts use ``"average"``."""
+
+MPII_CONVENTIONS = ("mpii", "h36m_sh")
+"""How ``mpii-16`` input maps to H36M-17 (:func:`motionhub.skeleton.to_h36m`)."""
+
+OUTPUT_UNITS = ("normalized", "m", "mm")
+"""Units of a model's 3D output: the units of the normalised input, metres or millimetres."""
+
+FILL_MISSING = ("zero", "interpolate")
+MERGES = ("triangular", "uniform")
+
+_UNIT_M = {"m": 1.0, "mm": 0.001}
+UNITS_TO_MM = {"mm": 1.0, "m": 1000.0}
+"""Millimetres per unit of the metric units."""
+_METRIC_FAMILIES = {"stmo": "m", "mpm": "m"}  # official P-STMO / MPM checkpoints predict metres
+_HF_BOOKKEEPING = ("feature_extractor_type", "processor_class", "auto_map", "transformers_version")
+
+
+def _choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {tuple(allowed)}, got {value!r}")
+    return value
+
+
+def _positive_int(name: str, value: Any, *, optional: bool = True) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+# -------------------------------------------------------------------------------------------------- input handling
+def _layouts_with(num_joints: int) -> list[str]:
+    return [name for name in list_layouts() if get_layout(name).num_joints == num_joints]
+
+
+def check_layout(num_joints: int, layout: str, source: str = "the keypoints") -> None:
+    """Raise a ``ValueError`` naming the layouts with ``num_joints`` joints when ``layout`` has another count."""
+    lay = get_layout(layout)  # ValueError listing the known layouts
+    if lay.num_joints != num_joints:
+        options = _layouts_with(num_joints)
+        hint = (
+            f"layouts with {num_joints} joints: {', '.join(options)}"
+            if options
+            else f"no registered layout has {num_joints} joints (known: {', '.join(list_layouts())})"
+        )
+        raise ValueError(
+            f"{source} have {num_joints} joints but layout {layout!r} has {lay.num_joints}; {hint}. Pass the right "
+            "layout (layout= / --layout)"
+        )
+
+
+@dataclass
+class MotionInput:
+    """Any accepted keypoint input, as ``(M, T, J, C)`` float64 plus what is known about it."""
+
+    keypoints: np.ndarray  # (M, T, J, C) float64
+    layout: str
+    image_size: tuple[int, int] | None
+    normalized: bool
+    fps: float | None
+    multi_person: bool
+    meta: dict
+
+
+def as_motion_input(
+    data: Any, layout: str | None, image_size: Sequence[int] | None, default_layout: str, *, normalized: bool = False
+) -> MotionInput:
+    """A :class:`~motionhub.formats.MotionSequence` or an array ``(T, J, 2|3)`` / ``(M, T, J, 2|3)`` of 2D pixels
+    -> :class:`MotionInput` (layout checked against the joint count, image size validated)."""
+    fps, meta, is_norm = None, {}, normalized
+    if isinstance(data, MotionSequence):
+        if data.keypoints_2d is None:
+            raise ValueError(
+                "the input has no 2D keypoints (keypoints_2d); these pipelines take 2D keypoints. A file with only "
+                "3D joints can be projected to 2D first (see motionhub.formats.h36m.H36MCamera)"
+            )
+        arr = np.asarray(data.keypoints_2d, dtype=np.float64)
+        src_layout = layout if layout is not None and layout != data.layout else data.layout
+        image_size = image_size if image_size is not None else data.image_size
+        is_norm = bool(data.meta.get("normalized", False)) or normalized
+        fps = data.fps
+        meta = {k: v for k, v in data.meta.items() if k in ("source", "format")}
+    elif isinstance(data, (list, tuple)) and data and isinstance(data[0], MotionSequence):
+        raise TypeError("pass one MotionSequence at a time (the file held several clips: pick one, e.g. seqs[0])")
+    else:
+        if isinstance(data, torch.Tensor):
+            data = data.detach().cpu().numpy()
+        try:
+            arr = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"expected a MotionSequence or an array (T, J, 2|3) / (M, T, J, 2|3), got {type(data).__name__}"
+            ) from None
+        src_layout = layout or default_layout
+    if arr.ndim not in (3, 4) or arr.shape[-1] not in (2, 3):
+        raise ValueError(
+            f"2D keypoints must have shape (T, J, 2|3) or (M, T, J, 2|3) (x, y[, confidence]), got {arr.shape}"
+        )
+    if arr.shape[-3] < 1:
+        raise ValueError(f"the keypoints have no frames (shape {arr.shape})")
+    if np.isinf(arr).any():
+        raise ValueError("the keypoints contain infinite values; mark missing joints with NaN")
+    multi = arr.ndim == 4
+    if not multi:
+        arr = arr[None]
+    check_layout(arr.shape[-2], src_layout)
+    if image_size is not None:
+        size = tuple(int(v) for v in np.asarray(image_size).reshape(-1))
+        if len(size) != 2 or min(size) <= 0:
+            raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
+        image_size = size
+    return MotionInput(arr, src_layout, image_size, is_norm, fps, multi, meta)
+
+
+def convert_layout(
+    x: np.ndarray, layout: str, target: str, *, confidence: str = "average", mpii_convention: str = "mpii"
+) -> np.ndarray:
+    """``(..., J, C)`` in ``layout`` -> ``target`` (H36M-17 or H36M-16; NaN propagates into synthesised joints)."""
+    if layout == target:
+        return x.copy()
+    rule = confidence if (confidence != "coco_order" or layout == "coco-17") else "average"
+    if target == "h36m-17":
+        return to_h36m(x, layout, confidence=rule, mpii_convention=mpii_convention)
+    if target == "h36m-16":
+        h36m = to_h36m(x, layout, confidence=rule, mpii_convention=mpii_convention) if layout != "h36m-17" else x
+        return h36m17_to_h36m16(h36m)
+    raise ValueError(
+        f"the model expects {target!r} keypoints and motionhub has no conversion from {layout!r} to it; provide "
+        f"{target} keypoints"
+    )
+
+
+@dataclass
+class PreparedKeypoints:
+    """One person's keypoints, ready for the model.
+
+    Attributes:
+        model_input: ``(T, J, num_channels)`` float32 normalised keypoints in the model's input layout.
+        normalized: ``(T, J, 3)`` float64 normalised x, y, confidence (missing joints: 0, 0, 0).
+        pixels: ``(T, J, 3)`` float64 x, y pixels + confidence in the model's input layout (missing joints NaN),
+            ``None`` when the input was already normalised.
+        missing: ``(T, J)`` bool, joints that were missing (NaN) or built from a missing joint.
+        layout: the model's input layout.
+        normalization: the rule used (see :data:`NORMALIZATIONS_2D`).
+        pixels_per_unit: pixels per normalised unit (``None`` for ``"none"``).
+        transform: ``crop_scale`` box ``(corner_x, corner_y, side)`` in pixels, else ``None``.
+        image_size: ``(width, height)`` used by ``"screen"`` / ``"pixel_center"``, else ``None``.
+    """
+
+    model_input: np.ndarray
+    normalized: np.ndarray
+    pixels: np.ndarray | None
+    missing: np.ndarray
+    layout: str
+    normalization: str
+    pixels_per_unit: float | None
+    transform: tuple[float, float, float] | None = None
+    image_size: tuple[int, int] | None = None
+
+
+def _track_two_persons(kp: np.ndarray) -> np.ndarray:
+    """``human_tracking`` on x, y (as MotionBERT) with the other channels following their person."""
+    xy = kp[..., :2]
+    tracked = human_tracking(xy)
+    swapped = ~np.all(tracked[0] == xy[0], axis=(-1, -2)) & np.all(tracked[0] == xy[1], axis=(-1, -2))
+    out = kp.copy()
+    out[..., :2] = tracked
+    out[0, swapped, :, 2:], out[1, swapped, :, 2:] = kp[1, swapped, :, 2:], kp[0, swapped, :, 2:]
+    return out
+
+
+def motionbert_clip_persons(
+    keypoints: Any,
+    layout: str,
+    *,
+    image_size: Sequence[int] | None,
+    clip_len: int,
+    num_persons: int,
+    confidence: str = "average",
+    randomness: bool = False,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """MotionBERT's action clip steps before ``crop_scale`` (shared by :class:`MotionProcessor` and training).
+
+    ``(M, T, J, 2|3)`` / ``(T, J, 2|3)`` pixels -> missing joints 0 (confidence 0) -> ``make_cam`` (when
+    ``image_size`` is given; ``None`` = already normalised) -> two-person tracking -> H36M-17 -> resampling to
+    ``clip_len`` (random offsets when ``randomness``) -> persons zero-padded to ``num_persons``.
+
+    Returns:
+        ``(num_persons, clip_len, 17, 3)`` float64.
+    """
+    kp = np.asarray(keypoints, dtype=np.float64)
+    if kp.ndim == 3:
+        kp = kp[None]
+    if kp.shape[-1] == 2:
+        kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
+    invalid = ~np.isfinite(kp[..., :2]).all(axis=-1) | ~np.isfinite(kp[..., 2])
+    kp = np.where(invalid[..., None], 0.0, kp)
+    kp = kp[: max(num_persons, 1)] if kp.shape[0] > num_persons else kp
+    if image_size is not None:
+        w, h = image_size
+        kp = make_cam(kp, (h, w))
+    if kp.shape[0] == 2:
+        kp = _track_two_persons(kp)
+    mode = confidence if (confidence != "coco_order" or layout == "coco-17") else "average"
+    kp = to_h36m(kp, layout, confidence=mode)
+    idx = resample(kp.shape[1], clip_len, randomness=randomness, rng=rng)
+    kp = kp[:, idx]
+    if kp.shape[0] < num_persons:
+        pad = np.zeros((num_persons - kp.shape[0],) + kp.shape[1:])
+        kp = np.concatenate([kp, pad], axis=0)
+    return kp
+
+
+# ---------------------------------------------------------------------------------------------------- processor
+class MotionProcessor(FeatureExtractionMixin):
+    """How a motion model's inputs are prepared and its outputs read (saved as ``preprocessor_config.json``).
+
+    Every argument is validated: an unknown value is a ``ValueError`` naming the allowed ones. See the module
+    docstring for what each step does.
+
+    Args:
+        joint_layout: the model's input layout (``config.joint_layout``; ``"h36m-17"``).
+        output_joint_layout: layout of the 3D output (default ``joint_layout``).
+        input_layout: layout assumed for bare arrays without one (default ``joint_layout``).
+        mpii_convention: ``mpii-16`` input -> H36M-17 rule, :data:`MPII_CONVENTIONS`.
+        confidence: confidence rule of synthesised joints, :data:`CONFIDENCE_RULES`.
+        num_channels: channels the model takes (``config.dim_in``: 3 = x, y, confidence; 2 = x, y).
+        normalization: per-frame input normalisation, :data:`NORMALIZATIONS` (the 2D pipelines take
+            :data:`NORMALIZATIONS_2D`).
+        crop_scale_ratio: ``crop_scale`` box enlargement (MotionBERT in the wild: 1.0).
+        fill_missing: ``"zero"`` (MotionBERT) or ``"interpolate"``.
+        image_size: default ``(width, height)`` for input without one (``"screen"`` / ``"pixel_center"``).
+        window_size: frames per inference window (default: the model's ``config.maxlen``).
+        window_stride: frames between window starts (default ``window_size // 2``).
+        merge: weights of overlapping windows, ``"triangular"`` or ``"uniform"``.
+        pad_short: edge-pad sequences shorter than the window to the full window.
+        temporal_stride: frame step inside a many-to-one window (STMO/MPM ``config.tds``).
+        clip_normalization: action clip preparation, :data:`CLIP_NORMALIZATIONS` (``None``: not an action model).
+        clip_len: frames per action clip.
+        num_persons: persons per action clip.
+        output_units: units of the model's 3D output, :data:`OUTPUT_UNITS`.
+    """
+
+    model_input_names = ["keypoints"]
+
+    def __init__(
+        self,
+        joint_layout: str = "h36m-17",
+        output_joint_layout: str | None = None,
+        input_layout: str | None = None,
+        mpii_convention: str = "mpii",
+        confidence: str = "average",
+        num_channels: int = 3,
+        normalization: str = "crop_scale",
+        crop_scale_ratio: float = 1.0,
+        fill_missing: str = "zero",
+        image_size: Sequence[int] | None = None,
+        window_size: int | None = None,
+        window_stride: int | None = None,
+        merge: str = "triangular",
+        pad_short: bool = False,
+        temporal_stride: int = 1,
+        clip_normalization: str | None = None,
+        clip_len: int | None = None,
+        num_persons: int | None = None,
+        output_units: str = "normalized",
+        **kwargs: Any,
+    ) -> None:
+        unknown = sorted(k for k in kwargs if k not in _HF_BOOKKEEPING)
+        if unknown:
+            raise ValueError(
+                f"unknown MotionProcessor setting(s) {unknown}; the settings are {sorted(self._setting_names())}"
+            )
+        super().__init__(**{k: v for k, v in kwargs.items() if k == "processor_class"})
+        for name, value in (("joint_layout", joint_layout), ("output_joint_layout", output_joint_layout),
+                            ("input_layout", input_layout)):
+            if value is not None:
+                get_layout(value)  # ValueError listing the known layouts
+        self.joint_layout = joint_layout
+        self.output_joint_layout = output_joint_layout
+        self.input_layout = input_layout
+        self.mpii_convention = _choice("mpii_convention", mpii_convention, MPII_CONVENTIONS)
+        self.confidence = _choice("confidence", confidence, CONFIDENCE_RULES)
+        self.num_channels = _choice("num_channels", num_channels, (2, 3))
+        self.normalization = _choice("normalization", normalization, NORMALIZATIONS)
+        if isinstance(crop_scale_ratio, bool) or not isinstance(crop_scale_ratio, (int, float)) or not crop_scale_ratio > 0:
+            raise ValueError(f"crop_scale_ratio (crop_scale box enlargement) must be > 0, got {crop_scale_ratio!r}")
+        self.crop_scale_ratio = float(crop_scale_ratio)
+        self.fill_missing = _choice("fill_missing", fill_missing, FILL_MISSING)
+        if image_size is not None:
+            size = [int(v) for v in np.asarray(image_size).reshape(-1)]
+            if len(size) != 2 or min(size) <= 0:
+                raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
+            image_size = size
+        self.image_size = image_size
+        self.window_size = _positive_int("window_size", window_size)
+        self.window_stride = _positive_int("window_stride", window_stride)
+        if self.window_size is not None and self.window_stride is not None and self.window_stride > self.window_size:
+            raise ValueError(f"window_stride ({window_stride}) must be <= window_size ({window_size})")
+        self.merge = _choice("merge", merge, MERGES)
+        if not isinstance(pad_short, bool):
+            raise ValueError(f"pad_short must be true or false, got {pad_short!r}")
+        self.pad_short = pad_short
+        self.temporal_stride = _positive_int("temporal_stride", temporal_stride, optional=False)
+        if clip_normalization is not None:
+            _choice("clip_normalization", clip_normalization, CLIP_NORMALIZATIONS)
+        self.clip_normalization = clip_normalization
+        self.clip_len = _positive_int("clip_len", clip_len)
+        self.num_persons = _positive_int("num_persons", num_persons)
+        self.output_units = _choice("output_units", output_units, OUTPUT_UNITS)
+
+    @classmethod
+    def _setting_names(cls) -> list[str]:
+        import inspect
+
+        params = inspect.signature(cls.__init__).parameters
+        return [n for n, p in params.items() if n != "self" and p.kind is p.POSITIONAL_OR_KEYWORD]
+
+    # ------------------------------------------------------------------ serialisation
+    def to_dict(self) -> dict[str, Any]:
+        """The settings (``preprocessor_config.json``) plus transformers' ``processor_class`` /
+        ``feature_extractor_type`` so that ``AutoProcessor`` finds this class."""
+        out = {name: getattr(self, name) for name in self._setting_names()}
+        out["feature_extractor_type"] = type(self).__name__
+        out["processor_class"] = type(self).__name__
+        return out
+
+    def replace(self, **changes: Any) -> MotionProcessor:
+        """A validated copy with some settings changed (``None`` values leave a setting as it is)."""
+        settings = {name: getattr(self, name) for name in self._setting_names()}
+        unknown = sorted(set(changes) - set(settings))
+        if unknown:
+            raise ValueError(f"unknown MotionProcessor setting(s) {unknown}; the settings are {sorted(settings)}")
+        settings.update({k: v for k, v in changes.items() if v is not None})
+        return type(self)(**settings)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MotionProcessor) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # mutable settings
+
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, **kwargs: Any) -> MotionProcessor:
+        """Load ``preprocessor_config.json`` from a folder or Hub repo (transformers' ``from_pretrained``; also what
+        ``AutoProcessor`` calls). A model folder saved before processors existed (``config.json`` only) gets the
+        processor derived from its config (:meth:`from_model_config`), so old checkpoints load the same way."""
+        try:
+            return super().from_pretrained(pretrained_model_name_or_path, **kwargs)
+        except OSError as missing:
+            from transformers import AutoConfig
+
+            hub = {k: kwargs[k] for k in ("cache_dir", "local_files_only", "token", "revision") if k in kwargs}
+            try:
+                config = AutoConfig.from_pretrained(pretrained_model_name_or_path, **hub)
+            except (OSError, ValueError):
+                raise missing from None
+            return cls.from_model_config(config)
+
+    @classmethod
+    def from_model_config(cls, config: Any, task: str | None = None) -> MotionProcessor:
+        """The processor of a model saved without ``preprocessor_config.json``, from its config (the only place
+        that reads the config's preparation fields).
+
+        Fields read: ``joint_layout``, ``output_joint_layout``, ``dim_in``, ``input_normalization`` (default
+        ``"crop_scale"``), ``maxlen`` (window), ``tds``, ``output_units`` (else ``"m"`` for STMO/MPM, else
+        ``"normalized"``), and for action models (``task`` or the config's architecture) ``action_normalization``
+        (else :data:`KINECT_3D` for 3D-input models, else ``"crop_scale"``), ``action_clip_len`` (else
+        ``config.maxlen`` for fixed-length encoders, ``min(config.maxlen, 243)`` otherwise), ``action_num_persons``
+        (else 2 for ``crop_scale``, 1 otherwise), ``action_confidence`` / ``keypoint_confidence``.
+
+        Raises:
+            ValueError: a config field holds a value motionhub does not know (the message names the allowed ones).
+        """
+        get = lambda name, default=None: getattr(config, name, None) or default  # noqa: E731
+        if task is None:
+            archs = list(get("architectures", []) or [])
+            task = (task_of_architecture(archs[0]) if archs else None) or "encoder"
+        layout = get("joint_layout", "h36m-17")
+        input_norm = get("input_normalization", "crop_scale")
+        if input_norm not in NORMALIZATIONS:
+            raise ValueError(
+                f"config.input_normalization {input_norm!r} is not a known input normalisation; allowed: "
+                f"{NORMALIZATIONS}"
+            )
+        maxlen = int(get("maxlen", 243))
+        fixed = bool(get("fixed_length", False))
+        settings: dict[str, Any] = {
+            "joint_layout": layout,
+            "output_joint_layout": get("output_joint_layout"),
+            "num_channels": int(get("dim_in", 3)),
+            "normalization": input_norm,
+            "window_size": maxlen,
+            "temporal_stride": int(get("tds", 1)),
+            "output_units": get("output_units", _METRIC_FAMILIES.get(get("model_type", ""), "normalized")),
+        }
+        # models an action pipeline takes (classification, embedding, multi-task) get clip settings
+        if task in TASKS["action-classification"].served_by + TASKS["action-embedding"].served_by:
+            clip_norm = get("action_normalization", KINECT_3D if input_norm == KINECT_3D else "crop_scale")
+            settings.update(
+                clip_normalization=clip_norm,
+                clip_len=int(get("action_clip_len", maxlen if fixed else min(maxlen, 243))),
+                num_persons=int(get("action_num_persons", 2 if clip_norm == "crop_scale" else 1)),
+                confidence=get("action_confidence", get("keypoint_confidence", "average")),
+            )
+        return cls(**settings)
+
+    # ------------------------------------------------------------------ per-frame preparation
+    @property
+    def model_layout(self) -> str:
+        return self.joint_layout
+
+    @property
+    def out_layout(self) -> str:
+        return self.output_joint_layout or self.joint_layout
+
+    def as_input(self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None) -> MotionInput:
+        """Any accepted input -> :class:`MotionInput` (default layout :attr:`input_layout`, image size
+        :attr:`image_size`)."""
+        size = image_size if image_size is not None else self.image_size
+        return as_motion_input(data, layout, size, self.input_layout or self.joint_layout)
+
+    def prepare_keypoints(
+        self,
+        data: Any,
+        layout: str | None = None,
+        image_size: Sequence[int] | None = None,
+    ) -> tuple[list[PreparedKeypoints], MotionInput]:
+        """Steps 1-5 of the module docstring for every person of ``data``.
+
+        Args:
+            data: a :class:`~motionhub.formats.MotionSequence` with ``keypoints_2d`` (pixels unless
+                ``meta["normalized"]``) or an array / tensor ``(T, J, 2|3)`` / ``(M, T, J, 2|3)`` of pixels; NaN
+                marks missing joints.
+            layout: joint layout of ``data`` (default: the sequence's, else :attr:`input_layout`).
+            image_size: ``(width, height)`` (overrides the file's and :attr:`image_size`).
+
+        Returns:
+            One :class:`PreparedKeypoints` per person and the parsed input.
+        """
+        if self.normalization not in NORMALIZATIONS_2D:
+            raise ValueError(
+                f"this processor prepares {self.normalization!r} input (a 3D-input model); 2D keypoint preparation "
+                f"needs one of {NORMALIZATIONS_2D}"
+            )
+        inp = self.as_input(data, layout, image_size)
+        norm = "none" if inp.normalized else self.normalization
+        return [self._prepare_person(p, inp.layout, norm, inp.image_size) for p in inp.keypoints], inp
+
+    def _prepare_person(
+        self, kp: np.ndarray, layout: str, normalization: str, image_size: tuple[int, int] | None
+    ) -> PreparedKeypoints:
+        kp = np.asarray(kp, dtype=np.float64)
+        if kp.shape[-1] == 2:
+            kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
+        missing = ~np.isfinite(kp).all(axis=-1)
+        kp = kp.copy()
+        kp[missing, :2] = np.nan
+        kp[missing, 2] = 0.0
+        kp = convert_layout(kp, layout, self.joint_layout, confidence=self.confidence,
+                            mpii_convention=self.mpii_convention)
+        missing = ~np.isfinite(kp[..., :2]).all(axis=-1)
+        kp[missing, 2] = 0.0
+        pixels = kp.copy() if normalization != "none" else None
+        work = kp.copy()
+        work[missing, :2] = 0.0
+        if not (~missing).any():
+            raise ValueError("every keypoint is missing (NaN) in this sequence: nothing to lift")
+        transform, ppu, size = None, None, None
+        if normalization == "crop_scale":
+            ratio = self.crop_scale_ratio
+            work, transform = crop_scale(work, (ratio, ratio), return_transform=True)
+            if transform[2] <= 0:
+                raise ValueError(
+                    "crop_scale needs at least 4 visible keypoints spread over a non-zero area; the input has fewer "
+                    "(check the confidence channel: joints with confidence 0 count as missing)"
+                )
+            ppu = transform[2] / 2.0
+        elif normalization in ("screen", "pixel_center"):
+            if image_size is None:
+                raise ValueError(
+                    f"normalization {normalization!r} (how this model was trained) needs the image size (width, "
+                    "height) in pixels of the video the keypoints come from: set image_size in the file (generic npz "
+                    "key 'image_size') or pass image_size= / --image-size W H"
+                )
+            w, h = image_size
+            size = (int(w), int(h))
+            if normalization == "screen":
+                work = normalize_screen(work, w, h)
+                ppu = w / 2.0
+            else:
+                work = normalize_pixel_center(work, w, h)
+                ppu = min(w, h) / 2.0
+        work[missing, :2] = 0.0
+        work[missing, 2] = 0.0
+        if self.fill_missing == "interpolate" and missing.any():
+            xy = work[..., :2].copy()
+            xy[missing] = np.nan
+            xy = fill_missing(xy, "interpolate", axis=0)
+            work[..., :2] = np.nan_to_num(xy, nan=0.0)
+        return PreparedKeypoints(
+            model_input=work[..., : self.num_channels].astype(np.float32), normalized=work, pixels=pixels,
+            missing=missing, layout=self.joint_layout, normalization=normalization, pixels_per_unit=ppu,
+            transform=transform, image_size=size,
+        )
+
+    # ------------------------------------------------------------------ inverse
+    @staticmethod
+    def unnormalize_2d(xy: np.ndarray, prepared: PreparedKeypoints) -> np.ndarray:
+        """Normalised ``(..., 2+)`` x, y of ``prepared``'s rule -> pixels (other channels pass through).
+
+        Raises:
+            ValueError: the input was already normalised (``"none"``): there are no pixels to go back to.
+        """
+        out = np.array(xy, dtype=np.float64, copy=True)
+        rule = prepared.normalization
+        if rule == "crop_scale":
+            cx, cy, side = prepared.transform
+            out[..., :2] = (out[..., :2] / 2.0 + 0.5) * side + np.array([cx, cy])
+        elif rule == "screen":
+            w, h = prepared.image_size
+            out[..., :2] = (out[..., :2] + np.array([1.0, h / w])) * (w / 2.0)
+        elif rule == "pixel_center":
+            w, h = prepared.image_size
+            out[..., :2] = out[..., :2] * (min(w, h) / 2.0) + np.array([w, h]) / 2.0
+        else:
+            raise ValueError(f"keypoints prepared with normalization {rule!r} have no pixel coordinates to restore")
+        return out
+
+    def pose_to_pixels(self, pose: np.ndarray, prepared: PreparedKeypoints) -> np.ndarray | None:
+        """Normalised root-relative 3D ``(T, J, 3)`` -> pixels: x, y placed on the visible 2D joints (least squares
+        over the per-frame offset), z = depth relative to the pelvis in pixels. ``None`` when the model predicts
+        metric units, the input had no pixels, or the output layout differs from the input layout."""
+        if (self.output_units != "normalized" or prepared.pixels is None or prepared.pixels_per_unit is None
+                or prepared.layout != self.out_layout):
+            return None
+        px = pose * prepared.pixels_per_unit
+        visible = ~prepared.missing
+        diff = np.where(visible[..., None], prepared.pixels[..., :2] - px[..., :2], 0.0)
+        counts = visible.sum(axis=1)
+        offset = np.full((len(px), 2), np.nan)
+        ok = counts > 0
+        offset[ok] = diff[ok].sum(axis=1) / counts[ok, None]
+        offset = fill_missing(offset, "interpolate", axis=0)
+        out = px.copy()
+        out[..., :2] += offset[:, None, :]
+        return out
+
+    def pose_to_metres(self, pose: np.ndarray) -> np.ndarray:
+        """A metric-unit model output (:attr:`output_units` ``"m"`` / ``"mm"``) -> metres.
+
+        Raises:
+            ValueError: the model predicts normalised units (use :meth:`pose_to_pixels`, or a camera model).
+        """
+        if self.output_units not in _UNIT_M:
+            raise ValueError(
+                f"this model predicts {self.output_units!r} units, not metres: convert with pose_to_pixels (and a "
+                "camera's focal length and depth for metric units)"
+            )
+        return np.asarray(pose, dtype=np.float64) * _UNIT_M[self.output_units]
+
+    # ------------------------------------------------------------------ action clips
+    def prepare_clips(
+        self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None
+    ) -> np.ndarray:
+        """Action model input ``(N, num_persons, clip_len, J, num_channels)`` float32 for one clip or a list.
+
+        Args:
+            data: a :class:`~motionhub.formats.MotionSequence`, an array ``(T, J, C)`` / ``(M, T, J, C)`` (2D pixels,
+                or H36M-17 millimetres for :data:`KINECT_3D`), or a list of those.
+            layout: joint layout of the input (default: the sequence's / :attr:`input_layout`).
+            image_size: ``(width, height)`` of array input.
+        """
+        if self.clip_normalization is None or self.clip_len is None or self.num_persons is None:
+            raise ValueError(
+                "this processor has no action clip settings (clip_normalization, clip_len, num_persons): it belongs "
+                "to a model that is not an action model"
+            )
+        several = isinstance(data, (list, tuple)) and len(data) > 0 and all(
+            isinstance(d, (MotionSequence, np.ndarray, torch.Tensor)) for d in data
+        )
+        items = list(data) if several else [data]
+        if self.clip_normalization == KINECT_3D:
+            if layout is not None:
+                items = [it.replace(layout=layout) if isinstance(it, MotionSequence) else it for it in items]
+            return np.stack([self._kinect_3d_clip(item) for item in items])
+        inputs = [self.as_input(item, layout, image_size) for item in items]
+        if self.clip_normalization == "screen":
+            return np.stack([self._screen_clip(inp) for inp in inputs])
+        # MotionBERT's rule: make_cam only when every clip has pixels and an image size (one rule for the batch)
+        pixels = all(inp.image_size is not None and not inp.normalized for inp in inputs)
+        clips = []
+        for inp in inputs:
+            kp = motionbert_clip_persons(inp.keypoints, inp.layout, image_size=inp.image_size if pixels else None,
+                                         clip_len=self.clip_len, num_persons=self.num_persons,
+                                         confidence=self.confidence)
+            clips.append(crop_scale(kp, (2.0, 2.0))[..., : self.num_channels].astype(np.float32))
+        return np.stack(clips)
+
+    def _kinect_3d_clip(self, item: Any) -> np.ndarray:
+        if isinstance(item, MotionSequence):
+            if item.keypoints_3d is None:
+                raise ValueError(
+                    "this model classifies 3D skeletons: the input needs keypoints_3d (generic npz key, units_3d mm/m)"
+                )
+            if item.units_3d not in UNITS_TO_MM:
+                raise ValueError(f"3D input must be in mm or m, got units_3d={item.units_3d!r}")
+            kp, layout, to_m = np.asarray(item.keypoints_3d, dtype=np.float64), item.layout, UNITS_TO_MM[item.units_3d]
+        else:
+            kp = np.asarray(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else item, dtype=np.float64)
+            layout, to_m = self.input_layout or self.joint_layout, 1.0  # bare arrays: millimetres
+        if kp.ndim == 3:
+            kp = kp[None]
+        if kp.ndim != 4 or kp.shape[-1] != 3:
+            raise ValueError(f"3D skeletons must have shape (T, J, 3) or (M, T, J, 3), got {kp.shape}")
+        check_layout(kp.shape[-2], layout)
+        persons = []
+        for person in kp[: self.num_persons]:
+            x = convert_layout(person, layout, self.joint_layout, mpii_convention=self.mpii_convention)[..., :3]
+            x = x * (to_m / 1000.0)
+            x = x - x[:1, :1]
+            x[..., 1] *= -1.0
+            persons.append(np.nan_to_num(x[resample(len(x), self.clip_len)]))
+        clip = np.stack(persons)
+        if len(clip) < self.num_persons:
+            clip = np.concatenate([clip, np.zeros((self.num_persons - len(clip),) + clip.shape[1:])])
+        return clip[..., : self.num_channels].astype(np.float32)
+
+    def _screen_clip(self, inp: MotionInput) -> np.ndarray:
+        norm = "none" if inp.normalized else "screen"
+        screen = self if self.fill_missing == "zero" and self.crop_scale_ratio == 1.0 else self.replace(
+            fill_missing="zero", crop_scale_ratio=1.0)
+        persons = [screen._prepare_person(p, inp.layout, norm, inp.image_size).model_input
+                   for p in inp.keypoints[: self.num_persons]]
+        clip = np.stack(persons)[:, resample(inp.keypoints.shape[1], self.clip_len)]
+        if len(clip) < self.num_persons:
+            pad = np.zeros((self.num_persons - len(clip),) + clip.shape[1:], dtype=clip.dtype)
+            clip = np.concatenate([clip, pad])
+        return clip.astype(np.float32)
+
+    # ------------------------------------------------------------------ transformers-style call
+    def __call__(
+        self,
+        data: Any,
+        layout: str | None = None,
+        *,
+        image_size: Sequence[int] | None = None,
+        return_tensors: str | None = "pt",
+    ) -> BatchFeature:
+        """Model input of ``data``: ``{"keypoints": ...}``.
+
+        Action processors (:attr:`clip_normalization` set) return the clips of :meth:`prepare_clips`
+        ``(N, num_persons, clip_len, J, C)``; per-frame processors the whole prepared sequence ``(M, T, J, C)`` of
+        :meth:`prepare_keypoints` (cut it into windows with :mod:`motionhub.runner` for long sequences).
+        """
+        if self.clip_normalization is not None:
+            x = self.prepare_clips(data, layout, image_size)
+        else:
+            prepared, _ = self.prepare_keypoints(data, layout, image_size)
+            x = np.stack([p.model_input for p in prepared])
+        return BatchFeature({"keypoints": x}, tensor_type=return_tensors)
+
+
+# ------------------------------------------------------------------------------------------------------ lookup
+def _saved_processor_file(source: str | os.PathLike) -> str | None:
+    path = Path(source)
+    if path.is_dir():
+        file = path / PROCESSOR_CONFIG_NAME
+        return str(file) if file.is_file() else None
+    if isinstance(source, str) and source.count("/") == 1 and not path.exists():
+        from transformers.utils import cached_file
+
+        return cached_file(source, PROCESSOR_CONFIG_NAME, _raise_exceptions_for_missing_entries=False,
+                           _raise_exceptions_for_connection_errors=False,
+                           _raise_exceptions_for_gated_repo=False)
+    return None
+
+
+def processor_for_model(model: Any, task: str | None = None) -> MotionProcessor:
+    """The processor that belongs to ``model``: its saved ``preprocessor_config.json`` (looked up where the model
+    was loaded from, ``config._name_or_path``: a folder or a Hub repo), else :meth:`MotionProcessor.from_model_config`.
+
+    Args:
+        model: a loaded model (``nn.Module`` with ``.config``), or a config.
+        task: the task the caller uses the model for (decides whether action clip settings are derived).
+    """
+    config = getattr(model, "config", model)
+    source = getattr(config, "_name_or_path", "") or ""
+    if source:
+        file = _saved_processor_file(source)
+        if file is not None:
+            return MotionProcessor.from_json_file(file)
+    return MotionProcessor.from_model_config(config, task)
