@@ -8,13 +8,74 @@ encoder under ``base_model_prefix`` (transformers' BertFor... pattern), so "back
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
 from transformers import PreTrainedModel
 
-__all__ = ["MotionPreTrainedModel", "check_motion_input", "flip_augmented"]
+__all__ = ["MotionPreTrainedModel", "WeightsMismatchError", "check_motion_input", "flip_augmented"]
+
+logger = logging.getLogger("motionhub")
+
+# Config fields that change what the weights compute without changing any tensor's shape or name (a file saved with 8
+# attention heads loads without complaint into a 4-head config and gives wrong poses). save_pretrained records them in
+# the safetensors header; from_pretrained refuses a config that disagrees with the weights' own record.
+WEIGHT_BOUND_CONFIG_FIELDS = ("num_heads", "qk_scale", "layer_norm_eps", "stride_num", "apply_final_norm")
+_METADATA_KEY = "motionhub_weight_config"
+
+
+class WeightsMismatchError(ValueError):
+    """The weights of a checkpoint do not fit the model its config describes (missing, unexpected or mis-shaped
+    tensors, or a config edited after the weights were saved)."""
+
+
+def _weight_bound_config(config) -> dict[str, Any]:
+    return {f: getattr(config, f) for f in WEIGHT_BOUND_CONFIG_FIELDS if hasattr(config, f)}
+
+
+def _local_weight_files(source: str | os.PathLike, kwargs: dict[str, Any]) -> list[Path]:
+    """The safetensors file(s) ``from_pretrained(source)`` just read: a local folder's, or the Hub cache's copy."""
+    path = Path(source)
+    if path.is_dir():
+        sub = kwargs.get("subfolder") or ""
+        return sorted((path / sub).glob("model*.safetensors"))
+    if path.is_file():
+        return [path] if path.suffix == ".safetensors" else []
+    try:  # a Hub repo id: the files are in the cache now
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(str(source), "model.safetensors", cache_dir=kwargs.get("cache_dir"),
+                                       revision=kwargs.get("revision"))  # fmt: skip
+    except Exception:  # not a repo id (e.g. a path that does not exist): nothing to check
+        return []
+    return [Path(found)] if isinstance(found, str) else []
+
+
+def _check_weight_config(model: nn.Module, source: Any, kwargs: dict[str, Any]) -> None:
+    from safetensors import safe_open
+
+    for file in _local_weight_files(source, kwargs):
+        with safe_open(str(file), framework="pt") as f:
+            meta = (f.metadata() or {}).get(_METADATA_KEY)
+        if not meta:  # saved before motionhub recorded it (or by other code): nothing to compare with
+            continue
+        saved = json.loads(meta)
+        now = json.loads(json.dumps(_weight_bound_config(model.config)))
+        diff = [f"{k}: weights saved with {saved[k]!r}, config says {now[k]!r}"
+                for k in saved if k in now and saved[k] != now[k]]  # fmt: skip
+        if diff:
+            raise WeightsMismatchError(
+                f"{file}: the config does not match the configuration these weights were trained with ("
+                + "; ".join(diff) + "). Restore config.json (or drop the override) so that it matches the weights."
+            )
 
 
 def check_motion_input(
@@ -163,3 +224,130 @@ class MotionPreTrainedModel(PreTrainedModel):
         if self.backbone_frozen:
             self.backbone.eval()
         return self
+
+    # ----------------------------------------------------------------- strict, checked loading and atomic saving
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path, *model_args, strict: bool = True, **kwargs):
+        """``PreTrainedModel.from_pretrained`` that refuses weights that do not fit the model.
+
+        An error names the tensors when the file lacks weights the model has (``missing``), holds weights it has not
+        (``unexpected``) or holds them in another shape (``mismatched``; ``ignore_mismatched_sizes=True`` re-initialises
+        them instead, e.g. a new class count), and when a weight-bound config field (``num_heads``, ...) differs from
+        what the weights were saved with. The one expected case passes with a one-line note: a task model initialised
+        from a checkpoint of another class (a bare encoder, or another task's model): the encoder's weights all load,
+        the new head is initialised, the other head is dropped. ``strict=False`` restores transformers' behaviour
+        (a report, no error).
+        """
+        want_info = kwargs.pop("output_loading_info", False)
+        ignore_mismatched = bool(kwargs.get("ignore_mismatched_sizes", False))
+        kwargs["ignore_mismatched_sizes"] = True  # mismatches are reported below with their names, not as a bare table
+        hf_logger = logging.getLogger("transformers.modeling_utils")
+        if strict:  # its LOAD REPORT table is replaced by the checks below (a filter: its level gates other logic)
+            hf_logger.addFilter(_drop_load_report)
+        try:
+            model, info = super().from_pretrained(pretrained_model_name_or_path, *model_args,
+                                                  output_loading_info=True, **kwargs)  # fmt: skip
+        finally:
+            hf_logger.removeFilter(_drop_load_report)
+        if strict:
+            _check_load(model, info, pretrained_model_name_or_path, ignore_mismatched)
+            _check_weight_config(model, pretrained_model_name_or_path, kwargs)
+        return (model, info) if want_info else model
+
+    def save_pretrained(self, save_directory, *args, **kwargs):
+        """``PreTrainedModel.save_pretrained``, atomically: the files are written into a temporary folder next to
+        ``save_directory`` and renamed into place one by one, so a killed save never leaves a half-written
+        ``model.safetensors`` where a good one was. The weight-bound config fields are recorded in the safetensors
+        header (checked by :meth:`from_pretrained`)."""
+        if kwargs.get("push_to_hub") or kwargs.get("is_main_process", True) is False:
+            return super().save_pretrained(save_directory, *args, **kwargs)
+        target = Path(save_directory)
+        if target.exists() and not target.is_dir():
+            raise NotADirectoryError(f"save_pretrained: {target} exists and is not a folder")
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.saving-", dir=target.parent))
+        try:
+            out = super().save_pretrained(tmp, *args, **kwargs)
+            _record_weight_config(tmp, self.config)
+            for file in sorted(tmp.iterdir(), key=lambda f: f.suffix == ".json"):  # weights first, config last
+                if file.is_file():
+                    os.replace(file, target / file.name)
+                else:
+                    shutil.rmtree(target / file.name, ignore_errors=True)
+                    os.replace(file, target / file.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+
+def _drop_load_report(record: logging.LogRecord) -> bool:
+    return "LOAD REPORT" not in str(record.msg)
+
+
+def _record_weight_config(folder: Path, config) -> None:
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    record = json.dumps(_weight_bound_config(config), sort_keys=True)
+    for file in folder.glob("model*.safetensors"):
+        with safe_open(str(file), framework="pt") as f:
+            meta = dict(f.metadata() or {})
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+        meta[_METADATA_KEY] = record
+        save_file(tensors, str(file), metadata=meta)
+        with open(file, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+
+def _check_load(model: MotionPreTrainedModel, info: dict, source: Any, ignore_mismatched: bool) -> None:
+    missing = sorted(info.get("missing_keys") or ())
+    unexpected = sorted(info.get("unexpected_keys") or ())
+    mismatched = list(info.get("mismatched_keys") or ())
+    problems = []
+    if mismatched and not ignore_mismatched:
+        shown = ", ".join(f"{k} (file {tuple(a)}, model {tuple(b)})" for k, a, b in mismatched[:6])
+        problems.append(f"{len(mismatched)} tensor(s) of another shape: {shown}"
+                        + (" ..." if len(mismatched) > 6 else ""))  # fmt: skip
+    if not missing and not unexpected:
+        if problems:
+            raise WeightsMismatchError(f"{source}: {problems[0]}. The config does not describe these weights; pass "
+                                       "ignore_mismatched_sizes=True only to re-initialise a head on purpose.")  # fmt: skip
+        return
+    file_arch = list(getattr(model.config, "architectures", None) or [])
+    same_class = type(model).__name__ in file_arch
+    prefix = model.base_model_prefix + "."
+
+    def in_backbone(key: str) -> bool:
+        # a bare encoder is all backbone; a task model's encoder lives under base_model_prefix
+        return not model.has_backbone or key.startswith(prefix)
+
+    backbone_missing = [k for k in missing if in_backbone(k)]
+    backbone_unexpected = [k for k in unexpected if in_backbone(k) and model.has_backbone]
+    if backbone_missing:
+        problems.append(f"{len(backbone_missing)} encoder tensor(s) missing from the file: {_short(backbone_missing)}")
+    if backbone_unexpected:
+        problems.append(f"{len(backbone_unexpected)} encoder tensor(s) in the file that the model does not have: "
+                        f"{_short(backbone_unexpected)}")  # fmt: skip
+    if same_class and (missing or unexpected) and not backbone_missing and not backbone_unexpected:
+        # the file says it holds exactly this model, yet its head does not fit: damaged or edited
+        if missing:
+            problems.append(f"{len(missing)} tensor(s) missing from a {type(model).__name__} file: {_short(missing)}")
+        if unexpected:
+            problems.append(f"{len(unexpected)} unexpected tensor(s): {_short(unexpected)}")
+    if problems:
+        raise WeightsMismatchError(
+            f"{source}: the weights do not fit the model {type(model).__name__} that its config describes: "
+            + "; ".join(problems) + ". The file is damaged or config.json was edited; restore them (or pass "
+            "strict=False to load what fits, with random weights for the rest)."
+        )
+    # the one expected case: a task model initialised from a checkpoint of another class
+    note = f"{type(model).__name__} from {source} ({', '.join(file_arch) or 'no class recorded'}): encoder loaded"
+    if missing:
+        note += f"; new, randomly initialised: {_short(sorted({k.split('.')[0] for k in missing}))}"
+    if unexpected:
+        note += f"; not used: {_short(sorted({k.split('.')[0] for k in unexpected}))}"
+    logger.warning(note)
+
+
+def _short(keys: list[str], n: int = 5) -> str:
+    return ", ".join(keys[:n]) + (f" ... (+{len(keys) - n})" if len(keys) > n else "")

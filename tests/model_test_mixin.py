@@ -18,6 +18,7 @@ frozen-backbone training, bare-encoder checkpoint -> task model (only head keys 
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,64 @@ class MotionModelTesterMixin:
             assert not info["unexpected_keys"], info["unexpected_keys"]
             for name, value in encoder.state_dict().items():
                 assert torch.equal(task.backbone.state_dict()[name], value), f"backbone {name} not loaded"
+
+    # ------------------------------------------------------------------ strict loading (issue 13)
+    def _saved(self, cls, folder: Path):
+        model = self.build(cls)
+        model.save_pretrained(folder)
+        return model
+
+    def test_missing_tensor_is_an_error_naming_it(self, tmp_path: Path):
+        from safetensors.torch import load_file, save_file
+
+        from motionhub.modeling_utils import WeightsMismatchError
+
+        for cls in self.all_model_classes:
+            folder = tmp_path / cls.__name__
+            self._saved(cls, folder)
+            tensors = load_file(folder / "model.safetensors")
+            dropped = sorted(tensors)[-1]  # a head tensor for task models, an encoder tensor for bare encoders
+            del tensors[dropped]
+            save_file(tensors, folder / "model.safetensors", metadata={"format": "pt"})
+            with pytest.raises(WeightsMismatchError, match=re.escape(dropped)):
+                cls.from_pretrained(folder)
+            assert isinstance(cls.from_pretrained(folder, strict=False), cls)  # the escape hatch still loads
+
+    def test_renamed_tensors_and_edited_depth_are_errors(self, tmp_path: Path):
+        from safetensors.torch import load_file, save_file
+
+        from motionhub.modeling_utils import WeightsMismatchError
+
+        for cls in self.all_model_classes:
+            folder = tmp_path / cls.__name__
+            self._saved(cls, folder)
+            tensors = load_file(folder / "model.safetensors")
+            save_file({"renamed." + k: v for k, v in tensors.items()}, folder / "model.safetensors")
+            with pytest.raises(WeightsMismatchError, match="missing"):
+                cls.from_pretrained(folder)
+
+    def test_weight_bound_config_edit_is_an_error(self, tmp_path: Path):
+        import json
+
+        from motionhub.modeling_utils import WeightsMismatchError
+
+        for cls in self.all_model_classes:
+            folder = tmp_path / cls.__name__
+            model = self._saved(cls, folder)
+            heads = getattr(model.config, "num_heads", None)
+            if not heads:
+                continue
+            config = json.loads((folder / "config.json").read_text())
+            config["num_heads"] = 1 if heads != 1 else 2  # same tensor shapes, other numerics
+            (folder / "config.json").write_text(json.dumps(config))
+            with pytest.raises(WeightsMismatchError, match="num_heads"):
+                cls.from_pretrained(folder)
+
+    def test_save_pretrained_leaves_no_temporary_folder(self, tmp_path: Path):
+        for cls in self.all_model_classes:
+            self._saved(cls, tmp_path / "out")
+            self._saved(cls, tmp_path / "out")  # overwrite in place
+            assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
     def test_bad_input_raises_clear_error(self):
         for cls in self.all_model_classes:

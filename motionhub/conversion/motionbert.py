@@ -8,6 +8,7 @@ hyper-parameter shapes cannot reveal is ``num_heads``; every released model uses
 
 from __future__ import annotations
 
+import logging
 import re
 
 import torch
@@ -29,13 +30,24 @@ def has_dstformer_backbone(sd: dict[str, torch.Tensor], prefix: str = "") -> boo
     return all(f"{prefix}{k}" in sd for k in ("joints_embed.weight", "pos_embed", "temp_embed", "blocks_st.0.attn_s.qkv.weight"))
 
 
-def infer_dstformer_config_kwargs(sd: dict[str, torch.Tensor], prefix: str = "", num_heads: int | None = None) -> dict:
-    """DSTformerConfig kwargs from an official state dict whose backbone keys start with ``prefix``."""
+def infer_dstformer_config_kwargs(
+    sd: dict[str, torch.Tensor], prefix: str = "", num_heads: int | None = None, *, warn: bool = True
+) -> dict:
+    """DSTformerConfig kwargs from an official state dict whose backbone keys start with ``prefix``.
+
+    ``num_heads=None`` assumes 8 and (with ``warn``) logs that it did: the count is in no tensor's shape.
+    """
     if not has_dstformer_backbone(sd, prefix):
         raise ValueError(f"not a DSTformer state dict: missing {prefix}joints_embed / pos_embed / temp_embed / blocks_st")
     dim_feat, dim_in = sd[f"{prefix}joints_embed.weight"].shape
     depth = 1 + max(int(m.group(1)) for k in sd if (m := re.match(rf"{re.escape(prefix)}blocks_st\.(\d+)\.", k)))
     mlp_hidden = sd[f"{prefix}blocks_st.0.mlp_s.fc1.weight"].shape[0]
+    if num_heads is None and warn:
+        # the head count changes what the weights compute but no tensor's shape: say that it was assumed
+        logging.getLogger("motionhub").warning(
+            "num_heads is not stored in official MotionBERT checkpoints: assuming 8 (every released model). If yours "
+            "was trained with another count, convert again with --num-heads N (Python: num_heads=N)."
+        )
     heads = 8 if num_heads is None else int(num_heads)
     if dim_feat % heads:
         raise ValueError(
@@ -113,7 +125,7 @@ def convert_motionbert(
     """Convert a MotionBERT/STRIDE pose state dict. ``official_config``: the training yaml, to read ``num_heads``."""
     from ..encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
 
-    num_heads = resolve_num_heads(infer_dstformer_config_kwargs(sd), num_heads, official_config)
+    num_heads = resolve_num_heads(infer_dstformer_config_kwargs(sd, warn=False), num_heads, official_config)
     kwargs = infer_dstformer_config_kwargs(sd, num_heads=num_heads)
     # Official pretrain / pose3d outputs are NOT root-zeroed inside the model (train.py zeroes the root outside).
     kwargs["root_relative"] = False

@@ -46,7 +46,7 @@ def _is_embed(sd: dict[str, torch.Tensor]) -> bool:
 def _config(sd, num_heads, official_config):
     from ..encoders.dstformer import DSTformerConfig
 
-    num_heads = resolve_num_heads(infer_dstformer_config_kwargs(sd, prefix="backbone."), num_heads, official_config)
+    num_heads = resolve_num_heads(infer_dstformer_config_kwargs(sd, prefix="backbone.", warn=False), num_heads, official_config)
     kwargs = infer_dstformer_config_kwargs(sd, prefix="backbone.", num_heads=num_heads)
     fc1 = sd["head.fc1.weight"]
     expected = kwargs["num_joints"] * kwargs["dim_rep"]

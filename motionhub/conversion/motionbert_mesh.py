@@ -60,7 +60,7 @@ def convert_motionbert_mesh(
 
     if not is_motionbert_mesh(sd):
         raise ValueError("not a MotionBERT mesh checkpoint: expected backbone.* and head.head_pose / head.head_shape")
-    kwargs = infer_dstformer_config_kwargs(sd, prefix="backbone.")
+    kwargs = infer_dstformer_config_kwargs(sd, prefix="backbone.", warn=False)
     num_heads = resolve_num_heads(kwargs, num_heads, official_config)
     kwargs = infer_dstformer_config_kwargs(sd, prefix="backbone.", num_heads=num_heads)
     kwargs["mesh_hidden_size"] = int(sd["head.fc1.weight"].shape[0])

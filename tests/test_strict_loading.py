@@ -1,0 +1,104 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Strict loading (issue 13): weights that do not fit their config are an error naming the tensors, through Python
+and through the CLI; the one expected case (a task model from another class's checkpoint) is a one-line note; a
+conversion that assumes a head count says so. The per-class cases run in the common suite (model_test_mixin)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import torch
+from motionhub.heads import DSTformerForActionClassification
+from safetensors.torch import load_file, save_file
+
+from motionhub import DSTformerConfig, DSTformerForPoseLifting
+from motionhub.cli import main
+from motionhub.conversion import convert_checkpoint
+from motionhub.modeling_utils import WeightsMismatchError
+
+
+def _tiny(**kw) -> DSTformerConfig:
+    base = dict(dim_in=3, dim_feat=16, dim_rep=24, depth=2, num_heads=4, mlp_ratio=2, num_joints=17, maxlen=12)
+    return DSTformerConfig(**{**base, **kw})
+
+
+@pytest.fixture
+def saved(tmp_path):
+    torch.manual_seed(0)
+    model = DSTformerForPoseLifting(_tiny()).eval()
+    model.save_pretrained(tmp_path / "lifter")
+    return tmp_path / "lifter"
+
+
+def _edit_config(folder, **fields):
+    config = json.loads((folder / "config.json").read_text())
+    config.update(fields)
+    (folder / "config.json").write_text(json.dumps(config))
+
+
+def test_task_model_from_other_class_is_one_line_note(saved, caplog):
+    with caplog.at_level(logging.WARNING):
+        model = DSTformerForActionClassification.from_pretrained(saved, num_labels=3)
+    notes = [r.getMessage() for r in caplog.records if "encoder loaded" in r.getMessage()]
+    assert len(notes) == 1 and "\n" not in notes[0], notes
+    assert "action_head" in notes[0] and "not used: head" in notes[0]
+    assert not any("LOAD REPORT" in r.getMessage() for r in caplog.records)
+    assert model.config.num_labels == 3
+
+
+def test_edited_depth_is_an_error_naming_the_extra_block(saved):
+    _edit_config(saved, depth=1)
+    with pytest.raises(WeightsMismatchError, match=r"blocks_st\.1\."):
+        DSTformerForPoseLifting.from_pretrained(saved)
+
+
+def test_edited_width_is_an_error_naming_shapes(saved):
+    _edit_config(saved, dim_feat=32)
+    with pytest.raises(WeightsMismatchError, match=r"another shape: .*file \(16"):
+        DSTformerForPoseLifting.from_pretrained(saved)
+
+
+def test_num_heads_override_at_load_is_an_error(saved):
+    with pytest.raises(WeightsMismatchError, match="num_heads: weights saved with 4, config says 8"):
+        DSTformerForPoseLifting.from_pretrained(saved, num_heads=8)
+
+
+def test_removed_head_is_an_error_although_the_encoder_fits(saved):
+    tensors = load_file(saved / "model.safetensors")
+    del tensors["head.weight"], tensors["head.bias"]
+    save_file(tensors, saved / "model.safetensors", metadata={"format": "pt"})
+    with pytest.raises(WeightsMismatchError, match="head.bias, head.weight"):
+        DSTformerForPoseLifting.from_pretrained(saved)
+
+
+def test_cli_reports_mismatch_in_one_line(saved, tmp_path, capsys):
+    _edit_config(saved, depth=1)
+    clip = tmp_path / "clip.npz"
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    kp = np.concatenate([rng.uniform(100, 900, (20, 17, 2)), np.ones((20, 17, 1))], axis=-1).astype("float32")
+    np.savez(clip, keypoints_2d=kp, layout="h36m-17", fps=50.0, image_size=np.array([1000, 1000]))
+    code = main(["lift", str(clip), "--model", str(saved), "-o", str(tmp_path / "out.npz")])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err and "blocks_st.1" in err and "WeightsMismatchError" in err
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_conversion_warns_when_it_assumes_the_head_count(tmp_path, caplog):
+    torch.manual_seed(0)
+    model = DSTformerForPoseLifting(_tiny(root_relative=False)).eval()
+    sd = {"module." + (k.removeprefix("dstformer.")): v for k, v in
+          model.state_dict().items()}
+    torch.save({"model_pos": sd}, tmp_path / "ck.bin")
+    with caplog.at_level(logging.WARNING, logger="motionhub"):
+        convert_checkpoint(tmp_path / "ck.bin")
+    assert any("assuming 8" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="motionhub"):
+        converted = convert_checkpoint(tmp_path / "ck.bin", num_heads=4)
+    assert not any("assuming" in r.getMessage() for r in caplog.records)
+    assert converted.config.num_heads == 4
