@@ -88,6 +88,7 @@ __all__ = [
     "MotionProcessor",
     "PreparedKeypoints",
     "as_motion_input",
+    "check_plausible_2d",
     "check_layout",
     "convert_layout",
     "motionbert_clip_persons",
@@ -229,7 +230,47 @@ def as_motion_input(
         if len(size) != 2 or min(size) <= 0:
             raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
         image_size = size
+    check_plausible_2d(arr, image_size, is_norm)
     return MotionInput(arr, src_layout, image_size, is_norm, fps, multi, meta)
+
+
+def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, normalized: bool) -> None:
+    """Refuse 2D input that no detector writes, instead of returning a confident answer for it.
+
+    ``arr``: ``(M, T, J, 2|3)``; the third channel is a confidence. Refused: no visible keypoint at all (every
+    joint NaN, or every coordinate exactly 0 as an empty detector file has it); a third channel that is not a
+    confidence (most values outside [0, 1.5]: 3D coordinates passed as 2D); pixel keypoints that mostly lie far
+    outside the given image (wrong ``image_size``, or not pixel coordinates).
+    """
+    xy = arr[..., :2]
+    visible = np.isfinite(xy).all(axis=-1)
+    if arr.shape[-1] == 3:
+        visible &= ~(np.isfinite(arr[..., 2]) & (arr[..., 2] <= 0))
+    if not visible.any():
+        raise ValueError(
+            "every keypoint is missing in the input (NaN, or confidence 0): no visible keypoint, nothing to process"
+        )
+    pts = xy[visible]
+    if not np.any(pts != 0):
+        raise ValueError("every keypoint of the input is at (0, 0): the clip holds no detections")
+    if arr.shape[-1] == 3:
+        conf = arr[..., 2][np.isfinite(arr[..., 2])]
+        odd = (conf < -0.01) | (conf > 1.5)
+        if conf.size and odd.mean() > 0.5:
+            raise ValueError(
+                f"the third channel is not a confidence in [0, 1] (values from {conf.min():.4g} to {conf.max():.4g}): "
+                "this looks like 3D coordinates given as 2D keypoints. Pass (x, y) or (x, y, confidence) in pixels; "
+                "3D skeletons go to a 3D-input model"
+            )
+    if image_size is not None and not normalized:
+        w, h = image_size
+        far = (pts[:, 0] < -0.5 * w) | (pts[:, 0] > 1.5 * w) | (pts[:, 1] < -0.5 * h) | (pts[:, 1] > 1.5 * h)
+        if far.mean() > 0.5:
+            raise ValueError(
+                f"{far.mean():.0%} of the keypoints lie far outside the {w} x {h} image (x from {pts[:, 0].min():.4g} "
+                f"to {pts[:, 0].max():.4g}, y from {pts[:, 1].min():.4g} to {pts[:, 1].max():.4g}): the image size "
+                "is wrong (--image-size W H) or these are not pixel coordinates"
+            )
 
 
 def convert_layout(
@@ -734,6 +775,9 @@ class MotionProcessor(FeatureExtractionMixin):
         if kp.ndim != 4 or kp.shape[-1] != 3:
             raise ValueError(f"3D skeletons must have shape (T, J, 3) or (M, T, J, 3), got {kp.shape}")
         check_layout(kp.shape[-2], layout)
+        finite = kp[np.isfinite(kp).all(axis=-1)]
+        if not finite.size or not np.any(finite != 0):
+            raise ValueError("no 3D joint in the input: every joint is missing (NaN) or at the origin")
         persons = []
         for person in kp[: self.num_persons]:
             x = convert_layout(person, layout, self.joint_layout, mpii_convention=self.mpii_convention)[..., :3]

@@ -160,6 +160,7 @@ def test_evaluate_classification(models, clips, capsys):
     assert code == 1 and "'wave' is not a class" in err  # labels must be classes of the model
     lab = clips / "labelled.npz"
     kp = np.random.default_rng(0).uniform(0, 100, size=(20, 17, 3))
+    kp[..., 2] = 0.8  # (x, y, confidence)
     save_generic(lab, MotionSequence(keypoints_2d=kp, layout="coco-17", fps=30.0, label="run"))
     code, out, err = _run(["evaluate", models / "cls", lab, "-q", "--top-k", "2"], capsys)
     assert code == 0, err
@@ -247,6 +248,7 @@ def test_mesh_command_with_synthetic_smpl(tmp_path, capsys, monkeypatch):
     torch.manual_seed(0)
     DSTformerForMeshRecovery(_tiny(mesh_hidden_size=16), smpl_model_path=str(smpl)).save_pretrained(tmp_path / "m")
     kp = np.random.default_rng(0).uniform(0, 100, size=(10, 17, 3))
+    kp[..., 2] = 0.8  # (x, y, confidence)
     save_generic(tmp_path / "in.npz", MotionSequence(keypoints_2d=kp, layout="h36m-17", fps=25.0))
     code, _, err = _run(["mesh", tmp_path / "in.npz", "-m", tmp_path / "m", "-o", tmp_path / "o.npz"], capsys)
     assert code == 1 and "--smpl" in err and "smpl.is.tue.mpg.de" in err
