@@ -17,7 +17,8 @@ A published motionhub repository holds:
   plain transformers where motionhub is not installed. See :func:`bundle_remote_code`.
 
 Everything is uploaded in one commit (:func:`push_to_hub`, :func:`push_folder`); :func:`download` fetches a snapshot
-into the Hub cache (or a folder) for offline use.
+into the Hub cache (or a folder) for offline use, and checks every file against the sha256 / size the Hub publishes
+(:mod:`motionhub.hub.verify`), repairing damaged cached files.
 
 Example::
 
@@ -33,10 +34,12 @@ from .cards import FAMILIES, SEED_PAPERS, Family, SeedPaper, card_template_path,
 from .constants import DEFAULT_ALLOW_PATTERNS, LIBRARY_NAME
 from .remote_code import RemoteCodeError, bundle_remote_code
 from .transfer import download, push_folder, push_to_hub, save_for_hub
+from .verify import DamagedFileError, check_safetensors_file
 
 __all__ = [
     "DEFAULT_ALLOW_PATTERNS",
     "FAMILIES",
+    "DamagedFileError",
     "LIBRARY_NAME",
     "SEED_PAPERS",
     "Family",
@@ -44,6 +47,7 @@ __all__ = [
     "SeedPaper",
     "bundle_remote_code",
     "card_template_path",
+    "check_safetensors_file",
     "download",
     "generate_model_card",
     "push_folder",
