@@ -128,13 +128,13 @@ def check_output_path(path: str | os.PathLike | None, suffixes: Iterable[str] | 
     if path is None:
         return None
     path = Path(path)
+    if path.is_dir():
+        raise OutputPathError(f"{what} {path} is a folder; give a file name")
     if suffixes is not None:
         allowed = tuple(s.lower() for s in suffixes)
         if path.suffix.lower() not in allowed:
             raise OutputPathError(f"{what} {path}: unknown file type {path.suffix or '(no suffix)'!r}; the name must "
                                   f"end in {' or '.join(allowed)}")
-    if path.is_dir():
-        raise OutputPathError(f"{what} {path} is a folder; give a file name")
     if path.exists() and not os.access(path, os.W_OK):
         raise OutputPathError(f"{what} {path} exists and is not writable")
     parent = path.parent if str(path.parent) else Path(".")

@@ -603,7 +603,9 @@ def finetune_action(
         ).save_pretrained(os.path.join(output_dir, "final"))
     result = FinetuneResult(dict(metrics), dict(train_output.metrics), output_dir, trainer)
     if trainer.is_world_process_zero():
-        with open(os.path.join(output_dir, "results.json"), "w") as fh:
+        from motionhub.io_utils import atomic_write
+
+        with atomic_write(os.path.join(output_dir, "results.json")) as fh:
             json.dump({"eval": result.metrics, "train": result.train_metrics}, fh, indent=2, default=float)
     return result
 

@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
         model_task,
     )
 
+    from ..io_utils import check_output_path
+
+    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     spec = model_spec(args.model)
     model = load_model(spec, None, device=args.device)
     task = model_task(model)

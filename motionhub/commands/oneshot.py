@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
     from ..metrics import oneshot_predict
 
+    from ..io_utils import check_output_path
+
+    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     support = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.support]
     queries = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.query]
     if args.support_labels is not None:

@@ -82,8 +82,16 @@ def save_for_hub(
     readme = _card_from(card) if card is not None else generate_model_card(
         model, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs
     )
-    readme.save(out / "README.md")
+    _save_card(readme, out / "README.md")
     return out
+
+
+def _save_card(card: Any, path: Path) -> None:
+    """``ModelCard.save``, atomically (a killed save never leaves a half README)."""
+    from ..io_utils import atomic_path
+
+    with atomic_path(path) as tmp:
+        card.save(tmp)
 
 
 def _safetensors_parameter_count(folder: Path) -> int | None:
@@ -190,7 +198,7 @@ def push_folder(
                     cfg_obj = config
                 card_kwargs.setdefault("num_parameters", _safetensors_parameter_count(staged))
                 readme = generate_model_card(cfg_obj, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs)
-            readme.save(staged / "README.md")
+            _save_card(readme, staged / "README.md")
         message = commit_message or f"Upload {arch or 'model'} with motionhub {motionhub_version()}"
         return _upload(staged, repo_id, revision=revision, private=private, token=token,
                        commit_message=message, commit_description=commit_description)
