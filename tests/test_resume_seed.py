@@ -12,9 +12,8 @@ import pytest
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_finetune_action_example import FAST, TINY, example, ntu_pkl, run  # noqa: F401  (fixtures)
-
 from motionhub.tasks.trainer import checkpoint_problem, latest_checkpoint
+from test_finetune_action_example import FAST, TINY, example, ntu_pkl, run  # noqa: F401  (fixtures)
 
 
 def _argv(ntu_pkl, out, *extra):

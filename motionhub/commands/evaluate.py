@@ -73,6 +73,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
+    from ..io_utils import check_output_path
     from ..pipelines import (
         ActionPipeline,
         PoseLiftingPipeline,
@@ -81,8 +82,6 @@ def run(args: argparse.Namespace) -> int:
         load_model,
         model_task,
     )
-
-    from ..io_utils import check_output_path
 
     check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     spec = model_spec(args.model)

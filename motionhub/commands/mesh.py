@@ -49,9 +49,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     from ..body import SMPL_ENV_VAR, SMPLNotFoundError, resolve_smpl_paths
-    from ..pipelines import MeshPipeline
-
     from ..io_utils import check_output_path
+    from ..pipelines import MeshPipeline
 
     check_output_path(args.output, (".npz", ".json"), what="-o")
     check_output_path(args.plot, (".gif", ".png"), what="--plot")

@@ -120,9 +120,8 @@ def _interpolate_root(root: np.ndarray, visible: np.ndarray) -> np.ndarray:
 def run(args: argparse.Namespace) -> int:
     from ..formats.base import MotionSequence
     from ..formats.generic import save_generic
-    from ..tasks.stride import prepare_stride_input, test_time_train
-
     from ..io_utils import check_output_path
+    from ..tasks.stride import prepare_stride_input, test_time_train
 
     check_output_path(args.output, (".npz",), what="-o")  # before any work
     if args.threads:

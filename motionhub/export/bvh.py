@@ -157,9 +157,9 @@ def _swing(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def _euler_zxy(rot: np.ndarray) -> np.ndarray:
     """``R = Rz @ Rx @ Ry`` -> degrees (z, x, y), continuous over frames (unwrapped)."""
-    from scipy.spatial.transform import Rotation
-
     import warnings
+
+    from scipy.spatial.transform import Rotation
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # gimbal lock: the matrix is still reproduced

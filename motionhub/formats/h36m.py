@@ -32,13 +32,13 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .base import MotionSequence, npz_object_safe_load, to_python, safe_pickle_load
+from .base import MotionSequence, npz_object_safe_load, safe_pickle_load, to_python
 
 __all__ = [
     "H36M_32_TO_17",

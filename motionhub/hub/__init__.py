@@ -30,7 +30,14 @@ Example::
 
 from __future__ import annotations
 
-from .cards import FAMILIES, SEED_PAPERS, Family, SeedPaper, card_template_path, generate_model_card
+from .cards import (
+    FAMILIES,
+    SEED_PAPERS,
+    Family,
+    SeedPaper,
+    card_template_path,
+    generate_model_card,
+)
 from .constants import DEFAULT_ALLOW_PATTERNS, LIBRARY_NAME
 from .remote_code import RemoteCodeError, bundle_remote_code
 from .transfer import download, push_folder, push_to_hub, save_for_hub
@@ -39,9 +46,9 @@ from .verify import DamagedFileError, check_safetensors_file
 __all__ = [
     "DEFAULT_ALLOW_PATTERNS",
     "FAMILIES",
-    "DamagedFileError",
     "LIBRARY_NAME",
     "SEED_PAPERS",
+    "DamagedFileError",
     "Family",
     "RemoteCodeError",
     "SeedPaper",

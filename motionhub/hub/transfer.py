@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .cards import generate_model_card, motion_model_classes
-from .constants import DEFAULT_ALLOW_PATTERNS, LIBRARY_NAME, REPLACED_PATTERNS, motionhub_version
+from .constants import (
+    DEFAULT_ALLOW_PATTERNS,
+    LIBRARY_NAME,
+    REPLACED_PATTERNS,
+    motionhub_version,
+)
 from .remote_code import add_remote_code
 
 __all__ = ["download", "push_folder", "push_to_hub", "save_for_hub"]

@@ -16,7 +16,12 @@ import numpy as np
 import torch
 
 from ..modeling_utils import flip_augmented
-from ..processor import NORMALIZATIONS_2D, MotionProcessor, PreparedKeypoints, processor_for_model
+from ..processor import (
+    NORMALIZATIONS_2D,
+    MotionProcessor,
+    PreparedKeypoints,
+    processor_for_model,
+)
 from ..runner import WindowRunner
 from ..skeleton import flip as flip_joints
 from ..skeleton import get_layout
