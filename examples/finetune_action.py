@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("run")
     g.add_argument("--output-dir", required=True, help="checkpoints, final model (final/) and results.json")
     g.add_argument("--resume", nargs="?", const="latest", default=None, metavar="CHECKPOINT",
-                   help="resume from a checkpoint folder, or from the latest one in --output-dir when given alone")
+                   help="resume from a checkpoint folder, or, given alone, from the newest complete checkpoint in "
+                   "--output-dir (checkpoints a kill left incomplete are skipped and named; prints which one)")
     g.add_argument("--num-workers", type=int, default=0, help="DataLoader worker processes (default: 0)")
     g.add_argument("--logging-steps", type=int, default=10, help="log every N steps (default: 10)")
     g.add_argument("--eval-at-end-only", action="store_true", help="evaluate once after training, not every epoch")
@@ -182,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in (("action_hidden_size", args.hidden_size), ("action_dropout", args.dropout)):
             if value is not None:
                 head_kwargs[key] = value
+    # Seed before the model is built: its random initialisation (from scratch, or a fresh head on a pretrained
+    # encoder) is then reproducible; the Trainer seeds again for shuffling and dropout.
+    from transformers import set_seed
+
+    set_seed(args.seed)
     if args.from_scratch:
         model = auto.from_config(build_config(args.config, head_kwargs))
     else:

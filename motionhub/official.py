@@ -284,6 +284,14 @@ def official_model_path(
         _discard(blob, path)
         raise ValueError(f"{entry.hub_repo}/{entry.hub_filename}: sha256 differs from the official file "
                          f"({entry.sha256}); the damaged download was removed, run again to download it anew")
+    if entry.sha256 is None:  # no registry hash: the Hub's (the cache blob is named after the sha256 it served)
+        from .hub.verify import check_cached_file
+
+        mismatch = check_cached_file(path, entry.hub_filename)
+        if mismatch is not None:
+            _discard(blob, path)
+            raise ValueError(f"{entry.hub_repo}/{entry.hub_filename}: {mismatch.problem}; the damaged download was "
+                             "removed, run again to download it anew")
     from .conversion import convert_checkpoint
 
     model = convert_checkpoint(path, family=entry.converter, **entry.config)

@@ -226,6 +226,8 @@ def plot_pose_3d(
             lines2d[0].set_segments(np.stack([kp2d[t, child_idx], kp2d[t, parent_idx]], axis=1))
         label.set_text(f"frame {t + 1}/{num_frames}")
 
+    from .io_utils import atomic_path
+
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if suffix == ".png":
@@ -235,13 +237,15 @@ def plot_pose_3d(
             for artist in (*lines3d, *lines2d, label):
                 artist.set_animated(False)
             update(t)
-            fig.savefig(out, dpi=dpi)
+            with atomic_path(out) as tmp:
+                fig.savefig(tmp, dpi=dpi, format="png")
         else:
             frames, used_step = _frame_indices(num_frames, step, max_frames, fps)
             images = _render_blitted(fig, frames, update, (*lines3d, *lines2d, label))
             duration = round(1000.0 * used_step / fps)
-            images[0].save(out, save_all=True, append_images=images[1:], duration=max(duration, 20), loop=0,
-                           optimize=False, disposal=1)
+            with atomic_path(out) as tmp:
+                images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
+                               duration=max(duration, 20), loop=0, optimize=False, disposal=1)
     finally:
         plt.close(fig)
     return out

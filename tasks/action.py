@@ -498,7 +498,9 @@ def finetune_action(
         eval_batch_size: evaluation batch size (default ``batch_size``).
         freeze_backbone: train the head only (``model.freeze_backbone()``).
         max_steps: stop after this many optimiser steps (overrides ``epochs``; -1 = off).
-        resume_from_checkpoint: a checkpoint folder, or True for the latest one in ``output_dir``.
+        resume_from_checkpoint: a checkpoint folder, or True for the newest *complete* one in ``output_dir``
+            (:func:`motionhub.tasks.trainer.latest_checkpoint`: checkpoints damaged by a kill during saving are
+            skipped with a message; which one is used is printed).
         exemplar_dataset: one-shot exemplars (embedding models): evaluation runs the one-shot protocol with
             ``eval_dataset`` as queries.
         samples_per_class: ``m`` of the :class:`MPerClassSampler` (embedding models).
@@ -589,7 +591,9 @@ def finetune_action(
         config.action_normalization = "crop_scale"
         config.action_clip_len = int(train_dataset.clip_len)
         config.action_num_persons = int(train_dataset.num_persons)
-    train_output = trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    from .trainer import resolve_resume
+
+    train_output = trainer.train(resume_from_checkpoint=resolve_resume(resume_from_checkpoint, output_dir))
     metrics = trainer.evaluate() if has_eval else {}
     trainer.save_model(os.path.join(output_dir, "final"))
     if isinstance(train_dataset, ActionClipDataset) and trainer.is_world_process_zero():
@@ -603,7 +607,9 @@ def finetune_action(
         ).save_pretrained(os.path.join(output_dir, "final"))
     result = FinetuneResult(dict(metrics), dict(train_output.metrics), output_dir, trainer)
     if trainer.is_world_process_zero():
-        with open(os.path.join(output_dir, "results.json"), "w") as fh:
+        from motionhub.io_utils import atomic_write
+
+        with atomic_write(os.path.join(output_dir, "results.json")) as fh:
             json.dump({"eval": result.metrics, "train": result.train_metrics}, fh, indent=2, default=float)
     return result
 

@@ -840,7 +840,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = {"train_runtime_s": time.time() - start, "global_step": trainer.state.global_step, "metrics": result.metrics,
            "log_history": trainer.state.log_history, "num_sequences": len(seqs), "num_clips": len(dataset),
            "argv": list(argv) if argv is not None else None}  # fmt: skip
-    with open(f"{a.output_dir}/training_log.json", "w") as f:
+    from motionhub.io_utils import atomic_write
+
+    with atomic_write(f"{a.output_dir}/training_log.json") as f:
         json.dump(log, f, indent=1)
     print(json.dumps(result.metrics), flush=True)
     return 0

@@ -22,14 +22,125 @@ gradient accumulation, checkpoint/resume, logging, progress bars -- is the stock
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import torch
 from torch.utils.data import Sampler
 from transformers import Trainer, TrainerCallback
 
-__all__ = ["MotionTrainer", "epoch_decay_schedule"]
+__all__ = ["MotionTrainer", "checkpoint_problem", "epoch_decay_schedule", "latest_checkpoint", "resolve_resume"]
+
+_CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
+
+
+def checkpoint_problem(folder: str | os.PathLike) -> str | None:
+    """Why the Trainer checkpoint ``folder`` cannot be resumed from (``None``: it is complete).
+
+    Complete = ``trainer_state.json`` parses (with ``global_step``), the model weights (``model.safetensors`` or the
+    shards of ``model.safetensors.index.json``) are whole safetensors files, and ``optimizer.pt`` / ``scheduler.pt``
+    are whole torch archives (every member's CRC checked, nothing unpickled). A save killed half-way fails one of
+    these.
+    """
+    import json
+    import zipfile
+
+    from motionhub.hub.verify import DamagedFileError, check_safetensors_file
+
+    folder = Path(folder)
+    try:
+        state = json.loads((folder / "trainer_state.json").read_text(encoding="utf-8"))
+        if not isinstance(state, dict) or "global_step" not in state:
+            return "trainer_state.json has no global_step"
+    except FileNotFoundError:
+        return "no trainer_state.json"
+    except (OSError, ValueError) as err:
+        return f"trainer_state.json is unreadable ({err})"
+    if (folder / "model.safetensors").is_file():
+        weights = [folder / "model.safetensors"]
+    elif (folder / "model.safetensors.index.json").is_file():
+        try:
+            index = json.loads((folder / "model.safetensors.index.json").read_text(encoding="utf-8"))
+            weights = [folder / name for name in sorted(set(index["weight_map"].values()))]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            return f"model.safetensors.index.json is unreadable ({err})"
+    else:
+        return "no model weights (model.safetensors)"
+    for path in weights:
+        try:
+            check_safetensors_file(path)
+        except FileNotFoundError:
+            return f"{path.name} is missing"
+        except DamagedFileError:
+            return f"{path.name} is damaged or truncated"
+    for name in ("optimizer.pt", "scheduler.pt"):
+        try:
+            with zipfile.ZipFile(folder / name) as archive:
+                bad = archive.testzip()
+            if bad is not None:
+                return f"{name} is damaged ({bad})"
+        except FileNotFoundError:
+            return f"no {name}"
+        except (OSError, zipfile.BadZipFile, EOFError) as err:
+            return f"{name} is damaged or truncated ({err})"
+    return None
+
+
+def latest_checkpoint(output_dir: str | os.PathLike, *, report: Callable[[str], None] | None = print) -> Path | None:
+    """The newest *complete* ``checkpoint-N`` in ``output_dir`` (see :func:`checkpoint_problem`), or ``None``.
+
+    Newer checkpoints that are incomplete (a save killed half-way) are skipped, each with a one-line message through
+    ``report`` naming it and what is wrong (``None``: silent).
+    """
+    root = Path(output_dir)
+    found = []
+    if root.is_dir():
+        for d in root.iterdir():
+            match = _CHECKPOINT.match(d.name)
+            if match and d.is_dir():
+                found.append((int(match.group(1)), d))
+    for _, folder in sorted(found, reverse=True):
+        problem = checkpoint_problem(folder)
+        if problem is None:
+            return folder
+        if report is not None:
+            report(f"skipping incomplete checkpoint {folder}: {problem}")
+    return None
+
+
+def resolve_resume(resume: str | os.PathLike | bool | None, output_dir: str | os.PathLike) -> str | None:
+    """``resume_from_checkpoint`` as a folder: ``True`` = :func:`latest_checkpoint` of ``output_dir`` (says which, or
+    raises ``FileNotFoundError`` when there is none; newer incomplete checkpoints are renamed
+    ``incomplete-checkpoint-N`` so that the Trainer's checkpoint rotation ignores them); a path must be a complete checkpoint (``ValueError`` naming the
+    problem otherwise); ``None`` / ``False`` = start fresh."""
+    if resume is None or resume is False:
+        return None
+    if resume is True:
+        found = latest_checkpoint(output_dir)
+        if found is None:
+            raise FileNotFoundError(f"--resume: no complete checkpoint-N folder in {output_dir} to resume from; "
+                                    "start without --resume (or point --output-dir at the run to continue)")
+        step = int(_CHECKPOINT.match(found.name).group(1))
+        for newer in sorted(Path(output_dir).iterdir()):
+            match = _CHECKPOINT.match(newer.name)
+            if match and newer.is_dir() and int(match.group(1)) > step:
+                # out of the Trainer's way (its checkpoint rotation would count it as the newest), but not deleted
+                aside = newer.with_name(f"incomplete-{newer.name}")
+                shutil.rmtree(aside, ignore_errors=True)
+                os.replace(newer, aside)
+                print(f"moved the incomplete {newer.name} aside to {aside}", flush=True)
+        print(f"resuming from {found} (newest complete checkpoint)", flush=True)
+        return str(found)
+    problem = checkpoint_problem(resume)
+    if problem is not None:
+        raise ValueError(f"cannot resume from {resume}: {problem}; pass another checkpoint, or --resume alone for "
+                         "the newest complete one")
+    print(f"resuming from {resume}", flush=True)
+    return str(resume)
 
 
 def epoch_decay_schedule(optimizer: torch.optim.Optimizer, gamma: float, steps_per_epoch: int):

@@ -151,6 +151,9 @@ class FakeHub:
         self.lfs_store: dict[str, bytes] = {}
         #: ``(method, path)`` of every request served, in order.
         self.requests: list[tuple[str, str]] = []
+        #: ``callable(path_in_repo, content) -> content`` applied to every file download (the headers, ETag
+        #: included, still describe the stored file): a server or proxy that corrupts what it serves.
+        self.tamper = None
         self._lock = threading.RLock()
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
@@ -586,6 +589,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers["X-Linked-Etag"] = f'"{blob.sha256}"'
             headers["X-Linked-Size"] = str(blob.size)
         content, status = blob.content, 200
+        if hub.tamper is not None:
+            content = hub.tamper(path, content)
         match = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
         if match and (match.group(1) or match.group(2)):
             start_s, end_s = match.groups()

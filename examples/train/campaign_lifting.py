@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["H36MLiftingClips", "build_parser", "latest_checkpoint", "load_h36m", "main"]
+__all__ = ["H36MLiftingClips", "build_parser", "load_h36m", "main"]
 
 _HERE = Path(__file__).resolve().parent
 DATA_ROOT = _HERE.parents[2] / "shared" / "data"
@@ -159,31 +159,10 @@ class FlipCollator:
         return {"keypoints": x, "labels": y}
 
 
-def latest_checkpoint(run: Path) -> Path | None:
-    """Newest ``checkpoint-N`` whose files are all complete (a save killed half-way is skipped)."""
-    from safetensors import safe_open
-
-    best = None
-    for d in run.glob("checkpoint-*"):
-        try:
-            step = int(d.name.split("-", 1)[1])
-            json.loads((d / "trainer_state.json").read_text())
-            with safe_open(str(d / "model.safetensors"), "pt"):
-                pass
-            for f in ("optimizer.pt", "scheduler.pt"):
-                if not (d / f).is_file() or (d / f).stat().st_size == 0:
-                    raise FileNotFoundError(f)
-        except Exception:  # noqa: BLE001, S112 - any damage (unreadable json/safetensors, missing file) = incomplete
-            continue
-        if best is None or step > best[0]:
-            best = (step, d)
-    return None if best is None else best[1]
-
-
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=1))
-    os.replace(tmp, path)
+    from motionhub.io_utils import write_text
+
+    write_text(path, json.dumps(obj, indent=1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     dataset = H36MLiftingClips(train, s["clip_len"], s["clip_stride"])
     print(f"data: {len(train)} training sequences ({sum(len(q['input']) for q in train)} frames, {len(dataset)} clips),"
           f" {len(held)} held-out sequences; {time.time() - t_load:.0f} s", flush=True)
+
+    from motionhub.tasks.trainer import latest_checkpoint  # skips (and names) checkpoints a kill left incomplete
 
     resume = latest_checkpoint(run)
     torch.manual_seed(s["seed"])  # the model is built after seeding: from-scratch runs are reproducible

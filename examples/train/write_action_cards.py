@@ -18,6 +18,7 @@ import motionhub  # noqa: F401  (registers the configs)
 from huggingface_hub import EvalResult
 
 from motionhub.hub import generate_model_card
+from motionhub.io_utils import write_text
 
 REPO = Path(__file__).resolve().parents[2]
 LICENSE_NOTE = (
@@ -71,7 +72,7 @@ def write_card(name: str) -> Path | None:
         evaluation=f"{dataset} test split ({task}); accuracy in %. Reproduce with the `motionhub evaluate` commands in "
         "results/README.md / results/penn_action.md. One seed: differences of a few points are not significant.",
     )
-    card.save(folder / "README.md")
+    write_text(folder / "README.md", str(card))
     return folder / "README.md"
 
 

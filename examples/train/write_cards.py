@@ -11,6 +11,7 @@ from pathlib import Path
 
 from motionhub import DSTformerConfig
 from motionhub.hub import generate_model_card
+from motionhub.io_utils import write_text
 
 __all__ = ["main", "write_card"]
 
@@ -155,7 +156,7 @@ def write_card(folder: Path, name: str, *, kind: str, results_name: str | None =
         evaluation=evaluation, input_normalization="screen", extra_sections=extra,
     )
     path = folder / "README.md"
-    path.write_text(str(card))
+    write_text(path, str(card))
     return path
 
 

@@ -160,13 +160,14 @@ def write_json_or_npz(path: Path, data: dict[str, Any]) -> Path:
     """Write ``data`` (numpy arrays / lists / strings) as ``.json`` or ``.npz`` (by extension)."""
     import numpy as np
 
+    from ..io_utils import atomic_path, write_text
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".json":
         from ..pipelines.results import json_safe
 
-        path.write_text(json.dumps(json_safe(data), indent=1))
+        write_text(path, json.dumps(json_safe(data), indent=1))
     elif suffix == ".npz":
         arrays = {}
         for key, value in data.items():
@@ -177,7 +178,8 @@ def write_json_or_npz(path: Path, data: dict[str, Any]) -> Path:
                 arrays[key + "_json"] = np.array(json.dumps(json_safe(value)))
             elif value is not None:
                 arrays[key] = np.asarray(value)
-        np.savez_compressed(path, **arrays)
+        with atomic_path(path) as tmp:
+            np.savez_compressed(tmp, **arrays)
     else:
         raise ValueError(f"output must end in .json or .npz, got {path.name!r}")
     return path

@@ -63,6 +63,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
 
+    from ..io_utils import check_output_path
+
+    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     if args.top_k < 1:
         raise ValueError(f"--top-k must be >= 1, got {args.top_k}")
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]

@@ -31,6 +31,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..conversion import convert_checkpoint
 
+    if args.out_dir.exists() and not args.out_dir.is_dir():
+        raise NotADirectoryError(f"output folder {args.out_dir} is a file; give a folder (created if missing)")
     overrides = {}
     if args.num_heads is not None:
         overrides["num_heads"] = args.num_heads

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 __all__ = ["register", "run"]
@@ -25,6 +26,9 @@ def register(subparsers) -> None:
     p.add_argument("--offline", action="store_true", help="only look in the cache (local_files_only)")
     p.add_argument("--include", action="append", default=None, metavar="PATTERN",
                    help="file pattern to fetch (repeatable; default: *.json *.safetensors *.py README.md)")
+    p.add_argument("--force", action="store_true",
+                   help="download every file again even if it is cached (damaged cached files are re-downloaded "
+                   "without it too: every file is checked against the sha256 / size the Hub publishes)")
     p.add_argument("--token", default=None, help="Hub token for private repositories")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
@@ -38,10 +42,16 @@ def run(args: argparse.Namespace) -> int:
 
     (disable_progress_bars if args.quiet else enable_progress_bars)()
     try:
-        path = download(
-            args.repo_id, args.revision, local_dir=args.local_dir, cache_dir=args.cache_dir,
-            local_files_only=args.offline, token=args.token, allow_patterns=args.include,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            path = download(
+                args.repo_id, args.revision, local_dir=args.local_dir, cache_dir=args.cache_dir,
+                local_files_only=args.offline, token=args.token, allow_patterns=args.include,
+                force_download=args.force,
+            )
+        for w in caught:
+            if str(w.message).startswith("motionhub:"):
+                print(str(w.message), file=sys.stderr)
     except HfHubHTTPError as err:
         lines = [line for line in str(err).splitlines() if line.strip()]
         hint = next((line for line in lines if line.startswith("motionhub:")), lines[0] if lines else repr(err))

@@ -41,6 +41,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
 
+    from ..io_utils import check_output_path
+
+    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
     pipe = action_pipeline(args, "action-embedding")
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)

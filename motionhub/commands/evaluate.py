@@ -73,6 +73,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
+    from ..io_utils import check_output_path
     from ..pipelines import (
         ActionPipeline,
         PoseLiftingPipeline,
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         model_task,
     )
 
+    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     spec = model_spec(args.model)
     model = load_model(spec, None, device=args.device)
     task = model_task(model)

@@ -38,8 +38,11 @@ def _safetensors_params(folder: Path) -> int | None:
         return None
     from safetensors import safe_open
 
+    from ..hub.verify import check_safetensors_file
+
     total = 0
     for f in files:
+        check_safetensors_file(f)  # a damaged file is an error naming it
         with safe_open(str(f), framework="pt") as fh:
             for key in fh.keys():  # noqa: SIM118 (safe_open is not iterable)
                 shape = fh.get_slice(key).get_shape()
@@ -80,9 +83,12 @@ def _resolve_folder(spec: str | None) -> Path | None:
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
     from ..hub import download
+    from ..hub.verify import DamagedFileError
 
     try:
-        return download(spec, allow_patterns=["*.json", "*.safetensors", "README.md"])
+        return download(spec, allow_patterns=["*.json", "*.safetensors", "README.md"], repair=False)
+    except DamagedFileError:
+        raise  # names the file and the repair command
     except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as err:
         raise ValueError(f"cannot fetch {spec!r} from the Hub: {str(err).strip().splitlines()[0]}") from None
 

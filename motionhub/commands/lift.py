@@ -68,8 +68,9 @@ def register(subparsers) -> None:
 
 
 def _check_output(path: Path | None, allowed: tuple[str, ...], flag: str) -> None:
-    if path is not None and path.suffix.lower() not in allowed:
-        raise ValueError(f"{flag} {path}: the file name must end in {' or '.join(allowed)}")
+    from ..io_utils import check_output_path
+
+    check_output_path(path, allowed, what=flag)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     output = args.output
     if output is None and args.plot is None:
         output = Path(args.input.stem + "_pose3d.npz")
+        _check_output(output, (".npz",), "default output")
     video = args.input if is_video(args.input) else None
     if video is not None:
         if not video.is_file():

@@ -49,10 +49,11 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     from ..body import SMPL_ENV_VAR, SMPLNotFoundError, resolve_smpl_paths
+    from ..io_utils import check_output_path
     from ..pipelines import MeshPipeline
 
-    if args.output.suffix.lower() not in (".npz", ".json"):
-        raise ValueError(f"-o {args.output}: the file name must end in .npz or .json")
+    check_output_path(args.output, (".npz", ".json"), what="-o")
+    check_output_path(args.plot, (".gif", ".png"), what="--plot")
     try:  # fail before loading anything when SMPL is missing or the path is wrong
         if args.smpl is None and not os.environ.get(SMPL_ENV_VAR):
             resolve_smpl_paths(None)

@@ -45,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     import numpy as np
 
+    from ..io_utils import check_output_path
     from ..metrics import oneshot_predict
 
+    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     support = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.support]
     queries = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.query]
     if args.support_labels is not None:

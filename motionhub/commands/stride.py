@@ -120,8 +120,10 @@ def _interpolate_root(root: np.ndarray, visible: np.ndarray) -> np.ndarray:
 def run(args: argparse.Namespace) -> int:
     from ..formats.base import MotionSequence
     from ..formats.generic import save_generic
+    from ..io_utils import check_output_path
     from ..tasks.stride import prepare_stride_input, test_time_train
 
+    check_output_path(args.output, (".npz",), what="-o")  # before any work
     if args.threads:
         import torch
 
@@ -156,7 +158,6 @@ def run(args: argparse.Namespace) -> int:
         keypoints_3d=refined.astype(np.float32), layout="h36m-17", units_3d=seq.units_3d, fps=seq.fps,
         meta={"source_file": str(args.input), **meta},
     )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     written = save_generic(args.output, out)
     # keep the (H36M-17) input and the visibility next to the result for comparison
     with np.load(written, allow_pickle=False) as data:
@@ -164,7 +165,10 @@ def run(args: argparse.Namespace) -> int:
     arrays["keypoints_3d_input"] = kp.astype(np.float32)
     if vis is not None:
         arrays["visibility"] = vis.numpy()
-    np.savez_compressed(written, **arrays)
+    from ..io_utils import atomic_path
+
+    with atomic_path(written) as tmp:
+        np.savez_compressed(tmp, **arrays)
     print(f"refined {len(kp)} frames with {result.steps} test-time steps -> {written}")
     if result.history:
         print("final loss: " + json.dumps({k: round(v, 5) for k, v in result.history[-1].items()}))

@@ -157,9 +157,9 @@ def _swing(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def _euler_zxy(rot: np.ndarray) -> np.ndarray:
     """``R = Rz @ Rx @ Ry`` -> degrees (z, x, y), continuous over frames (unwrapped)."""
-    from scipy.spatial.transform import Rotation
-
     import warnings
+
+    from scipy.spatial.transform import Rotation
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # gimbal lock: the matrix is still reproduced
@@ -281,9 +281,10 @@ def write_bvh(
     for f in range(t):
         vals = [root[f, 0], root[f, 1], root[f, 2], *eulers[f].reshape(-1)]
         lines.append(" ".join(f"{v:.6f}" for v in vals))
+    from ..io_utils import write_text
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    write_text(path, "\n".join(lines) + "\n")
     shift = 0.0 if root_trajectory is None else (np.asarray(root_trajectory, np.float64) - rigid[:, 0])[:, None]
     reproduced = rigid + shift
     dist = np.linalg.norm(rigid - pos_in, axis=-1)

@@ -189,9 +189,13 @@ def save_generic(path: str | Path, seq: MotionSequence, compress: bool = True) -
     extra = _jsonable(seq.meta)
     if extra:
         arrays["meta_json"] = np.array(json.dumps(extra))
+    from ..io_utils import atomic_path
+
     path = Path(path)
-    (np.savez_compressed if compress else np.savez)(path, **arrays)
-    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    path = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")  # as np.savez names it
+    with atomic_path(path) as tmp:
+        (np.savez_compressed if compress else np.savez)(tmp, **arrays)
+    return path
 
 
 def load_array(

@@ -32,13 +32,13 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .base import MotionSequence, npz_object_safe_load, to_python, safe_pickle_load
+from .base import MotionSequence, npz_object_safe_load, safe_pickle_load, to_python
 
 __all__ = [
     "H36M_32_TO_17",
@@ -510,7 +510,10 @@ def _custom_2d(
 def write_videopose3d_3d(path: str | Path, positions: dict[str, dict[str, np.ndarray]]) -> Path:
     """Write ``{subject: {action: (T, J, 3) world metres}}`` as a VideoPose3D ``data_3d_*.npz``."""
     clean = {s: {a: np.asarray(v, dtype=np.float32) for a, v in acts.items()} for s, acts in positions.items()}
-    np.savez_compressed(path, positions_3d=np.array(clean, dtype=object))
+    from ..io_utils import atomic_path
+
+    with atomic_path(path) as tmp:
+        np.savez_compressed(tmp, positions_3d=np.array(clean, dtype=object))
     return Path(path)
 
 
@@ -530,5 +533,9 @@ def write_videopose3d_2d(
     if metadata is None:
         metadata = {"layout_name": "h36m", "num_joints": 17,
                     "keypoints_symmetry": [[4, 5, 6, 11, 12, 13], [1, 2, 3, 14, 15, 16]]}  # fmt: skip
-    np.savez_compressed(path, positions_2d=np.array(clean, dtype=object), metadata=np.array(metadata, dtype=object))
+    from ..io_utils import atomic_path
+
+    with atomic_path(path) as tmp:
+        np.savez_compressed(tmp, positions_2d=np.array(clean, dtype=object),
+                            metadata=np.array(metadata, dtype=object))
     return Path(path)

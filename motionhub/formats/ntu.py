@@ -212,7 +212,9 @@ def write_pyskl_pkl(
         unknown = sorted(set(dirs) - set(names))
         if unknown:
             raise ValueError(f"split {k!r} names unknown clips {unknown[:5]}")
-    with open(path, "wb") as fh:
+    from ..io_utils import atomic_write
+
+    with atomic_write(path, "wb") as fh:
         pickle.dump({"split": split, "annotations": anns}, fh, protocol=4)
     return Path(path)
 
@@ -401,5 +403,7 @@ def write_ntu_skeleton(
                     f"{x:.7g} {y:.7g} {z:.7g} {depth[i, f, j, 0]:.7g} {depth[i, f, j, 1]:.7g} "
                     f"{color[i, f, j, 0]:.7g} {color[i, f, j, 1]:.7g} 1 0 0 0 {int(state[i, f, j])}"
                 )
-    Path(path).write_text("\n".join(out) + "\n")
+    from ..io_utils import write_text
+
+    write_text(path, "\n".join(out) + "\n")
     return Path(path)

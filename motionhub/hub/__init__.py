@@ -17,7 +17,8 @@ A published motionhub repository holds:
   plain transformers where motionhub is not installed. See :func:`bundle_remote_code`.
 
 Everything is uploaded in one commit (:func:`push_to_hub`, :func:`push_folder`); :func:`download` fetches a snapshot
-into the Hub cache (or a folder) for offline use.
+into the Hub cache (or a folder) for offline use, and checks every file against the sha256 / size the Hub publishes
+(:mod:`motionhub.hub.verify`), repairing damaged cached files.
 
 Example::
 
@@ -29,21 +30,31 @@ Example::
 
 from __future__ import annotations
 
-from .cards import FAMILIES, SEED_PAPERS, Family, SeedPaper, card_template_path, generate_model_card
+from .cards import (
+    FAMILIES,
+    SEED_PAPERS,
+    Family,
+    SeedPaper,
+    card_template_path,
+    generate_model_card,
+)
 from .constants import DEFAULT_ALLOW_PATTERNS, LIBRARY_NAME
 from .remote_code import RemoteCodeError, bundle_remote_code
 from .transfer import download, push_folder, push_to_hub, save_for_hub
+from .verify import DamagedFileError, check_safetensors_file
 
 __all__ = [
     "DEFAULT_ALLOW_PATTERNS",
     "FAMILIES",
     "LIBRARY_NAME",
     "SEED_PAPERS",
+    "DamagedFileError",
     "Family",
     "RemoteCodeError",
     "SeedPaper",
     "bundle_remote_code",
     "card_template_path",
+    "check_safetensors_file",
     "download",
     "generate_model_card",
     "push_folder",

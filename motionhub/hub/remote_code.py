@@ -301,15 +301,19 @@ def bundle_remote_code(model_class: type, save_directory: str | os.PathLike | No
     if save_directory is not None:
         out = Path(save_directory)
         out.mkdir(parents=True, exist_ok=True)
+        from ..io_utils import write_text
+
         for filename, text in files.items():
-            (out / filename).write_text(text, encoding="utf-8")
+            write_text(out / filename, text)
     return files, auto_map
 
 
 def _write_auto_map(config_path: Path, auto_map: Mapping[str, str]) -> None:
     data = json.loads(config_path.read_text(encoding="utf-8"))
     data["auto_map"] = dict(auto_map)
-    config_path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    from ..io_utils import write_text
+
+    write_text(config_path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def add_remote_code(model_class: type | None, folder: Path, remote_code: bool | None, what: str) -> bool:

@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .cards import generate_model_card, motion_model_classes
-from .constants import DEFAULT_ALLOW_PATTERNS, LIBRARY_NAME, REPLACED_PATTERNS, motionhub_version
+from .constants import (
+    DEFAULT_ALLOW_PATTERNS,
+    LIBRARY_NAME,
+    REPLACED_PATTERNS,
+    motionhub_version,
+)
 from .remote_code import add_remote_code
 
 __all__ = ["download", "push_folder", "push_to_hub", "save_for_hub"]
@@ -82,8 +87,16 @@ def save_for_hub(
     readme = _card_from(card) if card is not None else generate_model_card(
         model, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs
     )
-    readme.save(out / "README.md")
+    _save_card(readme, out / "README.md")
     return out
+
+
+def _save_card(card: Any, path: Path) -> None:
+    """``ModelCard.save``, atomically (a killed save never leaves a half README)."""
+    from ..io_utils import atomic_path
+
+    with atomic_path(path) as tmp:
+        card.save(tmp)
 
 
 def _safetensors_parameter_count(folder: Path) -> int | None:
@@ -190,7 +203,7 @@ def push_folder(
                     cfg_obj = config
                 card_kwargs.setdefault("num_parameters", _safetensors_parameter_count(staged))
                 readme = generate_model_card(cfg_obj, repo_id=repo_id, remote_code=has_remote_code, **card_kwargs)
-            readme.save(staged / "README.md")
+            _save_card(readme, staged / "README.md")
         message = commit_message or f"Upload {arch or 'model'} with motionhub {motionhub_version()}"
         return _upload(staged, repo_id, revision=revision, private=private, token=token,
                        commit_message=message, commit_description=commit_description)
@@ -269,11 +282,19 @@ def download(
     local_files_only: bool = False,
     token: str | None = None,
     allow_patterns: Sequence[str] | None = None,
+    force_download: bool = False,
+    repair: bool = True,
 ) -> Path:
-    """Download a published motionhub model (config, safetensors weights, card, remote code) and return its folder.
+    """Download a published motionhub model (config, safetensors weights, card, remote code), verify it and return
+    its folder.
 
     Without ``local_dir`` the files go to the Hub cache (``HF_HUB_CACHE``), where ``from_pretrained(repo_id)`` and
     offline runs (``HF_HUB_OFFLINE=1`` or ``local_files_only=True``) find them. Pickled weights are never fetched.
+
+    Every file is checked (also when it comes from the cache, online or offline) against the sha256 (LFS files) or
+    git hash (regular files) and size the Hub reports for that commit, and against the hash its cache blob is named
+    after (see :mod:`motionhub.hub.verify`). Damaged files are downloaded again when ``repair`` is on and the network
+    is available; a file the Hub serves damaged is removed from the cache and reported.
 
     Args:
         repo_id: ``"org/name"``.
@@ -283,6 +304,9 @@ def download(
         local_files_only: do not touch the network; fail if the snapshot is not cached.
         token: Hub token for private repositories.
         allow_patterns: file patterns to fetch (default :data:`DEFAULT_ALLOW_PATTERNS`).
+        force_download: download every file again even if it is cached (``motionhub download --force``).
+        repair: re-download cached files that fail the check (``False``: raise :class:`DamagedFileError` with the
+            repair command instead; what loading a model by repo id does).
 
     Returns:
         The snapshot folder (contains ``config.json``); pass it to ``from_pretrained``.
@@ -292,6 +316,7 @@ def download(
         huggingface_hub.errors.RevisionNotFoundError: the repository has no such branch, tag or commit.
         huggingface_hub.errors.LocalEntryNotFoundError: offline and the snapshot is not in the cache.
         FileNotFoundError: the snapshot has no ``config.json`` (not a model repository).
+        DamagedFileError: a file differs from what the Hub published (the message names it and says how to repair).
     """
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
@@ -309,6 +334,7 @@ def download(
             local_files_only=local_files_only,
             token=token,
             allow_patterns=list(allow_patterns or DEFAULT_ALLOW_PATTERNS),
+            force_download=force_download,
             library_name=LIBRARY_NAME,
             library_version=motionhub_version(),
         )
@@ -331,4 +357,76 @@ def download(
         found = sorted(p.name for p in path.iterdir())
         raise FileNotFoundError(f"{repo_id!r} (revision {revision or 'main'}) has no config.json: it is not a "
                                 f"motionhub / transformers model repository (files: {found})")
+    _verify_download(path, repo_id, revision, local_dir=local_dir, cache_dir=cache_dir, token=token,
+                     offline=local_files_only, repair=repair)
     return path
+
+
+def _is_offline(local_files_only: bool) -> bool:
+    from huggingface_hub import constants
+
+    return bool(local_files_only or constants.HF_HUB_OFFLINE)
+
+
+def _snapshot_commit(path: Path, local_dir: str | os.PathLike | None) -> str | None:
+    """The commit sha of a downloaded snapshot: the cache folder's name, or what a ``local_dir`` download recorded."""
+    if local_dir is None:
+        return path.name
+    meta = path / ".cache" / "huggingface" / "download" / "config.json.metadata"
+    try:
+        return meta.read_text(encoding="utf-8").splitlines()[0].strip() or None
+    except (OSError, IndexError):
+        return None
+
+
+def _verify_download(path: Path, repo_id: str, revision: str | None, *, local_dir, cache_dir, token,
+                     offline: bool, repair: bool) -> None:
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from .verify import DamagedFileError, expected_digests, find_mismatches, repair_hint
+
+    offline = _is_offline(offline)
+    commit = _snapshot_commit(path, local_dir)
+    hub = None
+    if not offline and commit is not None:
+        try:
+            hub = expected_digests(repo_id, commit, token=token)
+        except (HfHubHTTPError, OSError) as err:  # Hub unreachable after a cached snapshot_download: cache names only
+            import warnings
+
+            warnings.warn(f"motionhub: could not fetch the file hashes of {repo_id!r} from the Hub ({err}); checked "
+                          "the cached files against their cache names only", stacklevel=3)
+    bad = find_mismatches(path, hub)
+    if not bad:
+        return
+    listing = "; ".join(f"{m.filename} ({m.path.resolve() if m.path.exists() else m.path}: {m.problem})" for m in bad)
+    if offline or not repair:
+        why = "offline, so it cannot be downloaded again" if offline and repair else "not repaired"
+        raise DamagedFileError(f"{repo_id} (revision {revision or 'main'}): damaged file(s) in the local copy: "
+                               f"{listing}; {why}: {repair_hint(repo_id, revision)}")
+    from huggingface_hub import hf_hub_download
+
+    for m in bad:
+        hf_hub_download(repo_id, m.filename, revision=commit, cache_dir=cache_dir, local_dir=local_dir, token=token,
+                        force_download=True, library_name=LIBRARY_NAME, library_version=motionhub_version())
+    still = find_mismatches(path, hub, files=[m.filename for m in bad])
+    if still:
+        for m in still:  # never leave a wrong file under the right name
+            _remove_cached(m.path)
+        listing = "; ".join(f"{m.filename} ({m.problem})" for m in still)
+        raise DamagedFileError(f"{repo_id} (revision {revision or 'main'}): the Hub served file(s) that do not match "
+                               f"the hashes it publishes, twice: {listing}. The damaged copies were removed; try "
+                               "again later, or report it to the repository's owner")
+    import warnings
+
+    warnings.warn(f"motionhub: repaired {len(bad)} damaged file(s) of {repo_id} by downloading them again: "
+                  + ", ".join(m.filename for m in bad), stacklevel=3)
+
+
+def _remove_cached(path: Path) -> None:
+    targets = [path.resolve(), path] if path.is_symlink() else [path]
+    for target in targets:
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass

@@ -16,7 +16,12 @@ import numpy as np
 import torch
 
 from ..modeling_utils import flip_augmented
-from ..processor import NORMALIZATIONS_2D, MotionProcessor, PreparedKeypoints, processor_for_model
+from ..processor import (
+    NORMALIZATIONS_2D,
+    MotionProcessor,
+    PreparedKeypoints,
+    processor_for_model,
+)
 from ..runner import WindowRunner
 from ..skeleton import flip as flip_joints
 from ..skeleton import get_layout
@@ -329,9 +334,10 @@ class LiftResult:
         """
         path = Path(path)
         suffix = path.suffix.lower()
+        from ..io_utils import atomic_path, write_text
+
         if suffix == ".json":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(self.to_dict()))
+            write_text(path, json.dumps(self.to_dict()))
             return path
         if suffix != ".npz":
             raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
@@ -354,6 +360,6 @@ class LiftResult:
             arrays["keypoints_2d"] = self.keypoints_2d_pixels
             if self.meta.get("image_size") is not None:
                 arrays["image_size"] = np.asarray(self.meta["image_size"], dtype=np.int64)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, **arrays)
+        with atomic_path(path) as tmp:
+            np.savez_compressed(tmp, **arrays)
         return path

@@ -154,11 +154,12 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
             )
         source = str(path)
     elif isinstance(spec, str) and REPO_ID.match(spec) and not str(spec).endswith(CHECKPOINT_SUFFIXES):
-        source = spec
+        source = str(_verified_snapshot(spec, kwargs))
     else:
         raise FileNotFoundError(
             f"model {str(spec)!r}: no such file or folder, and not a Hugging Face Hub repo id (org/name)"
         )
+    _check_weight_files(Path(source), spec)
     try:
         config = AutoConfig.from_pretrained(source)
     except (OSError, ValueError) as err:
@@ -183,6 +184,28 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
     except OSError as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ValueError(f"cannot load the model weights from {source!r}: {first}") from None
+
+
+def _check_weight_files(folder: Path, spec: Any) -> None:
+    """A truncated or corrupted ``*.safetensors`` file is a :class:`~motionhub.hub.verify.DamagedFileError` naming it
+    (not a traceback from deep inside the loader)."""
+    from ..hub.verify import check_safetensors_file
+
+    for weights in sorted(folder.glob("*.safetensors")):
+        check_safetensors_file(weights)
+
+
+def _verified_snapshot(repo_id: str, kwargs: dict[str, Any]) -> Path:
+    """Download (or find in the cache) ``repo_id`` and check every file against the Hub's sha256 / size; a damaged
+    cached file is an error saying how to repair it (:func:`motionhub.hub.download`). The Hub keyword arguments are
+    consumed from ``kwargs``: the model is then loaded from the verified snapshot folder."""
+    from ..hub import download
+
+    return download(
+        repo_id, kwargs.pop("revision", None), cache_dir=kwargs.pop("cache_dir", None),
+        local_files_only=bool(kwargs.pop("local_files_only", False)), token=kwargs.pop("token", None),
+        force_download=bool(kwargs.pop("force_download", False)), repair=False,
+    )
 
 
 def model_device(model: nn.Module) -> torch.device:

@@ -43,13 +43,14 @@ class MeshResult:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write ``.npz`` (``theta``, ``vertices``, ``joints_3d``, ``faces``, ``units="mm"``, ``layout``) or ``.json``."""
+        from ..io_utils import atomic_path, write_text
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix.lower() == ".json":
             data = {"units": "mm", "layout": "h36m-17", "theta": nan_to_none(self.theta),
                     "joints_3d": nan_to_none(self.joints_3d), "vertices": nan_to_none(self.vertices),
                     "faces": None if self.faces is None else self.faces.tolist(), "meta": json_safe(self.meta)}
-            path.write_text(json.dumps(data))
+            write_text(path, json.dumps(data))
             return path
         if path.suffix.lower() != ".npz":
             raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
@@ -58,7 +59,8 @@ class MeshResult:
                   "meta_json": np.array(json.dumps(json_safe(self.meta)))}
         if self.faces is not None:
             arrays["faces"] = self.faces
-        np.savez_compressed(path, **arrays)
+        with atomic_path(path) as tmp:
+            np.savez_compressed(tmp, **arrays)
         return path
 
 

@@ -120,59 +120,62 @@ def render_video(
     if title:
         fig.text(0.03, 0.02, title, fontsize=7, color="0.3")
 
+    from ..io_utils import atomic_path
+
     container = None
-    try:
-        bar = tqdm(total=t, desc="rendering", unit="frame", disable=not progress)
-        for f, frame in enumerate(frames):
-            if f >= t:
-                break
-            h0, w0 = frame.shape[:2]
-            scale = side / h0
-            img = Image.fromarray(frame).resize((_even(w0 * scale), side))
-            draw = ImageDraw.Draw(img)
-            for p in range(m):
-                if not det[p, f]:
-                    continue
-                pts = kp[p, f]
-                good = np.isfinite(pts[:, :2]).all(1) & ((pts[:, 2] > 0) if pts.shape[1] > 2 else True)
-                for (c, q), col in zip(limbs2, colors2):
-                    if good[c] and good[q]:
-                        draw.line([tuple(pts[q, :2] * scale), tuple(pts[c, :2] * scale)], fill=col, width=3)
-                for j in np.flatnonzero(good):
-                    x, y = pts[j, :2] * scale
-                    draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=_PERSON_TINT[p % len(_PERSON_TINT)])
-            missing = [p for p in range(m) if not det[p, f]]
-            if missing:
-                text = "no detection" if m == 1 else "no detection: person " + ", ".join(map(str, missing))
-                draw.rectangle([0, 0, 8 + 7 * len(text), 18], fill=(0, 0, 0))
-                draw.text((4, 3), text, fill=(255, 40, 40))
-            for p in range(m):
-                for (c, q), ln in zip(limbs3, lines[p]):
-                    if det[p, f]:
-                        a, b = p3[p, f, q], p3[p, f, c]
-                        ln.set_data_3d([a[0] + offs[p], b[0] + offs[p]], [a[2], b[2]], [-a[1], -b[1]])
-                    else:
-                        ln.set_data_3d([], [], [])
-            label.set_text(text if missing else "")
-            fig.canvas.draw()
-            right = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-            panel = np.concatenate([np.asarray(img), right[:side, :width3]], axis=1)
+    with atomic_path(out) as tmp_out:  # a killed render leaves the previous file
+        try:
+            bar = tqdm(total=t, desc="rendering", unit="frame", disable=not progress)
+            for f, frame in enumerate(frames):
+                if f >= t:
+                    break
+                h0, w0 = frame.shape[:2]
+                scale = side / h0
+                img = Image.fromarray(frame).resize((_even(w0 * scale), side))
+                draw = ImageDraw.Draw(img)
+                for p in range(m):
+                    if not det[p, f]:
+                        continue
+                    pts = kp[p, f]
+                    good = np.isfinite(pts[:, :2]).all(1) & ((pts[:, 2] > 0) if pts.shape[1] > 2 else True)
+                    for (c, q), col in zip(limbs2, colors2):
+                        if good[c] and good[q]:
+                            draw.line([tuple(pts[q, :2] * scale), tuple(pts[c, :2] * scale)], fill=col, width=3)
+                    for j in np.flatnonzero(good):
+                        x, y = pts[j, :2] * scale
+                        draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=_PERSON_TINT[p % len(_PERSON_TINT)])
+                missing = [p for p in range(m) if not det[p, f]]
+                if missing:
+                    text = "no detection" if m == 1 else "no detection: person " + ", ".join(map(str, missing))
+                    draw.rectangle([0, 0, 8 + 7 * len(text), 18], fill=(0, 0, 0))
+                    draw.text((4, 3), text, fill=(255, 40, 40))
+                for p in range(m):
+                    for (c, q), ln in zip(limbs3, lines[p]):
+                        if det[p, f]:
+                            a, b = p3[p, f, q], p3[p, f, c]
+                            ln.set_data_3d([a[0] + offs[p], b[0] + offs[p]], [a[2], b[2]], [-a[1], -b[1]])
+                        else:
+                            ln.set_data_3d([], [], [])
+                label.set_text(text if missing else "")
+                fig.canvas.draw()
+                right = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+                panel = np.concatenate([np.asarray(img), right[:side, :width3]], axis=1)
+                if container is None:
+                    container = av.open(str(tmp_out), "w")
+                    stream = container.add_stream("libx264", rate=Fraction(float(fps)).limit_denominator(1001))
+                    stream.width, stream.height = panel.shape[1], panel.shape[0]
+                    stream.pix_fmt = "yuv420p"
+                    stream.options = {"crf": "26", "preset": "veryfast"}
+                for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(panel), format="rgb24")):
+                    container.mux(packet)
+                bar.update(1)
+            bar.close()
             if container is None:
-                container = av.open(str(out), "w")
-                stream = container.add_stream("libx264", rate=Fraction(float(fps)).limit_denominator(1001))
-                stream.width, stream.height = panel.shape[1], panel.shape[0]
-                stream.pix_fmt = "yuv420p"
-                stream.options = {"crf": "26", "preset": "veryfast"}
-            for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(panel), format="rgb24")):
+                raise ValueError("render_video: no frame to render")
+            for packet in stream.encode():
                 container.mux(packet)
-            bar.update(1)
-        bar.close()
-        if container is None:
-            raise ValueError("render_video: no frame to render")
-        for packet in stream.encode():
-            container.mux(packet)
-    finally:
-        if container is not None:
-            container.close()
-        plt.close(fig)
+        finally:
+            if container is not None:
+                container.close()
+            plt.close(fig)
     return Path(out)
