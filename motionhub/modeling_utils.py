@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from transformers import PreTrainedModel
 
-__all__ = ["MotionPreTrainedModel", "WeightsMismatchError", "check_motion_input", "flip_augmented"]
+__all__ = ["MotionPreTrainedModel", "WeightsMismatchError", "check_motion_input", "flip_augmented", "verify_cached_blob"]
 
 logger = logging.getLogger("motionhub")
 
@@ -59,10 +59,32 @@ def _local_weight_files(source: str | os.PathLike, kwargs: dict[str, Any]) -> li
     return [Path(found)] if isinstance(found, str) else []
 
 
+def verify_cached_blob(file: Path) -> None:
+    """A Hub cache file is a link to ``blobs/<sha256>`` for LFS files (weights): its content must hash to that name
+    (a flipped byte in the cache would otherwise load silently, online and offline)."""
+    import hashlib
+    import re
+
+    blob = Path(os.path.realpath(file))
+    if blob.parent.name != "blobs" or not re.fullmatch(r"[0-9a-f]{64}", blob.name):
+        return  # a local folder, or a small git file named by its git hash: nothing to compare here
+    digest = hashlib.sha256()
+    with open(blob, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != blob.name:
+        raise WeightsMismatchError(
+            f"{file}: the cached file is damaged (its sha256 is {digest.hexdigest()[:12]}..., the Hub served "
+            f"{blob.name[:12]}...). Repair it with `motionhub download REPO --force` or from_pretrained(..., "
+            "force_download=True)"
+        )
+
+
 def _check_weight_config(model: nn.Module, source: Any, kwargs: dict[str, Any]) -> None:
     from safetensors import safe_open
 
     for file in _local_weight_files(source, kwargs):
+        verify_cached_blob(file)
         with safe_open(str(file), framework="pt") as f:
             meta = (f.metadata() or {}).get(_METADATA_KEY)
         if not meta:  # saved before motionhub recorded it (or by other code): nothing to compare with

@@ -102,3 +102,27 @@ def test_conversion_warns_when_it_assumes_the_head_count(tmp_path, caplog):
         converted = convert_checkpoint(tmp_path / "ck.bin", num_heads=4)
     assert not any("assuming" in r.getMessage() for r in caplog.records)
     assert converted.config.num_heads == 4
+
+
+def test_a_damaged_hub_cache_blob_is_an_error_with_the_repair(saved, tmp_path):
+    """A Hub cache file links to blobs/<sha256>: from_pretrained hashes it (transformers' own path does not)."""
+    import hashlib
+    import os
+
+    from motionhub.modeling_utils import verify_cached_blob
+
+    data = (saved / "model.safetensors").read_bytes()
+    blobs = tmp_path / "cache" / "blobs"
+    blobs.mkdir(parents=True)
+    blob = blobs / hashlib.sha256(data).hexdigest()
+    blob.write_bytes(data)
+    snap = tmp_path / "cache" / "snapshots" / "abc"
+    snap.mkdir(parents=True)
+    os.symlink(blob, snap / "model.safetensors")
+    verify_cached_blob(snap / "model.safetensors")  # intact: passes
+    damaged = bytearray(data)
+    damaged[-10] ^= 1
+    blob.write_bytes(bytes(damaged))
+    with pytest.raises(WeightsMismatchError, match="damaged.*--force"):
+        verify_cached_blob(snap / "model.safetensors")
+    verify_cached_blob(saved / "model.safetensors")  # a plain local folder: nothing to compare

@@ -47,6 +47,10 @@ import numpy as np
 __all__ = ["H36MLiftingClips", "build_parser", "load_h36m", "main"]
 
 _HERE = Path(__file__).resolve().parent
+# the processor of the campaign's models: screen-normalised H36M-17 pixels (MPII files converted with the "mpii"
+# convention, as the SH training input was), metres out; saved with the default model (make_default_lifter.py)
+PROCESSOR_SETTINGS = {"normalization": "screen", "mpii_convention": "mpii", "output_units": "m",
+                      "joint_layout": "h36m-17"}
 DATA_ROOT = _HERE.parents[2] / "shared" / "data"
 
 #: Settings stored in ``run.json``; a resumed run must not change them (the schedule and data order depend on them).

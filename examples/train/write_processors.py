@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from campaign_lifting import PROCESSOR_SETTINGS as CAMPAIGN
 from finetune_h36m_lifting import PROCESSOR_SETTINGS as H36M_LIFTING
 from finetune_msr_action3d import PROCESSOR_SETTINGS as MSR_ACTION3D
 from oneshot_penn import PROCESSOR_SETTINGS as PENN_ONESHOT
@@ -33,7 +34,7 @@ CHECKPOINTS = {
     "checkpoints/dstformer-small-pretrained": LIFTING_PRETRAINING,
     "checkpoints/dstformer-small-h36m": H36M_LIFTING,
     "checkpoints/dstformer-small-h36m-scratch": H36M_LIFTING,
-    "motionhub/pretrained/dstformer-lift-default": H36M_LIFTING,  # = dstformer-small-h36m
+    "motionhub/pretrained/dstformer-lift-default": CAMPAIGN,  # the final model of runs/dstformer-lift-final
     "checkpoints/dstformer-small-msr-action3d": MSR_ACTION3D,
     "checkpoints/dstformer-small-msr-action3d-scratch": MSR_ACTION3D,
     "checkpoints/dstformer-small-penn-action": PENN_CLASSIFICATION,
