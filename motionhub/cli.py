@@ -58,6 +58,9 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
         from safetensors import SafetensorError
 
         types.append(SafetensorError)
+    for transport in ("httpx2", "httpx"):  # huggingface_hub's HTTP client: a server that dies mid-push / download
+        if transport in sys.modules:
+            types.append(sys.modules[transport].HTTPError)
     if "torch" in sys.modules:
         import torch
 

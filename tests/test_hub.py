@@ -637,3 +637,28 @@ def test_cli_push_and_download(hub_env, tmp_path, capsys):
     assert "does not exist or is private" in capsys.readouterr().err
     assert main(["push", str(tmp_path / "nothing"), repo, "--quiet"]) == 1
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_a_dead_hub_server_is_a_one_line_error_not_a_traceback(hub_env, monkeypatch, capsys):
+    """The server goes away (connection refused mid-session): `download` and `push` report it and exit 1."""
+    import socket
+
+    from huggingface_hub import constants
+
+    from motionhub.cli import main
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    monkeypatch.setattr(constants, "ENDPOINT", dead)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", dead + "/{repo_id}/resolve/{revision}/{filename}")
+    code = main(["download", _repo("gone"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err and "internal error" not in err.lower() and len(err.strip().splitlines()) <= 2
+    folder = hub_env["tmp"] / "m"
+    _tiny(seed=1).save_pretrained(folder)
+    code = main(["push", str(folder), _repo("gone-push"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err
