@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from safetensors.numpy import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,3 +92,22 @@ def test_changed_settings_are_refused(tmp_path):
     cmd = [sys.executable, str(SCRIPT), "--run", str(run), "--data-root", str(data), "--lr", "0.5"]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert res.returncode != 0 and "started with other settings" in res.stderr + res.stdout
+
+
+@pytest.mark.parametrize("family", ["stmo", "mpm"])
+def test_many_to_one_family_trains_resumes_and_evaluates(tmp_path, family):
+    """STMO / MPM runs (P-STMO many-to-one): (x, y) input, all-frame + centre loss, centre-frame held-out curve."""
+    data = _fake_h36m(tmp_path / "data")
+    tiny = {"layers": 1, "channel": 16, "d_hid": 32, "num_heads": 2}
+    first = ["--family", family, "--init", "scratch", "--config", json.dumps(tiny), "--max-steps", "4",
+             "--save-steps", "2", "--batch-size", "4", "--clip-len", "9", "--clip-stride", "3", "--warmup-steps", "1",
+             "--eval-frames", "30"]
+    run = tmp_path / "run"
+    assert "rerun the same command" in _run(run, data, *first, "--stop-after-minutes", "0")
+    out = _run(run, data)  # resumes with only --run: the family is a stored setting
+    assert "resuming from" in out and "finished 4 steps" in out
+    config = json.loads((run / "final" / "config.json").read_text())
+    assert config["architectures"] == [{"stmo": "STMOForPoseLifting", "mpm": "MPMForPoseLifting"}[family]]
+    assert config["frames"] == 9 and config["dim_in"] == 2
+    curve = json.loads((run / "curve.json").read_text())["points"]
+    assert [p["step"] for p in curve] == [1, 2, 4] and all(np.isfinite(p["mpjpe_mm"]) for p in curve)

@@ -56,7 +56,11 @@ DATA_ROOT = _HERE.parents[2] / "shared" / "data"
 #: Settings stored in ``run.json``; a resumed run must not change them (the schedule and data order depend on them).
 RUN_KEYS = ("init", "train_subjects", "eval_subjects", "max_steps", "batch_size", "lr", "warmup_steps",
             "weight_decay", "clip_len", "clip_stride", "flip_prob", "seed", "save_steps", "eval_frames",
-            "mpii_convention", "config_overrides")
+            "mpii_convention", "config_overrides", "family")
+
+#: the lifting model of each encoder family (DSTformer: sequence to sequence; STMO / MPM: P-STMO's many-to-one with
+#: a loss on every frame of the clip and on its centre, ``labels`` (B, T, J, 3) as for DSTformer)
+FAMILIES = {"dstformer": "DSTformerForPoseLifting", "stmo": "STMOForPoseLifting", "mpm": "MPMForPoseLifting"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,8 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-frames", type=int, default=None,
                    help="first N frames of every held-out sequence for the curve (default 540; 0 = all)")
     p.add_argument("--mpii-convention", default=None, choices=("mpii", "h36m_sh"), help="default mpii")
+    p.add_argument("--family", default=None, choices=sorted(FAMILIES),
+                   help="first start only: encoder family (default dstformer; stmo / mpm: many-to-one, init from "
+                        "examples/pretrain_masked.py output or 'scratch')")
     p.add_argument("--config", default=None,
-                   help="first start from scratch only: JSON of DSTformerConfig overrides (e.g. '{\"depth\": 2}')")
+                   help="first start from scratch only: JSON of config overrides (e.g. '{\"depth\": 2}')")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     p.add_argument("--stop-after-minutes", type=float, default=None,
                    help="save and stop after this wall-clock time (the schedule is unchanged; rerun to continue)")
@@ -92,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 DEFAULTS = dict(init=None, train_subjects=["S1", "S5", "S6", "S7"], eval_subjects=["S8"], max_steps=5000,
                 batch_size=64, lr=1e-3, warmup_steps=200, weight_decay=0.01, clip_len=27, clip_stride=3,
                 flip_prob=0.5, seed=0, save_steps=250, eval_frames=540, mpii_convention="mpii",
-                config_overrides=None)
+                config_overrides=None, family="dstformer")
 
 
 def load_h36m(data_root: Path, subjects, mpii_convention: str, max_frames: int | None = None,
@@ -144,15 +151,15 @@ class FlipCollator:
     resumed run flips exactly as an uninterrupted one (the Trainer skips consumed batches without collating them).
     """
 
-    def __init__(self, p: float, seed: int, start_batch: int = 0, layout: str = "h36m-17"):
-        self.p, self.seed, self.batch, self.layout = p, seed, start_batch, layout
+    def __init__(self, p: float, seed: int, start_batch: int = 0, layout: str = "h36m-17", channels: int = 3):
+        self.p, self.seed, self.batch, self.layout, self.channels = p, seed, start_batch, layout, channels
 
     def __call__(self, features):
         import torch
 
         from motionhub.skeleton import flip
 
-        x = torch.from_numpy(np.stack([f["keypoints"] for f in features]))
+        x = torch.from_numpy(np.stack([f["keypoints"][..., : self.channels] for f in features]))
         y = torch.from_numpy(np.stack([f["labels"] for f in features]))
         draw = np.random.default_rng([self.seed, self.batch]).random(len(features))
         self.batch += 1
@@ -193,9 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from transformers import Trainer, TrainerCallback, TrainingArguments
 
-    from motionhub import DSTformerConfig, DSTformerForPoseLifting
+    import motionhub
+    from motionhub import DSTformerConfig
     from motionhub.metrics import mpjpe, p_mpjpe
     from motionhub.pretrained import lift_keypoints
+    from motionhub.runner import WindowRunner
 
     torch.set_num_threads(threads)
     s = settings
@@ -210,21 +219,33 @@ def main(argv: list[str] | None = None) -> int:
     from motionhub.tasks.trainer import latest_checkpoint  # skips (and names) checkpoints a kill left incomplete
 
     resume = latest_checkpoint(run)
+    family = s.get("family") or "dstformer"  # runs started before families existed are DSTformer runs
+    model_cls = getattr(motionhub, FAMILIES[family])
     torch.manual_seed(s["seed"])  # the model is built after seeding: from-scratch runs are reproducible
     if resume is not None:
-        model = DSTformerForPoseLifting.from_pretrained(resume)
+        model = model_cls.from_pretrained(resume)
         print(f"resuming from {resume} (newest complete checkpoint)", flush=True)
     elif s["init"] in (None, "scratch"):
-        sys.path.insert(0, str(_HERE))
-        from pretrain_lifting_small import small_config
+        overrides = s["config_overrides"] or {}
+        if family == "dstformer":
+            sys.path.insert(0, str(_HERE))
+            from pretrain_lifting_small import small_config
 
-        model = DSTformerForPoseLifting(small_config(maxlen=s["clip_len"], **(s["config_overrides"] or {})))
+            config = small_config(maxlen=s["clip_len"], **overrides)
+        else:  # P-STMO input: screen-normalised (x, y), the clip's frames consecutive (tds 1)
+            config = model_cls.config_class(**{"frames": s["clip_len"], "tds": 1, "dim_in": 2,
+                                               "input_normalization": "screen", **overrides})  # fmt: skip
+        model = model_cls(config)
     else:
-        model = DSTformerForPoseLifting.from_pretrained(s["init"])
-    # eager attention: measured faster than SDPA for 17/27-token sequences with 16-wide heads on this CPU
-    model.config._attn_implementation = "eager"
+        model = model_cls.from_pretrained(s["init"])
+    if family == "dstformer":
+        # eager attention: measured faster than SDPA for 17/27-token sequences with 16-wide heads on this CPU
+        model.config._attn_implementation = "eager"
     if isinstance(model.config, DSTformerConfig) and model.config.maxlen < s["clip_len"]:
         raise SystemExit(f"error: clip_len {s['clip_len']} > the model's maxlen {model.config.maxlen}")
+    if family != "dstformer" and model.config.frames != s["clip_len"]:
+        raise SystemExit(f"error: clip_len {s['clip_len']} != the model's frames {model.config.frames}")
+    dim_in = int(model.config.dim_in)  # (x, y) for STMO / MPM, (x, y, confidence) for DSTformer
 
     curve_file = run / "curve.json"
     curve = json.loads(curve_file.read_text()) if curve_file.exists() else {"points": []}
@@ -241,7 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         model.eval()
         errs, perrs = [], []
         for q in held:
-            pred = lift_keypoints(model, q["input"], batch_size=256) * 1000.0
+            if family == "dstformer":
+                pred = lift_keypoints(model, q["input"], batch_size=256) * 1000.0
+            else:  # many-to-one: the centre frame of the window centred on every frame
+                runner = WindowRunner(lambda k: model(k).pose_3d, batch_size=256, device="cpu")
+                with torch.no_grad():
+                    pred = runner.many_to_one(q["input"][..., :dim_in], model.config.frames) * 1000.0
             gt = q["target"] * 1000.0
             pred = pred - pred[:, :1]
             errs.append(mpjpe(pred, gt))
@@ -308,14 +334,15 @@ def main(argv: list[str] | None = None) -> int:
         save_total_limit=1, report_to="none", dataloader_num_workers=0, remove_unused_columns=False, use_cpu=True,
         seed=s["seed"], data_seed=s["seed"], disable_tqdm=True, save_only_model=False,
     )
-    trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=FlipCollator(s["flip_prob"], s["seed"], done_step),
+    trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=FlipCollator(s["flip_prob"], s["seed"], done_step, channels=dim_in),
                       callbacks=[Campaign()])
     trainer.train(resume_from_checkpoint=str(resume) if resume is not None else None)
     if trainer.state.global_step >= s["max_steps"]:
         final = run / "final"
         tmp = run / "final.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        model.config._attn_implementation = "sdpa"
+        if family == "dstformer":
+            model.config._attn_implementation = "sdpa"
         model.save_pretrained(tmp)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
