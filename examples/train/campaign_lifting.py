@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         model.config._attn_implementation = "eager"
     if isinstance(model.config, DSTformerConfig) and model.config.maxlen < s["clip_len"]:
         raise SystemExit(f"error: clip_len {s['clip_len']} > the model's maxlen {model.config.maxlen}")
+    if family != "dstformer":
+        model.config.input_normalization = "screen"  # what this campaign feeds (masked pretraining saw crop_scale)
     if family != "dstformer" and model.config.frames != s["clip_len"]:
         raise SystemExit(f"error: clip_len {s['clip_len']} != the model's frames {model.config.frames}")
     dim_in = int(model.config.dim_in)  # (x, y) for STMO / MPM, (x, y, confidence) for DSTformer
