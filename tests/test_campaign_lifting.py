@@ -98,8 +98,13 @@ def test_changed_settings_are_refused(tmp_path):
 def test_many_to_one_family_trains_resumes_and_evaluates(tmp_path, family):
     """STMO / MPM runs (P-STMO many-to-one): (x, y) input, all-frame + centre loss, centre-frame held-out curve."""
     data = _fake_h36m(tmp_path / "data")
-    tiny = {"layers": 1, "channel": 16, "d_hid": 32, "num_heads": 2}
-    first = ["--family", family, "--init", "scratch", "--config", json.dumps(tiny), "--max-steps", "4",
+    # the init is a masked-pretraining checkpoint: clips sampled every 2nd frame (tds 2) and crop_scale input
+    from motionhub import MPMConfig, MPMForPoseLifting, STMOConfig, STMOForPoseLifting
+
+    config_cls, model_cls = {"stmo": (STMOConfig, STMOForPoseLifting), "mpm": (MPMConfig, MPMForPoseLifting)}[family]
+    tiny = {"layers": 1, "channel": 16, "d_hid": 32, "num_heads": 2, "frames": 9, "dim_in": 2, "tds": 2}
+    model_cls(config_cls(**tiny)).save_pretrained(tmp_path / "init")
+    first = ["--family", family, "--init", str(tmp_path / "init"), "--max-steps", "4",
              "--save-steps", "2", "--batch-size", "4", "--clip-len", "9", "--clip-stride", "3", "--warmup-steps", "1",
              "--eval-frames", "30"]
     run = tmp_path / "run"
@@ -109,5 +114,9 @@ def test_many_to_one_family_trains_resumes_and_evaluates(tmp_path, family):
     config = json.loads((run / "final" / "config.json").read_text())
     assert config["architectures"] == [{"stmo": "STMOForPoseLifting", "mpm": "MPMForPoseLifting"}[family]]
     assert config["frames"] == 9 and config["dim_in"] == 2
+    # the campaign trains on consecutive frames: the saved model must say so, or evaluate/lift would run it at tds 2
+    assert config["tds"] == 1 and config["input_normalization"] == "screen"
+    processor = json.loads((run / "final" / "preprocessor_config.json").read_text())
+    assert processor["normalization"] == "screen" and processor["mpii_convention"] == "mpii"
     curve = json.loads((run / "curve.json").read_text())["points"]
     assert [p["step"] for p in curve] == [1, 2, 4] and all(np.isfinite(p["mpjpe_mm"]) for p in curve)

@@ -245,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"error: clip_len {s['clip_len']} > the model's maxlen {model.config.maxlen}")
     if family != "dstformer":
         model.config.input_normalization = "screen"  # what this campaign feeds (masked pretraining saw crop_scale)
+        # the campaign's clips are consecutive frames; masked pretraining sampled every 2nd frame (P-STMO's tds 2) and
+        # its config says so: without this the saved model would be run at tds 2 on frames it was trained at tds 1
+        model.config.tds = 1
     if family != "dstformer" and model.config.frames != s["clip_len"]:
         raise SystemExit(f"error: clip_len {s['clip_len']} != the model's frames {model.config.frames}")
     dim_in = int(model.config.dim_in)  # (x, y) for STMO / MPM, (x, y, confidence) for DSTformer
@@ -346,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         if family == "dstformer":
             model.config._attn_implementation = "sdpa"
         model.save_pretrained(tmp)
+        # how the campaign prepared the input travels with the model: `motionhub evaluate/lift` need no flags
+        from motionhub import MotionProcessor
+
+        MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(tmp)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
         print(f"finished {s['max_steps']} steps: {final}", flush=True)

@@ -35,6 +35,9 @@ CHECKPOINTS = {
     "checkpoints/dstformer-small-h36m": H36M_LIFTING,
     "checkpoints/dstformer-small-h36m-scratch": H36M_LIFTING,
     "motionhub/pretrained/dstformer-lift-default": CAMPAIGN,  # the final model of runs/dstformer-lift-final
+    "runs/dstformer-lift-s8heldout/final": CAMPAIGN,  # the campaign's S8-held-out models of every family
+    "runs/stmo-lift-s8heldout/final": CAMPAIGN,
+    "runs/mpm-lift-s8heldout/final": CAMPAIGN,
     "checkpoints/dstformer-small-msr-action3d": MSR_ACTION3D,
     "checkpoints/dstformer-small-msr-action3d-scratch": MSR_ACTION3D,
     "checkpoints/dstformer-small-penn-action": PENN_CLASSIFICATION,
