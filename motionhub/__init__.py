@@ -1,55 +1,71 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
 """motionhub: Hugging Face-native pretrained human-motion encoders and their task heads.
 
-``import motionhub`` registers every encoder family and task model with transformers' ``AutoConfig``/``AutoModel`` (and
-every family's model folders with ``AutoProcessor``: :class:`MotionProcessor`) and
-with motionhub's task Auto classes (``AutoModelForPoseLifting`` ...).
+``import motionhub`` is quick: it imports neither torch nor transformers. The names below are loaded on first use,
+and the first use of any of them registers every encoder family and task model with transformers'
+``AutoConfig`` / ``AutoModel`` / ``AutoProcessor`` (:class:`MotionProcessor`) and with motionhub's task Auto classes
+(``AutoModelForPoseLifting`` ...), as do motionhub's pipelines and commands. Code that goes straight to
+transformers' Auto classes with a motionhub model folder calls :func:`register` first::
+
+    import motionhub, transformers
+    motionhub.register()
+    encoder = transformers.AutoModel.from_pretrained("path/to/dstformer-folder")
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .auto import (
-    AutoModelForActionClassification,
-    AutoModelForActionEmbedding,
-    AutoModelForMaskedPoseModeling,
-    AutoModelForMeshRecovery,
-    AutoModelForMultiTask,
-    AutoModelForPoseCompletion,
-    AutoModelForPoseLifting,
-)
-from .encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
-from .encoders.mpm import MPMConfig, MPMForMaskedPoseModeling, MPMForPoseCompletion, MPMForPoseLifting, MPMModel
-from .encoders.stmo import STMOConfig, STMOForMaskedPoseModeling, STMOForPoseLifting, STMOModel
-from .processor import MotionProcessor  # noqa: E402
-from .auto import register_processor as _register_processor  # noqa: E402
+# public name -> the module that defines it (loaded on first attribute access, PEP 562)
+_LAZY = {
+    "MotionProcessor": "processor",
+    **{name: "auto" for name in (
+        "AutoModelForActionClassification", "AutoModelForActionEmbedding", "AutoModelForMaskedPoseModeling",
+        "AutoModelForMeshRecovery", "AutoModelForMultiTask", "AutoModelForPoseCompletion", "AutoModelForPoseLifting",
+    )},
+    **{name: "encoders.dstformer" for name in ("DSTformerConfig", "DSTformerForPoseLifting", "DSTformerModel")},
+    **{name: "encoders.mpm" for name in (
+        "MPMConfig", "MPMForMaskedPoseModeling", "MPMForPoseCompletion", "MPMForPoseLifting", "MPMModel",
+    )},
+    **{name: "encoders.stmo" for name in ("STMOConfig", "STMOForMaskedPoseModeling", "STMOForPoseLifting", "STMOModel")},
+}
 
-for _config in (DSTformerConfig, MPMConfig, STMOConfig):  # every family's folders load with AutoProcessor
-    _register_processor(_config, MotionProcessor)
-del _config
-from . import heads  # noqa: E402,F401  (task models of every family; registers them with the Auto classes)
+__all__ = ["__version__", "register", *sorted(_LAZY)]
 
-__all__ = [
-    "MotionProcessor",
-    "__version__",
-    "AutoModelForActionClassification",
-    "AutoModelForActionEmbedding",
-    "AutoModelForMaskedPoseModeling",
-    "AutoModelForMeshRecovery",
-    "AutoModelForMultiTask",
-    "AutoModelForPoseCompletion",
-    "AutoModelForPoseLifting",
-    "DSTformerConfig",
-    "DSTformerForPoseLifting",
-    "DSTformerModel",
-    "MPMConfig",
-    "MPMForMaskedPoseModeling",
-    "MPMForPoseCompletion",
-    "MPMForPoseLifting",
-    "MPMModel",
-    "STMOConfig",
-    "STMOForMaskedPoseModeling",
-    "STMOForPoseLifting",
-    "STMOModel",
-]
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from .auto import (
+        AutoModelForActionClassification,
+        AutoModelForActionEmbedding,
+        AutoModelForMaskedPoseModeling,
+        AutoModelForMeshRecovery,
+        AutoModelForMultiTask,
+        AutoModelForPoseCompletion,
+        AutoModelForPoseLifting,
+    )
+    from .encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
+    from .encoders.mpm import MPMConfig, MPMForMaskedPoseModeling, MPMForPoseCompletion, MPMForPoseLifting, MPMModel
+    from .encoders.stmo import STMOConfig, STMOForMaskedPoseModeling, STMOForPoseLifting, STMOModel
+    from .processor import MotionProcessor
+
+
+def register() -> None:
+    """Register every motionhub model with transformers' Auto classes and motionhub's (idempotent; imports torch and
+    transformers). See :func:`motionhub.auto.register_all`."""
+    importlib.import_module(f"{__name__}.auto").register_all()
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    register()  # a model class in hand means its task models and processor must be known too
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -31,6 +31,7 @@ __all__ = [
     "TASKS",
     "TASK_AUTO_CLASSES",
     "Task",
+    "register_all",
     "register_family",
     "register_processor",
     "register_task_model",
@@ -44,43 +45,86 @@ def _mapping() -> _LazyAutoMapping:
     return _LazyAutoMapping(OrderedDict(), OrderedDict())
 
 
-class AutoModelForPoseLifting(_BaseAutoModelClass):
+_ALL_REGISTERED = False
+
+
+def register_all() -> None:
+    """Import every encoder family and the heads (each registers itself) and register the processor: afterwards
+    transformers' ``AutoConfig`` / ``AutoModel`` / ``AutoProcessor`` and motionhub's task Auto classes know every
+    motionhub model. Idempotent; ``motionhub.register()`` is this function.
+
+    ``import motionhub`` does not call it (so that ``motionhub --help`` and ``import motionhub`` stay quick): the first
+    use of a motionhub class, Auto class, pipeline or command does. Code that goes straight to transformers' Auto
+    classes with a motionhub folder calls ``motionhub.register()`` first.
+    """
+    global _ALL_REGISTERED
+    if _ALL_REGISTERED:
+        return
+    _ALL_REGISTERED = True  # set first: the imports below come back here through the Auto classes
+    import importlib
+
+    configs = [
+        importlib.import_module(f"motionhub.encoders.{family}").__dict__[name]
+        for family, name in (("dstformer", "DSTformerConfig"), ("stmo", "STMOConfig"), ("mpm", "MPMConfig"))
+    ]
+    importlib.import_module("motionhub.heads")  # the task models of every family register themselves
+    from .processor import MotionProcessor
+
+    for config_class in configs:  # every family's folders load with AutoProcessor
+        register_processor(config_class, MotionProcessor)
+
+
+class _MotionAutoClass(_BaseAutoModelClass):
+    """transformers' auto factory, after :func:`register_all` (the mapping is filled by the families' imports)."""
+
+    @classmethod
+    def from_config(cls, config, **kwargs):
+        register_all()
+        return super().from_config(config, **kwargs)
+
+    @classmethod
+    def from_pretrained(cls, *args, **kwargs):
+        register_all()
+        return super().from_pretrained(*args, **kwargs)
+
+
+class AutoModelForPoseLifting(_MotionAutoClass):
     """Instantiates the motionhub model for **3D pose lifting** matching the checkpoint's config.model_type."""
 
     _model_mapping = _mapping()
 
 
-class AutoModelForActionClassification(_BaseAutoModelClass):
+class AutoModelForActionClassification(_MotionAutoClass):
     """Instantiates the motionhub model for **action classification** matching the checkpoint's config.model_type."""
 
     _model_mapping = _mapping()
 
 
-class AutoModelForActionEmbedding(_BaseAutoModelClass):
+class AutoModelForActionEmbedding(_MotionAutoClass):
     """Instantiates the motionhub model for **action embedding (one-shot)** matching config.model_type."""
 
     _model_mapping = _mapping()
 
 
-class AutoModelForMeshRecovery(_BaseAutoModelClass):
+class AutoModelForMeshRecovery(_MotionAutoClass):
     """Instantiates the motionhub model for **SMPL mesh recovery** matching the checkpoint's config.model_type."""
 
     _model_mapping = _mapping()
 
 
-class AutoModelForPoseCompletion(_BaseAutoModelClass):
+class AutoModelForPoseCompletion(_MotionAutoClass):
     """Instantiates the motionhub model for **pose completion** matching the checkpoint's config.model_type."""
 
     _model_mapping = _mapping()
 
 
-class AutoModelForMaskedPoseModeling(_BaseAutoModelClass):
+class AutoModelForMaskedPoseModeling(_MotionAutoClass):
     """Instantiates the motionhub model for **masked pose modeling (pretraining)** matching config.model_type."""
 
     _model_mapping = _mapping()
 
 
-class AutoModelForMultiTask(_BaseAutoModelClass):
+class AutoModelForMultiTask(_MotionAutoClass):
     """Instantiates the motionhub model for **multi-task (pose + action + mesh)** matching config.model_type."""
 
     _model_mapping = _mapping()
@@ -161,12 +205,14 @@ _TASK_OF_CLASS: dict[str, str] = {}
 def task_of_architecture(name: str) -> str | None:
     """Task a model class (by name, e.g. ``config.architectures[0]``) was registered for: a key of :data:`TASKS`
     (``"encoder"`` for a family's bare model), or ``None`` for a class motionhub does not know."""
+    register_all()
     return _TASK_OF_CLASS.get(name)
 
 
 def task_of_model(model_or_class: object) -> str | None:
     """Task of a model instance or class: the registered task of its class or of the nearest registered base class
     (so subclasses of a motionhub model keep its task); ``None`` when none is registered."""
+    register_all()
     cls = model_or_class if isinstance(model_or_class, type) else type(model_or_class)
     for klass in cls.__mro__:
         task = _TASK_OF_CLASS.get(klass.__name__)
@@ -180,6 +226,7 @@ def task_model_class(task: str, config_class: type) -> type:
     code below the heads (conversion) that must build one without importing :mod:`motionhub.heads`."""
     if task not in TASK_AUTO_CLASSES:
         raise ValueError(f"unknown task {task!r}; known: {sorted(TASK_AUTO_CLASSES)}")
+    register_all()
     try:
         return TASK_AUTO_CLASSES[task]._model_mapping[config_class]
     except KeyError:
@@ -201,7 +248,7 @@ def register_family(config_class, base_model_class) -> None:
 
 def register_processor(config_class, processor_class) -> None:
     """``AutoProcessor`` / ``AutoFeatureExtractor`` of a family's model folders -> ``processor_class``
-    (:class:`motionhub.processor.MotionProcessor`; called by ``import motionhub`` for every family)."""
+    (:class:`motionhub.processor.MotionProcessor`; called by :func:`register_all` for every family)."""
     from transformers import AutoFeatureExtractor, AutoProcessor
 
     AutoProcessor.register(config_class, processor_class, exist_ok=True)

@@ -16,10 +16,22 @@ import sys
 __all__ = ["build_parser", "main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose ``description`` may be a callable, evaluated only when help is printed (a command whose
+    help lists, say, the registered converters would otherwise import torch for every ``motionhub --help``)."""
+
+    def format_help(self) -> str:
+        if callable(self.description):
+            self.description = self.description()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``motionhub`` parser. Building it imports no heavy library (torch, transformers): commands import what they
+    need when they run, so ``--help`` is quick."""
     from . import commands
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="motionhub",
         description="Pretrained human-motion encoders and task heads: lift 2D keypoints to 3D, classify actions, "
         "recover SMPL meshes, convert official checkpoints, publish to the Hugging Face Hub.",
@@ -27,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(bad input, damaged or missing file, unusable model, network), 2 usage error, 3 internal error (a bug), "
         "130 interrupted.",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue

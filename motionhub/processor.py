@@ -511,6 +511,9 @@ class MotionProcessor(FeatureExtractionMixin):
         except OSError as missing:
             from transformers import AutoConfig
 
+            from .auto import register_all
+
+            register_all()  # AutoConfig must know every family
             hub = {k: kwargs[k] for k in ("cache_dir", "local_files_only", "token", "revision") if k in kwargs}
             try:
                 config = AutoConfig.from_pretrained(pretrained_model_name_or_path, **hub)

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from transformers import AutoConfig
 
-import motionhub  # noqa: F401  (registers the configs)
 from huggingface_hub import EvalResult
 
+import motionhub
 from motionhub.hub import generate_model_card
+
+motionhub.register()  # the configs (import motionhub is lazy)
 from motionhub.io_utils import write_text
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,15 +7,19 @@ import argparse
 from pathlib import Path
 
 
-def register(subparsers) -> None:
-    from ..conversion import list_converters
+def _description() -> str:
+    from ..conversion import list_converters  # imports torch: only when `motionhub convert --help` is printed
 
     families = "; ".join(f"{c.name}: {c.description}" for c in list_converters())
+    return ("Reads the official container safely (no pickled code is executed), infers the config from the tensor "
+            "shapes and writes config.json + model.safetensors. Families: " + families)
+
+
+def register(subparsers) -> None:
     p = subparsers.add_parser(
         "convert",
         help="convert an official MotionBERT/STRIDE/P-STMO/MPM checkpoint to a motionhub model directory",
-        description="Reads the official container safely (no pickled code is executed), infers the config from the "
-        "tensor shapes and writes config.json + model.safetensors. Families: " + families,
+        description=_description,  # a callable: evaluated when the help is printed (motionhub.cli._Parser)
     )
     p.add_argument("src", type=Path, help="official checkpoint (.bin/.pth, optionally gzipped)")
     p.add_argument("out_dir", type=Path, help="output directory (save_pretrained layout)")

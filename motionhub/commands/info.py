@@ -119,7 +119,9 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
             if spec is None:
                 raise ValueError(f"the embedded default lifting model is not installed ({folder} has no config.json)")
             raise ValueError(f"{folder} has no config.json: not a motionhub / transformers model folder")
-        import motionhub  # noqa: F401  (registers the model types)
+        import motionhub
+
+        motionhub.register()  # the model types (import motionhub is lazy)
 
         try:
             config = AutoConfig.from_pretrained(str(folder))

@@ -238,10 +238,12 @@ def _format_value(value: Any) -> str:
 
 
 def motion_model_classes() -> dict[str, type]:
-    """Every ``PreTrainedModel`` subclass defined in motionhub (after ``import motionhub``), by class name."""
+    """Every ``PreTrainedModel`` subclass defined in motionhub (all of them are imported first), by class name."""
     from transformers import PreTrainedModel
 
-    import motionhub  # noqa: F401  (registers every family and head)
+    from ..auto import register_all
+
+    register_all()  # every family and head defined (import motionhub is lazy)
 
     found: dict[str, type] = {}
     stack = list(PreTrainedModel.__subclasses__())
@@ -348,9 +350,10 @@ def _get_started(repo_id: str, arch: str | None, task: Task, cfg: Mapping[str, A
     channels = _first(cfg, "dim_in", "in_channels", "input_dim")
     frames = _first(cfg, "frames", "maxlen", "num_frames")
     frames = frames if isinstance(frames, int) else 27
-    lines = ["import torch", "import motionhub  # registers motionhub's models with transformers' Auto classes"]
+    lines = ["import torch", "import motionhub"]
     if task.auto_class_name == "AutoModel":
-        lines.append("from transformers import AutoModel")
+        lines += ["from transformers import AutoModel", "",
+                  "motionhub.register()  # motionhub's models -> transformers' Auto classes (import motionhub is lazy)"]
     else:
         lines.append(f"from motionhub import {task.auto_class_name}")
     lines += ["", f'model = {task.auto_class_name}.from_pretrained("{repo_id}")']

@@ -196,7 +196,9 @@ def push_folder(
                 try:
                     from transformers import AutoConfig
 
-                    import motionhub  # noqa: F401  (registers the families)
+                    from ..auto import register_all
+
+                    register_all()  # AutoConfig must know every family
 
                     cfg_obj = AutoConfig.from_pretrained(staged)
                 except (ValueError, KeyError, OSError):  # family not installed: describe the raw config.json
@@ -219,6 +221,9 @@ def _add_missing_processor(folder: Path) -> None:
         return
     from transformers import AutoConfig
 
+    from ..auto import register_all
+
+    register_all()  # AutoConfig must know every family
     try:
         config = AutoConfig.from_pretrained(folder)
     except (ValueError, KeyError, OSError):

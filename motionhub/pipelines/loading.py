@@ -121,7 +121,9 @@ def load_model(
 def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str, Any]) -> nn.Module:
     from transformers import AutoConfig
 
-    from ..auto import TASK_AUTO_CLASSES
+    from ..auto import TASK_AUTO_CLASSES, register_all
+
+    register_all()  # AutoConfig must know every family (import motionhub is lazy)
     from ..official import official_model_path, parse_official_name
 
     official = parse_official_name(spec)
