@@ -8,6 +8,7 @@ no torch. :func:`load_motion` picks the reader from the file extension and conte
 input                                    reader                                           returns
 ======================================== ================================================ ==========================
 ``.npz`` with ``layout`` + keypoints     :func:`load_generic` (motionhub's own format)    MotionSequence
+``.npz`` generic + ``offsets`` / folder  :func:`load_generic_dataset` (labelled clips)    MotionDataset
 ``.bvh``                                 :func:`load_bvh`                                 MotionSequence
 ``.amc`` (+ ``asf=`` or sibling .asf)    :func:`load_asf_amc`                             MotionSequence
 ``.skeleton`` (NTU RGB+D raw)            :func:`load_ntu_skeleton`                        MotionSequence
@@ -47,7 +48,7 @@ from .bandai import load_bandai
 from .base import MotionDataset, MotionSequence, fill_missing, safe_pickle_load
 from .bvh import bvh_forward_kinematics, load_bvh, parse_bvh
 from .coco_json import load_coco_annotations, load_coco_results
-from .generic import is_generic_npz, load_array, load_generic, save_generic
+from .generic import is_generic_npz, load_array, load_generic, load_generic_dataset, save_generic
 from .h36m import (
     H36MCamera,
     load_h36m_3pb,
@@ -85,6 +86,7 @@ __all__ = [
     "load_coco_annotations",
     "load_coco_results",
     "load_generic",
+    "load_generic_dataset",
     "load_h36m_3pb",
     "load_h36m_cameras",
     "load_kinect_actions",
@@ -194,6 +196,13 @@ def detect_format(path: str | Path) -> str:
         if any(n.endswith("_keypoints.json") for n in names):
             return "openpose"
         jsons = sorted(n for n in names if n.endswith(".json"))
+        npzs = sorted(n for n in names if n.endswith(".npz"))
+        if npzs and not jsons:
+            try:
+                if _detect_npz(path / npzs[0]) == "generic":
+                    return "generic"  # a folder of generic npz clips (a labelled dataset, or lifting ground truth)
+            except (ValueError, OSError):
+                pass
         if jsons:
             try:
                 first = json.loads((path / jsons[0]).read_text())
@@ -248,6 +257,21 @@ def _find_asf(amc: Path) -> Path:
     raise ValueError(f"{amc}: cannot find its skeleton; pass asf='path/to/{subject}.asf'")
 
 
+def _load_generic_folder(path: Path) -> MotionDataset | list[MotionSequence]:
+    """A folder of generic npz files: a labelled :class:`MotionDataset` when every clip has a label, else the list
+    of sequences in file-name order (e.g. lifting ground truth)."""
+    files = sorted(path.glob("*.npz"))
+    first = load_generic(files[0])
+    if isinstance(first, MotionDataset) or first.label is not None:
+        return load_generic_dataset(path)
+    seqs = [first] + [load_generic(f) for f in files[1:]]
+    for f, seq in zip(files, seqs):
+        if isinstance(seq, MotionDataset):
+            raise ValueError(f"{f} is a many-clip dataset file but {files[0].name} is an unlabelled clip; keep "
+                             "datasets and unlabelled clips in separate folders")
+    return seqs
+
+
 def load_motion(
     path: str | Path, format: str | None = None, **kwargs: Any
 ) -> MotionSequence | list[MotionSequence] | MotionDataset:
@@ -273,6 +297,8 @@ def load_motion(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {FORMATS}")
     if fmt == "generic":
+        if path.is_dir():
+            return _load_generic_folder(path)
         return load_generic(path)
     if fmt == "bvh":
         return load_bvh(path, **kwargs)

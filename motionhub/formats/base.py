@@ -302,6 +302,29 @@ class MotionDataset:
         idx = self.splits[name]
         return MotionDataset([self.sequences[i] for i in idx], {}, self.class_names, dict(self.meta, split=name))
 
+    def field_values(self, name: str) -> list:
+        """Distinct values of a per-clip field (``meta[name]``, or ``label``), sorted as strings."""
+        values = {s.label if name == "label" else s.meta.get(name) for s in self.sequences}
+        return sorted((v for v in values if v is not None), key=str)
+
+    def where(self, name: str, values: Sequence[Any]) -> MotionDataset:
+        """Subset of the clips whose field ``name`` (``meta[name]``: ``split``, ``subject``, ``view``, ... or
+        ``label``) is one of ``values``; values compare as strings, so ``"3"`` selects view ``3``.
+
+        Raises:
+            ValueError: no clip carries the field, or a value matches no clip (the message lists the values found).
+        """
+        have = self.field_values(name)
+        if not have:
+            fields = sorted({k for s in self.sequences for k, v in s.meta.items() if isinstance(v, (int, str))})
+            raise ValueError(f"no clip has a {name!r} field; per-clip fields found: {fields}")
+        wanted = {str(v) for v in values}
+        unknown = sorted(wanted - {str(v) for v in have})
+        if unknown:
+            raise ValueError(f"{name} value(s) {unknown} match no clip; the data has {name} {[str(v) for v in have]}")
+        keep = [s for s in self.sequences if str(s.label if name == "label" else s.meta.get(name)) in wanted]
+        return MotionDataset(keep, {}, self.class_names, dict(self.meta, split=f"{name}={','.join(sorted(wanted))}"))
+
     def __repr__(self) -> str:
         splits = {k: len(v) for k, v in self.splits.items()}
         return f"MotionDataset({len(self)} sequences, classes={self.num_classes}, splits={splits})"
