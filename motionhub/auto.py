@@ -63,14 +63,12 @@ def register_all() -> None:
     _ALL_REGISTERED = True  # set first: the imports below come back here through the Auto classes
     import importlib
 
-    configs = [
-        importlib.import_module(f"motionhub.encoders.{family}").__dict__[name]
-        for family, name in (("dstformer", "DSTformerConfig"), ("stmo", "STMOConfig"), ("mpm", "MPMConfig"))
-    ]
+    for family in ("dstformer", "stmo", "mpm"):  # each family's package calls register_family on import
+        importlib.import_module(f"motionhub.encoders.{family}")
     importlib.import_module("motionhub.heads")  # the task models of every family register themselves
     from .processor import MotionProcessor
 
-    for config_class in configs:  # every family's folders load with AutoProcessor
+    for config_class in _FAMILY_CONFIGS:  # every family's folders load with AutoProcessor
         register_processor(config_class, MotionProcessor)
 
 
@@ -199,6 +197,7 @@ TASK_AUTO_CLASSES = {name: task.auto_class for name, task in TASKS.items() if na
 """Task -> its motionhub Auto class (a view of :data:`TASKS`)."""
 
 _REGISTERED: set[tuple[str, str]] = set()
+_FAMILY_CONFIGS: list[type] = []  # config classes of the families registered so far (register_family)
 _TASK_OF_CLASS: dict[str, str] = {}
 
 
@@ -243,6 +242,7 @@ def register_family(config_class, base_model_class) -> None:
     AutoConfig.register(config_class.model_type, config_class, exist_ok=True)
     AutoModel.register(config_class, base_model_class, exist_ok=True)
     _TASK_OF_CLASS[base_model_class.__name__] = "encoder"
+    _FAMILY_CONFIGS.append(config_class)
     _REGISTERED.add(key)
 
 

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import Trainer, TrainerCallback, TrainingArguments
 
     import motionhub
-    from motionhub import DSTformerConfig
+    from motionhub import DSTformerConfig, MotionProcessor
     from motionhub.metrics import mpjpe, p_mpjpe
     from motionhub.pretrained import lift_keypoints
     from motionhub.runner import WindowRunner
@@ -350,8 +350,6 @@ def main(argv: list[str] | None = None) -> int:
             model.config._attn_implementation = "sdpa"
         model.save_pretrained(tmp)
         # how the campaign prepared the input travels with the model: `motionhub evaluate/lift` need no flags
-        from motionhub import MotionProcessor
-
         MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(tmp)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
