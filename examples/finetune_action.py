@@ -2,7 +2,16 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
 """Finetune a pretrained motion encoder for skeleton action recognition (MotionBERT's action recipe).
 
-Datasets:
+Your own labelled data (the documented way in): a generic npz holding many clips (``offsets`` + per-clip ``label``
+/ ``label_name`` and optional ``split`` / ``subject`` / ``view``), or a folder of one-clip generic npz files, 2D
+(pixels + ``image_size``) or 3D (``keypoints_3d``, ``units_3d`` mm or m), in any layout the library knows (named in
+the file); see ``motionhub.formats.generic``. The Kinect action sets and PYSKL pickles of other datasets read the
+same way. Split by a field (``--split-by view --train 1 2 --test 3``, ``--split-by subject ...``) or by the
+``train`` / ``test`` splits; the classes (``num_labels``, ``id2label``) come from the data, and the clip preparation
+is saved with the model (``preprocessor_config.json``), so ``motionhub evaluate final/ DATA --split view=3`` and
+``motionhub classify`` reproduce the training-time numbers with no extra flags.
+
+Benchmarks:
   * NTU RGB+D 60/120 from a PYSKL pickle (``ntu60_hrnet.pkl``: COCO-17 HRNet 2D, splits ``xsub``/``xview``) or from a
     folder of raw Kinect ``.skeleton`` files (split by the NTU ids in the file names);
   * NTU-120 one-shot (``--oneshot``): SupCon training of an embedding head on the 100 auxiliary classes, 1-NN
@@ -15,6 +24,8 @@ the same command works on CPU, one GPU, or many under ``torchrun`` / ``accelerat
 
 Examples::
 
+    python examples/finetune_action.py --model checkpoints/dstformer-small-pretrained --data my_set.npz \
+        --split-by view --train 1 2 --test 3 --max-minutes 10 --output-dir runs/my-actions
     python examples/finetune_action.py --model motionbert-converted/ --data ntu60_hrnet.pkl --split xsub
     python examples/finetune_action.py --model motionbert-converted/ --data ntu120_hrnet.pkl --oneshot \\
         --oneshot-data ntu120_hrnet_oneshot.pkl --clip-len 100
@@ -58,11 +69,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="head dropout (default: 0.5 classification, 0.1 one-shot embedding)")
 
     g = p.add_argument_group("data")
-    g.add_argument("--dataset", choices=("ntu", "penn"), default="ntu", help="benchmark (default: ntu)")
+    g.add_argument("--dataset", choices=("auto", "generic", "ntu", "penn"), default="auto",
+                   help="auto (default): NTU for PYSKL .pkl / .skeleton folders, Penn for penn_action, else a "
+                        "labelled dataset (generic npz, folder of labelled clips, Kinect action sets)")
     g.add_argument("--data", required=True,
-                   help="NTU: PYSKL .pkl or a folder of .skeleton files; Penn: the penn_action folder or its npz")
-    g.add_argument("--split", default="xsub", choices=("xsub", "xview", "xsub120", "xset"),
-                   help="NTU protocol (default: xsub); ignored for Penn Action and --oneshot")
+                   help="a labelled generic npz or folder of them; NTU: PYSKL .pkl or a folder of .skeleton files; "
+                        "Penn: the penn_action folder or its npz")
+    g.add_argument("--split", default=None,
+                   help="NTU protocol xsub / xview / xsub120 / xset (default xsub); labelled datasets: the named "
+                        "split to evaluate on (default test; the 'train' split trains)")
+    g.add_argument("--split-by", default=None, metavar="FIELD",
+                   help="labelled datasets: split by a per-clip field (view, subject, split, ...)")
+    g.add_argument("--train", dest="train_values", nargs="+", default=None, metavar="V",
+                   help="values of --split-by whose clips train")
+    g.add_argument("--test", dest="test_values", nargs="+", default=None, metavar="V",
+                   help="values of --split-by whose clips evaluate (default: every other value)")
+    g.add_argument("--input", choices=("auto", "2d", "3d"), default="auto",
+                   help="clip input: 2d (pixels + image size, MotionBERT's make_cam + crop_scale) or 3d "
+                        "(keypoints_3d in metres, first-frame pelvis origin, channels x, y, z); auto: the model's "
+                        "saved processor, else 2d when every clip has 2D keypoints, else 3d")
+    g.add_argument("--layout", default=None,
+                   help="joint layout of PYSKL keypoints with a non-standard joint count (other formats name it)")
     g.add_argument("--oneshot", action="store_true",
                    help="NTU-120 one-shot: SupCon embedding on the 100 auxiliary classes, 1-NN on the 20 novel "
                         "classes (A1, A7, ..., A115)")
@@ -71,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--clip-len", type=int, default=None,
                    help="frames per clip (default: config.maxlen for fixed-length encoders, else min(maxlen, 243); "
                         "MotionBERT uses 243 for NTU-60 and 100 for one-shot)")
-    g.add_argument("--num-persons", type=int, default=2, help="persons per clip, zero-padded (default: 2)")
+    g.add_argument("--num-persons", type=int, default=None,
+                   help="persons per clip, zero-padded (default: 2 for NTU/Penn as MotionBERT, else the most "
+                        "persons any clip of the data has)")
     g.add_argument("--confidence", choices=("auto", "average", "coco_order"), default="auto",
                    help="confidence channel of the COCO->H36M conversion; auto = the model's "
                         "config.keypoint_confidence (coco_order for converted MotionBERT NTU checkpoints) else average")
@@ -88,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--freeze-backbone", action="store_true", help="train the head only (frozen-backbone finetuning)")
     g.add_argument("--epochs", type=float, default=30, help="training epochs (default: 30; MotionBERT NTU: 300)")
     g.add_argument("--max-steps", type=int, default=-1, help="stop after N optimiser steps (overrides --epochs)")
+    g.add_argument("--max-minutes", type=float, default=None,
+                   help="wall-clock training budget: stop (saving, evaluating and writing final/) after N minutes")
     g.add_argument("--batch-size", type=int, default=32, help="clips per device and step (default: 32)")
     g.add_argument("--eval-batch-size", type=int, default=None, help="evaluation batch size (default: --batch-size)")
     g.add_argument("--samples-per-class", type=int, default=2, help="one-shot: clips per class in a batch (default 2)")
@@ -152,19 +183,80 @@ def build_config(spec: str, overrides: dict):
     return factory(**overrides)
 
 
+def _input_kind(choice: str, model, sequences: list) -> str:
+    """``"2d"`` or ``"3d"`` clip input (``--input``): the model's saved processor decides first, then the data."""
+    from motionhub.processor import KINECT_3D, processor_for_model
+
+    if choice == "auto":
+        saved = processor_for_model(model, "action-classification")
+        if saved.clip_normalization == KINECT_3D or getattr(model.config, "input_normalization", None) == KINECT_3D:
+            choice = "3d"
+        elif all(s.keypoints_2d is not None for s in sequences):
+            choice = "2d"
+        elif all(s.keypoints_3d is not None for s in sequences):
+            choice = "3d"
+        else:
+            raise SystemExit("error: the clips have neither 2D keypoints (all of them) nor 3D keypoints (all of them)")
+    key = "keypoints_2d" if choice == "2d" else "keypoints_3d"
+    lacking = [i for i, s in enumerate(sequences) if getattr(s, key) is None]
+    if lacking:
+        raise SystemExit(f"error: --input {choice} but {len(lacking)} clip(s) have no {key} (first: clip {lacking[0]})")
+    if choice == "3d" and int(model.config.dim_in) < 3:
+        raise SystemExit(f"error: 3D clips need an encoder with 3 input channels; {model.config.model_type} takes "
+                         f"{model.config.dim_in} (use --input 2d with 2D keypoints)")
+    return choice
+
+
+def _normalization_2d(sequences: list) -> str:
+    """MotionBERT's make_cam needs pixels and an image size; clips stored normalised skip it."""
+    if all(s.image_size is not None for s in sequences):
+        return "make_cam"
+    if all(bool(s.meta.get("normalized")) for s in sequences):
+        return "none"
+    n = sum(s.image_size is None for s in sequences)
+    raise SystemExit(f"error: {n} clip(s) have 2D pixels but no image_size; store image_size ([width, height]) in "
+                     "the data, or use --input 3d for 3D skeletons")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except (ValueError, KeyError, FileNotFoundError, NotADirectoryError) as exc:
+        # bad input (a file, a split, a layout) is one line naming the problem, not a traceback
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise SystemExit(f"error: {msg}") from None
+    except Exception as exc:
+        import pickle
+        import zipfile
+
+        if isinstance(exc, (pickle.UnpicklingError, zipfile.BadZipFile, EOFError)):
+            raise SystemExit(f"error: {args.data} cannot be read as the {args.dataset} data it was taken for "
+                             f"({type(exc).__name__}: {exc}); pass --dataset generic / ntu / penn") from None
+        raise
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.from_scratch and not args.config:
         raise SystemExit("--from-scratch needs --config")
+    if (args.train_values or args.test_values) and not args.split_by:
+        raise SystemExit("error: --train / --test name values of a field: pass --split-by FIELD too")
+    if args.max_minutes is not None and not args.max_minutes > 0:
+        raise SystemExit(f"error: --max-minutes must be > 0, got {args.max_minutes}")
 
     import motionhub  # noqa: F401  (registers every model with the Auto classes)
     from motionhub import AutoModelForActionClassification, AutoModelForActionEmbedding
-    from motionhub.tasks.action import ActionClipDataset, finetune_action, load_action_data
+    from motionhub.processor import KINECT_3D
+    from motionhub.tasks.action import ActionClipDataset, finetune_action, load_action_data, resolve_dataset
+    from motionhub.tasks.trainer import TimeBudgetCallback
 
     if args.from_scratch:
         build_config(args.config, {})  # fail fast on a bad --config, before reading the data
 
-    data = load_action_data(args.dataset, args.data, args.split, oneshot=args.oneshot, oneshot_data=args.oneshot_data)
+    dataset = resolve_dataset(args.dataset, args.data)
+    data = load_action_data(dataset, args.data, args.split, oneshot=args.oneshot, oneshot_data=args.oneshot_data,
+                            split_by=args.split_by, train_values=args.train_values, test_values=args.test_values,
+                            layout=args.layout)
     train_clips = _subset(data.train, args.max_train_clips, args.seed)
     eval_clips = _subset(data.eval, args.max_eval_clips, args.seed)
     print(data.description, flush=True)
@@ -200,22 +292,28 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{config.model_type} is fixed-length: --clip-len must be {config.maxlen}")
     if clip_len > config.maxlen:
         raise SystemExit(f"--clip-len {clip_len} exceeds the model's maxlen {config.maxlen}")
+    every = list(data.train) + list(data.eval) + list(data.exemplars or [])
+    kind = _input_kind(args.input, model, every)
+    normalization = KINECT_3D if kind == "3d" else _normalization_2d(every)
+    num_persons = args.num_persons or (2 if dataset in ("ntu", "penn") else max(s.num_persons for s in every))
     confidence = args.confidence if args.confidence != "auto" else getattr(config, "keypoint_confidence", "average")
-    channels = min(int(config.dim_in), 3)
-    common = dict(clip_len=clip_len, num_persons=args.num_persons, channels=channels, confidence=confidence,
-                  seed=args.seed)
+    channels = 3 if kind == "3d" else min(int(config.dim_in), 3)
+    common = dict(clip_len=clip_len, num_persons=num_persons, channels=channels, confidence=confidence,
+                  normalization=normalization, seed=args.seed)
     train_ds = ActionClipDataset(train_clips, train=True, label_map=data.label_map, **common)
     eval_ds = ActionClipDataset(eval_clips, **common)
     exemplars = ActionClipDataset(data.exemplars, **common) if data.exemplars is not None else None
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"{type(model).__name__}: {n_params:,} parameters; clips of {clip_len} frames x {args.num_persons} "
-          f"persons x {channels} channels; {len(train_ds)} train / {len(eval_ds)} eval clips", flush=True)
+    what = "x, y, z (3D, metres)" if kind == "3d" else f"{channels} channels (2D)"
+    print(f"{type(model).__name__}: {n_params:,} parameters; clips of {clip_len} frames x {num_persons} "
+          f"persons x {what}; {len(train_ds)} train / {len(eval_ds)} eval clips", flush=True)
 
     resume = None
     if args.resume == "latest":
         resume = True
     elif args.resume:
         resume = args.resume
+    callbacks = [TimeBudgetCallback(args.max_minutes)] if args.max_minutes else []
     result = finetune_action(
         model, train_ds, eval_ds,
         output_dir=args.output_dir,
@@ -236,7 +334,10 @@ def main(argv: list[str] | None = None) -> int:
         logging_steps=args.logging_steps,
         disable_tqdm=True if args.no_progress else None,
         evaluate_every_epoch=not args.eval_at_end_only,
+        callbacks=callbacks,
     )
+    if callbacks and callbacks[0].stopped_at is not None:
+        print(f"--max-minutes {args.max_minutes}: stopped after step {callbacks[0].stopped_at}", flush=True)
     print(json.dumps({"eval": result.metrics, "train": result.train_metrics}, indent=2, default=float))
     return 0
 

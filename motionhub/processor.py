@@ -725,7 +725,8 @@ class MotionProcessor(FeatureExtractionMixin):
 
     # ------------------------------------------------------------------ action clips
     def prepare_clips(
-        self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None
+        self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None, *,
+        rng: np.random.Generator | None = None,
     ) -> np.ndarray:
         """Action model input ``(N, num_persons, clip_len, J, num_channels)`` float32 for one clip or a list.
 
@@ -734,6 +735,8 @@ class MotionProcessor(FeatureExtractionMixin):
                 or H36M-17 millimetres for :data:`KINECT_3D`), or a list of those.
             layout: joint layout of the input (default: the sequence's / :attr:`input_layout`).
             image_size: ``(width, height)`` of array input.
+            rng: training only: frames are resampled at random offsets drawn from ``rng``
+                (:func:`~motionhub.processing.resample` ``randomness=True``); ``None`` (inference) = evenly spaced.
         """
         if self.clip_normalization is None or self.clip_len is None or self.num_persons is None:
             raise ValueError(
@@ -747,7 +750,7 @@ class MotionProcessor(FeatureExtractionMixin):
         if self.clip_normalization == KINECT_3D:
             if layout is not None:
                 items = [it.replace(layout=layout) if isinstance(it, MotionSequence) else it for it in items]
-            return np.stack([self._kinect_3d_clip(item) for item in items])
+            return np.stack([self._kinect_3d_clip(item, rng) for item in items])
         inputs = [self.as_input(item, layout, image_size) for item in items]
         if self.clip_normalization == "screen":
             return np.stack([self._screen_clip(inp) for inp in inputs])
@@ -757,11 +760,11 @@ class MotionProcessor(FeatureExtractionMixin):
         for inp in inputs:
             kp = motionbert_clip_persons(inp.keypoints, inp.layout, image_size=inp.image_size if pixels else None,
                                          clip_len=self.clip_len, num_persons=self.num_persons,
-                                         confidence=self.confidence)
+                                         confidence=self.confidence, randomness=rng is not None, rng=rng)
             clips.append(crop_scale(kp, (2.0, 2.0))[..., : self.num_channels].astype(np.float32))
         return np.stack(clips)
 
-    def _kinect_3d_clip(self, item: Any) -> np.ndarray:
+    def _kinect_3d_clip(self, item: Any, rng: np.random.Generator | None = None) -> np.ndarray:
         if isinstance(item, MotionSequence):
             if item.keypoints_3d is None:
                 raise ValueError(
@@ -781,14 +784,17 @@ class MotionProcessor(FeatureExtractionMixin):
         finite = kp[np.isfinite(kp).all(axis=-1)]
         if not finite.size or not np.any(finite != 0):
             raise ValueError("no 3D joint in the input: every joint is missing (NaN) or at the origin")
-        persons = []
-        for person in kp[: self.num_persons]:
-            x = convert_layout(person, layout, self.joint_layout, mpii_convention=self.mpii_convention)[..., :3]
-            x = x * (to_m / 1000.0)
-            x = x - x[:1, :1]
-            x[..., 1] *= -1.0
-            persons.append(np.nan_to_num(x[resample(len(x), self.clip_len)]))
-        clip = np.stack(persons)
+        people = np.stack([convert_layout(p, layout, self.joint_layout, mpii_convention=self.mpii_convention)[..., :3]
+                           for p in kp[: self.num_persons]]) * (to_m / 1000.0)  # (M, T, 17, 3) metres
+        # One origin for every person (the first person's pelvis in its first tracked frame), so that the persons of
+        # an interaction keep their relative placement; y is flipped to point down as in the lifting pretraining.
+        pelvis = people[0, :, 0]
+        tracked = np.flatnonzero(np.isfinite(pelvis).all(axis=-1))
+        origin = pelvis[tracked[0]] if tracked.size else np.nanmean(people.reshape(-1, 3), axis=0)
+        people = people - origin
+        people[..., 1] *= -1.0
+        idx = resample(people.shape[1], self.clip_len, randomness=rng is not None, rng=rng)
+        clip = np.nan_to_num(people[:, idx])
         if len(clip) < self.num_persons:
             clip = np.concatenate([clip, np.zeros((self.num_persons - len(clip),) + clip.shape[1:])])
         return clip[..., : self.num_channels].astype(np.float32)

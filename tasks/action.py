@@ -37,7 +37,7 @@ from torch.utils.data import Dataset, Sampler
 
 from ..formats.base import MotionSequence
 from ..processing import crop_scale
-from ..processor import motionbert_clip_persons
+from ..processor import KINECT_3D, UNITS_TO_MM, MotionProcessor, motionbert_clip_persons
 from .trainer import MotionTrainer
 
 __all__ = [
@@ -53,6 +53,8 @@ __all__ = [
     "load_action_data",
     "ntu_split_of",
     "random_move",
+    "random_rotate_3d",
+    "resolve_dataset",
 ]
 
 #: NTU RGB+D 60 cross-subject protocol: performers whose clips form the training set (Shahroudy et al., 2016).
@@ -109,13 +111,49 @@ def random_move(
     return out
 
 
+def random_rotate_3d(
+    x: np.ndarray,
+    rng: np.random.Generator,
+    max_angle: float = 17.0,
+    scale_range: tuple[float, float] = (0.9, 1.1),
+) -> np.ndarray:
+    """Random rotation about the vertical (y) axis and a random scale of 3D clips (one draw per clip).
+
+    The 3D counterpart of :func:`random_move`: a Kinect skeleton seen from another side stays the same action, so the
+    rotation (uniform in ``+-max_angle`` degrees) stands in for unseen camera views; the scale (uniform in
+    ``scale_range``) for people of other sizes.
+
+    Args:
+        x: ``(..., T, J, 3)`` coordinates (metres, y vertical).
+        rng: random generator.
+    """
+    arr = np.asarray(x)
+    if arr.ndim < 3 or arr.shape[-1] != 3:
+        raise ValueError(f"random_rotate_3d expects (..., T, J, 3), got shape {arr.shape}")
+    a = rng.uniform(-max_angle, max_angle) * math.pi / 180.0
+    c, s = math.cos(a), math.sin(a)
+    rot = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]]) * rng.uniform(*scale_range)
+    return (arr @ rot.T.astype(arr.dtype)).astype(arr.dtype)
+
+
 # ----------------------------------------------------------------------------------------------------------- dataset
+def _clip_name(seq: MotionSequence) -> str:
+    meta = seq.meta
+    return str(meta.get("clip_id") or meta.get("frame_dir") or meta.get("name") or meta.get("source") or "unnamed")
+
+
 class ActionClipDataset(Dataset):
     """Fixed-length multi-person action clips from :class:`MotionSequence` objects (pipeline in the module docstring).
 
+    With ``normalization=KINECT_3D`` the clips are 3D skeletons instead (``keypoints_3d`` in mm or m, any layout the
+    library converts to H36M-17): :meth:`motionhub.processor.MotionProcessor.prepare_clips` prepares them (metres,
+    origin at the first person's first-frame pelvis, y down; the same code inference runs), training adds random
+    resampling offsets and :func:`random_rotate_3d`; the channels carry (x, y, z).
+
     Args:
         sequences: clips with ``keypoints_2d`` ``(M, T, J, 2|3)`` or ``(T, J, 2|3)`` in pixels (``image_size`` set),
-            an integer ``label`` and a ``layout`` :func:`motionhub.skeleton.to_h36m` knows.
+            an integer ``label`` and a ``layout`` :func:`motionhub.skeleton.to_h36m` knows (``keypoints_3d`` for
+            :data:`~motionhub.processor.KINECT_3D`).
         clip_len: frames per clip (MotionBERT NTU: 243; one-shot: 100). Fixed-length encoders need their
             ``config.maxlen``.
         train: training augmentation (random resampling, random_move, random crop scale).
@@ -123,7 +161,8 @@ class ActionClipDataset(Dataset):
         channels: channels kept (3 = x, y, confidence; 2 = x, y).
         confidence: confidence handling of the H36M conversion (``"average"``, ``"min"``; ``"coco_order"`` for
             models converted from MotionBERT's NTU checkpoints, applied to ``coco-17`` clips only).
-        normalization: ``"make_cam"`` (pixels, MotionBERT NTU) or ``"none"`` (already normalised coordinates).
+        normalization: ``"make_cam"`` (pixels, MotionBERT NTU), ``"none"`` (already normalised coordinates) or
+            :data:`~motionhub.processor.KINECT_3D` (3D skeletons).
         train_scale_range / eval_scale_range: ``crop_scale`` ranges (MotionBERT: (1, 3) and (2, 2)).
         use_random_move: apply :func:`random_move` when training.
         label_map: optional ``{original label: training label}`` (e.g. the 100 auxiliary NTU-120 classes -> 0..99);
@@ -151,16 +190,27 @@ class ActionClipDataset(Dataset):
             raise ValueError(f"clip_len and num_persons must be >= 1, got {clip_len} and {num_persons}")
         if channels not in (2, 3):
             raise ValueError(f"channels must be 2 (x, y) or 3 (x, y, confidence), got {channels}")
-        if normalization not in ("make_cam", "none"):
-            raise ValueError(f"normalization must be 'make_cam' or 'none', got {normalization!r}")
+        if normalization not in ("make_cam", "none", KINECT_3D):
+            raise ValueError(f"normalization must be 'make_cam', 'none' or {KINECT_3D!r}, got {normalization!r}")
         if confidence not in ("average", "min", "coco_order"):
             raise ValueError(f"confidence must be 'average', 'min' or 'coco_order', got {confidence!r}")
         self.sequences = list(sequences)
+        three_d = normalization == KINECT_3D
         for i, seq in enumerate(self.sequences):
-            if not isinstance(seq, MotionSequence) or seq.keypoints_2d is None:
-                raise ValueError(f"sequence {i} has no 2D keypoints; action clips are built from keypoints_2d")
+            if not isinstance(seq, MotionSequence):
+                raise ValueError(f"sequence {i} is a {type(seq).__name__}, not a MotionSequence")
+            if three_d and seq.keypoints_3d is None:
+                raise ValueError(f"sequence {i} ({_clip_name(seq)}) has no keypoints_3d; 3D action clips need them")
+            if not three_d and seq.keypoints_2d is None:
+                raise ValueError(
+                    f"sequence {i} ({_clip_name(seq)}) has no 2D keypoints; 2D action clips are built from "
+                    "keypoints_2d (3D skeletons: normalization=KINECT_3D, --input 3d)"
+                )
             if seq.label is None:
                 raise ValueError(f"sequence {i} ({seq.meta.get('frame_dir', '')}) has no label")
+            if three_d and seq.units_3d not in UNITS_TO_MM:
+                raise ValueError(f"sequence {i} ({_clip_name(seq)}): 3D action clips must be in mm or m, got "
+                                 f"units_3d={seq.units_3d!r}")
             if normalization == "make_cam" and seq.image_size is None:
                 raise ValueError(
                     f"sequence {i} has no image_size, needed by normalization='make_cam'; set it or use 'none'"
@@ -178,6 +228,20 @@ class ActionClipDataset(Dataset):
         self.seed = int(seed)
         self.epoch = 0
         self.labels = np.array([self._label(s) for s in self.sequences], dtype=np.int64)
+        self._processor_3d = MotionProcessor(
+            clip_normalization=KINECT_3D, clip_len=self.clip_len, num_persons=self.num_persons,
+            num_channels=self.channels, normalization=KINECT_3D,
+        ) if three_d else None
+
+    def processor(self, base: MotionProcessor | None = None) -> MotionProcessor:
+        """The inference processor that prepares clips as this dataset does at evaluation (saved with the model)."""
+        base = base or MotionProcessor()
+        clip_norm = KINECT_3D if self._processor_3d is not None else "crop_scale"
+        changes = dict(clip_normalization=clip_norm, clip_len=self.clip_len, num_persons=self.num_persons,
+                       confidence=self.confidence, num_channels=self.channels)
+        if clip_norm == KINECT_3D:
+            changes["normalization"] = KINECT_3D
+        return base.replace(**changes)
 
     def _label(self, seq: MotionSequence) -> int:
         label = int(seq.label)
@@ -201,6 +265,9 @@ class ActionClipDataset(Dataset):
         """The processed clip ``(num_persons, clip_len, 17, channels)`` float32."""
         seq = self.sequences[index]
         rng = rng if rng is not None else self._rng(index)
+        if self._processor_3d is not None:
+            kp = self._processor_3d.prepare_clips(seq, rng=rng if self.train else None)[0]
+            return (random_rotate_3d(kp, rng) if self.train else kp).astype(np.float32)
         size = seq.image_size if self.normalization == "make_cam" else None
         kp = motionbert_clip_persons(seq.keypoints_2d, seq.layout, image_size=size, clip_len=self.clip_len,
                                      num_persons=self.num_persons, confidence=self.confidence,
@@ -323,7 +390,7 @@ def ntu_split_of(meta: dict, split: str) -> str:
     raise ValueError(f"unknown NTU split {split!r}; use xsub, xview, xsub120 or xset")
 
 
-def _load_ntu_clips(data: str | Path) -> tuple[list[MotionSequence], dict[str, list[int]]]:
+def _load_ntu_clips(data: str | Path, layout: str | None = None) -> tuple[list[MotionSequence], dict[str, list[int]]]:
     from ..formats.ntu import load_ntu_skeleton, load_pyskl
 
     path = Path(data)
@@ -334,32 +401,71 @@ def _load_ntu_clips(data: str | Path) -> tuple[list[MotionSequence], dict[str, l
         return [load_ntu_skeleton(f) for f in files], {}
     if not path.is_file():
         raise FileNotFoundError(f"NTU data not found: {path} (a PYSKL .pkl or a folder of .skeleton files)")
-    ds = load_pyskl(path)
+    ds = load_pyskl(path, layout=layout)
     return list(ds.sequences), dict(ds.splits)
+
+
+def resolve_dataset(dataset: str, data: str | Path) -> str:
+    """``dataset="auto"`` -> ``"ntu"`` for PYSKL pickles and ``.skeleton`` folders, ``"penn"`` for Penn Action,
+    else ``"generic"`` (any labelled dataset); other values are returned unchanged."""
+    if dataset != "auto":
+        return dataset
+    path = Path(data)
+    if path.is_dir() and next(path.rglob("*.skeleton"), None) is not None:
+        return "ntu"
+    if path.suffix.lower() in (".pkl", ".pickle"):
+        return "ntu"
+    from ..formats import detect_format
+
+    try:
+        fmt = detect_format(path)
+    except (ValueError, OSError):
+        return "generic"
+    return "penn" if fmt == "penn_action" else "generic"
 
 
 def load_action_data(
     dataset: str,
     data: str | Path,
-    split: str = "xsub",
+    split: str | None = None,
     *,
     oneshot: bool = False,
     oneshot_data: str | Path | None = None,
+    split_by: str | None = None,
+    train_values: Sequence[Any] | None = None,
+    test_values: Sequence[Any] | None = None,
+    layout: str | None = None,
 ) -> ActionData:
-    """Load an action benchmark into :class:`ActionData`.
+    """Load an action dataset into :class:`ActionData`.
 
     Args:
-        dataset: ``"ntu"`` (NTU RGB+D 60/120: PYSKL ``.pkl`` or a folder of raw ``.skeleton`` files) or ``"penn"``
-            (Penn Action folder / npz, official train/test split).
+        dataset: ``"auto"`` (from the file: PYSKL pickles and ``.skeleton`` folders are NTU, Penn Action folders /
+            npz are Penn, everything else is a labelled dataset of :func:`motionhub.formats.load_motion`),
+            ``"ntu"`` (NTU RGB+D 60/120: PYSKL ``.pkl`` or a folder of raw ``.skeleton`` files), ``"penn"`` (Penn
+            Action folder / npz, official train/test split) or ``"generic"``: any labelled
+            :class:`~motionhub.formats.MotionDataset` a reader returns -- the generic npz (many clips in one file,
+            or a folder of labelled clips, :mod:`motionhub.formats.generic`), the Kinect action sets, PYSKL files of
+            other datasets.
         data: the file or folder.
-        split: NTU protocol: ``xsub``/``xview`` (the pkl's ``<split>_train``/``<split>_val`` lists, or the NTU ids
-            for ``.skeleton`` folders), ``xsub120``/``xset`` for NTU-120 (NTU ids).
+        split: NTU protocol: ``xsub``/``xview`` (default ``xsub``; the pkl's ``<split>_train``/``<split>_val``
+            lists, or the NTU ids for ``.skeleton`` folders), ``xsub120``/``xset`` for NTU-120 (NTU ids). Generic
+            data: the named split to evaluate on when ``split_by`` is not given (the other clips train).
         oneshot: NTU-120 one-shot protocol: train on the 100 auxiliary classes (relabelled 0..99), evaluate the 20
             novel classes :data:`NTU120_ONESHOT_NOVEL_CLASSES` by 1-NN against one exemplar per class.
         oneshot_data: MotionBERT's ``ntu120_hrnet_oneshot.pkl`` (splits ``oneshot_train`` = exemplars,
             ``oneshot_val`` = queries). Without it (and without those splits in ``data``) the first clip of each
             novel class in name order is its exemplar and the remaining novel clips are the queries.
+        split_by / train_values / test_values: generic data: train on the clips whose field ``split_by``
+            (``view``, ``subject``, ``split``, ...) is one of ``train_values`` and evaluate on ``test_values``
+            (default: every other value), e.g. ``split_by="view", train_values=[1, 2], test_values=[3]``. Without
+            ``split_by`` the dataset's ``train`` / ``test`` splits are used.
+        layout: joint layout of PYSKL keypoints whose joint count is not one of PYSKL's conventions.
+
+    Raises:
+        ValueError: unknown dataset, a split that leaves no training or no evaluation clip, a split field or value
+            the data does not have (the message lists what it has), or train and test sharing clips.
     """
+    dataset = resolve_dataset(dataset, data)
     if dataset == "penn":
         from ..formats.penn import load_penn_action_dataset
 
@@ -367,9 +473,12 @@ def load_action_data(
         train, test = ds.split("train"), ds.split("test")
         return ActionData(list(train.sequences), list(test.sequences), ds.class_names, len(ds.class_names),
                           description=f"Penn Action official split: {len(train)} train / {len(test)} test videos")
+    if dataset == "generic":
+        return _generic_data(data, split, split_by, train_values, test_values, layout)
     if dataset != "ntu":
-        raise ValueError(f"dataset must be 'ntu' or 'penn', got {dataset!r}")
-    seqs, splits = _load_ntu_clips(data)
+        raise ValueError(f"dataset must be 'auto', 'ntu', 'penn' or 'generic', got {dataset!r}")
+    split = split or "xsub"
+    seqs, splits = _load_ntu_clips(data, layout)
     if oneshot:
         return _oneshot_data(seqs, splits, oneshot_data)
     if f"{split}_train" in splits and f"{split}_val" in splits:
@@ -385,6 +494,67 @@ def load_action_data(
     num_labels = 60 if num_labels <= 60 else 120
     return ActionData(train, test, None, num_labels,
                       description=f"NTU {split}: {len(train)} train / {len(test)} eval clips, {num_labels} classes")
+
+
+def _generic_data(data, split, split_by, train_values, test_values, layout) -> ActionData:
+    from ..formats import MotionDataset, load_motion
+
+    path = Path(data)
+    if not path.exists():
+        raise FileNotFoundError(f"action data not found: {path}")
+    kwargs = {"layout": layout} if layout and path.suffix.lower() in (".pkl", ".pickle") else {}
+    ds = load_motion(path, **kwargs)
+    if not isinstance(ds, MotionDataset):
+        raise ValueError(
+            f"{path} is not a labelled dataset: action finetuning needs clips with a 'label' (a many-clip generic npz "
+            "with 'offsets' and 'label', a folder of labelled generic npz clips, or a dataset file; see "
+            "motionhub.formats.generic)"
+        )
+    if not len(ds):
+        raise ValueError(f"{path} holds no clips")
+    if any(s.label is None for s in ds.sequences):
+        raise ValueError(f"{path}: some clips have no label; every clip of a training set needs one")
+    if split_by is not None:
+        if not train_values:
+            raise ValueError(f"--split-by {split_by} needs the training values (--train V [V ...])")
+        train = ds.select(split_by, list(train_values))
+        if test_values:
+            test = ds.select(split_by, list(test_values))
+        else:  # every other value
+            rest = [v for v in ds.field_values(split_by) if str(v) not in {str(t) for t in train_values}]
+            if not rest:
+                raise ValueError(f"--train {' '.join(map(str, train_values))} covers every {split_by} value; "
+                                 f"leave one for --test (values: {[str(v) for v in ds.field_values(split_by)]})")
+            test = ds.select(split_by, rest)
+        how = f"{split_by} {','.join(map(str, train_values))} -> {test.meta.get('split', '')}"
+    else:
+        test_name = split or "test"
+        names = set(ds.splits) | {str(v) for v in ds.field_values("split")}
+        if test_name not in names or "train" not in names:
+            fields = sorted({k for s in ds.sequences for k, v in s.meta.items() if isinstance(v, (int, str))
+                             and k not in ("name", "clip_id", "source", "format", "frame_dir")})
+            raise ValueError(
+                f"{path} has no 'train' and {test_name!r} splits (splits: {sorted(names)}); choose the split with "
+                f"--split-by FIELD --train V [V ...] [--test V ...] (per-clip fields: {fields})"
+            )
+        train, test = ds.select("train"), ds.select(test_name)
+        how = f"splits train -> {test_name}"
+    ids = {id(s) for s in train.sequences}
+    if any(id(s) in ids for s in test.sequences):
+        raise ValueError(f"the training and evaluation clips overlap ({how}); choose disjoint values")
+    if not len(train) or not len(test):
+        raise ValueError(f"{how} leaves {len(train)} training and {len(test)} evaluation clips")
+    labels = [int(s.label) for s in ds.sequences]
+    names = list(ds.class_names) if ds.class_names else None
+    num_labels = len(names) if names else max(labels) + 1
+    if max(labels) >= num_labels:
+        raise ValueError(f"{path}: label {max(labels)} but only {num_labels} class names")
+    dropped = ds.meta.get("dropped") or []
+    note = f"; {len(dropped)} clip(s) without a tracked frame left out" if dropped else ""
+    kind = "3D" if all(s.keypoints_3d is not None for s in ds.sequences) else "2D"
+    return ActionData(list(train.sequences), list(test.sequences), names, num_labels,
+                      description=f"{path.name}: {len(train)} train / {len(test)} eval clips ({how}), {num_labels} "
+                                  f"classes, {kind}{note}")
 
 
 def _oneshot_data(seqs, splits, oneshot_data) -> ActionData:
@@ -588,7 +758,9 @@ def finetune_action(
         # How clips were prepared travels with the weights, so inference (ActionPipeline, `motionhub classify` /
         # `evaluate`) prepares them the same way without extra flags.
         config = trainer.model.config if hasattr(trainer.model, "config") else model.config
-        config.action_normalization = "crop_scale"
+        config.action_normalization = train_dataset.processor().clip_normalization
+        if config.action_normalization == KINECT_3D:
+            config.input_normalization = KINECT_3D
         config.action_clip_len = int(train_dataset.clip_len)
         config.action_num_persons = int(train_dataset.num_persons)
     from .trainer import resolve_resume
@@ -598,13 +770,9 @@ def finetune_action(
     trainer.save_model(os.path.join(output_dir, "final"))
     if isinstance(train_dataset, ActionClipDataset) and trainer.is_world_process_zero():
         # the processor beside the weights (preprocessor_config.json) is what inference reads first
-        from ..processor import MotionProcessor
-
         config = trainer.model.config if hasattr(trainer.model, "config") else model.config
-        MotionProcessor.from_model_config(config).replace(
-            clip_normalization="crop_scale", clip_len=int(train_dataset.clip_len),
-            num_persons=int(train_dataset.num_persons), confidence=train_dataset.confidence,
-        ).save_pretrained(os.path.join(output_dir, "final"))
+        train_dataset.processor(MotionProcessor.from_model_config(config)).save_pretrained(
+            os.path.join(output_dir, "final"))
     result = FinetuneResult(dict(metrics), dict(train_output.metrics), output_dir, trainer)
     if trainer.is_world_process_zero():
         from motionhub.io_utils import atomic_write

@@ -33,7 +33,7 @@ import torch
 from torch.utils.data import Sampler
 from transformers import Trainer, TrainerCallback
 
-__all__ = ["MotionTrainer", "checkpoint_problem", "epoch_decay_schedule", "latest_checkpoint", "resolve_resume"]
+__all__ = ["MotionTrainer", "TimeBudgetCallback", "checkpoint_problem", "epoch_decay_schedule", "latest_checkpoint", "resolve_resume"]
 
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
 
@@ -150,6 +150,38 @@ def epoch_decay_schedule(optimizer: torch.optim.Optimizer, gamma: float, steps_p
     if steps_per_epoch < 1:
         raise ValueError(f"steps_per_epoch must be >= 1, got {steps_per_epoch}")
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: gamma ** (step // steps_per_epoch))
+
+
+class TimeBudgetCallback(TrainerCallback):
+    """Stop training once ``minutes`` of wall-clock time have passed (``--max-minutes``), saving a checkpoint first.
+
+    The Trainer only knows step and epoch budgets; a CPU user thinks in minutes. The clock starts when training
+    begins (data loading and model building are not counted); the check runs after every optimiser step, so the run
+    ends at most one step late. The stop is recorded in ``state.log_history`` (``time_budget_stop`` = the step) and
+    the final evaluation and save still happen, so a budget-limited run yields a usable model.
+    """
+
+    def __init__(self, minutes: float) -> None:
+        if not minutes > 0:
+            raise ValueError(f"the time budget must be > 0 minutes, got {minutes!r}")
+        self.seconds = float(minutes) * 60.0
+        self.start: float | None = None
+        self.stopped_at: int | None = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        import time
+
+        self.start = time.monotonic()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        import time
+
+        if self.start is not None and time.monotonic() - self.start >= self.seconds and self.stopped_at is None:
+            self.stopped_at = int(state.global_step)
+            state.log_history.append({"time_budget_stop": self.stopped_at, "step": self.stopped_at})
+            control.should_training_stop = True
+            control.should_save = True
+        return control
 
 
 class _GroupLearningRates(TrainerCallback):

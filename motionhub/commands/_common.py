@@ -122,7 +122,7 @@ def read_sequences(
         data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt, reader_kwargs)
     if isinstance(data, MotionDataset):
         if split is not None:
-            data = data.split(split)
+            data = data.select(split)  # a named split, or FIELD=V[,V...] (e.g. view=3, subject=2,4)
         return list(data.sequences)
     if split is not None:
         raise ValueError(f"{path} has no named splits; drop --split")

@@ -39,7 +39,9 @@ def register(subparsers) -> None:
                    help="files with ground truth (generic npz with keypoints_2d + keypoints_3d or label), datasets "
                    "or folders of .npz files")
     p.add_argument("-o", "--output", type=Path, default=None, help="write the metrics (.json or .npz)")
-    p.add_argument("--split", default=None, help="split of a dataset input (e.g. test, xsub_val)")
+    p.add_argument("--split", default=None,
+                   help="clips of a dataset input: a named split (test, xsub_val) or FIELD=V[,V...] on a per-clip "
+                   "field (view=3, subject=2,4)")
     g = p.add_argument_group("pose lifting")
     g.add_argument("--protocol", choices=("auto", "metric", "camera", "scale"), default="auto",
                    help="how predictions are brought into the ground truth's units (default auto)")
@@ -138,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
         for key, value in res.items():
             if key.startswith("top"):
                 print(f"  {key:<6} {100 * value:.2f} %")
+        width = max(len(n) for n in res["per_class"])
+        for name, row in res["per_class"].items():
+            print(f"    {name:<{width}}  {100 * row['top1']:6.2f} %  ({row['clips']} clips)")
     else:
         raise ValueError(f"{args.model} is a {task} model; evaluate supports pose-lifting and action-classification "
                          "models")

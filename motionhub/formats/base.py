@@ -325,6 +325,39 @@ class MotionDataset:
         keep = [s for s in self.sequences if str(s.label if name == "label" else s.meta.get(name)) in wanted]
         return MotionDataset(keep, {}, self.class_names, dict(self.meta, split=f"{name}={','.join(sorted(wanted))}"))
 
+    def select(self, name: str, values: Sequence[Any] | None = None) -> MotionDataset:
+        """Clips of a split or of field values: the one selection rule of finetuning and ``evaluate --split``.
+
+        * ``select("test")``: the named split (``splits`` of a reader, or the clips whose ``split`` field is
+          ``"test"``);
+        * ``select("view", ["1", "2"])`` or ``select("view=1,2")``: :meth:`where` on a per-clip field
+          (``split`` / ``subject`` / ``view`` / ``label`` / any field a reader keeps in ``meta``).
+
+        Raises:
+            ValueError: unknown split or field, or a value that matches no clip (the message lists what exists).
+        """
+        if values is None and "=" in name:
+            name, _, rhs = name.partition("=")
+            values = [v.strip() for v in rhs.split(",") if v.strip()]
+            if not name.strip() or not values:
+                raise ValueError(f"a selection is FIELD=V[,V...] (e.g. view=1,2), got {name}={rhs!r}")
+            name = name.strip()
+        if values is None:
+            if name in self.splits:
+                return self.split(name)
+            if self.field_values("split"):
+                return self.where("split", [name])
+            fields = sorted({k for s in self.sequences for k, v in s.meta.items() if isinstance(v, (int, str))})
+            raise ValueError(
+                f"unknown split {name!r}: the data has {'splits ' + str(sorted(self.splits)) if self.splits else 'no named splits'}"
+                f"; select by a per-clip field instead, FIELD=V[,V...] (fields: {fields})"
+            )
+        if name == "split" and all(str(v) in self.splits for v in values) and not self.field_values("split"):
+            idx = sorted({i for v in values for i in self.splits[str(v)]})
+            return MotionDataset([self.sequences[i] for i in idx], {}, self.class_names,
+                                 dict(self.meta, split=",".join(str(v) for v in values)))
+        return self.where(name, values)
+
     def __repr__(self) -> str:
         splits = {k: len(v) for k, v in self.splits.items()}
         return f"MotionDataset({len(self)} sequences, classes={self.num_classes}, splits={splits})"

@@ -84,13 +84,23 @@ def read_pyskl_pkl(path: str | Path | dict | list) -> dict:
     return data
 
 
-def _annotation_to_sequence(ann: dict) -> MotionSequence:
+_PYSKL_LAYOUTS = {17: "coco-17", 25: "ntu-25", 26: "halpe-26"}
+"""PYSKL's own joint conventions (HRNet COCO-17 2D, NTU Kinect-25, Halpe-26); other counts must be named."""
+
+
+def _annotation_to_sequence(ann: dict, layout: str | None = None) -> MotionSequence:
     kp = np.asarray(ann["keypoint"], dtype=np.float32)
     if kp.ndim == 3:  # (T, J, C) single person
         kp = kp[None]
     if kp.ndim != 4:
         raise ValueError(f"{ann.get('frame_dir')}: keypoint must be (M, T, J, C), got {kp.shape}")
     m, t, j, c = kp.shape
+    if layout is not None:
+        from ..skeleton import get_layout
+
+        n = len(get_layout(layout).joint_names)
+        if n != j:
+            raise ValueError(f"{ann.get('frame_dir')}: layout {layout!r} has {n} joints but the clip has {j}")
     meta = {
         "format": "pyskl",
         "frame_dir": str(ann["frame_dir"]),
@@ -106,14 +116,14 @@ def _annotation_to_sequence(ann: dict) -> MotionSequence:
     label = ann.get("label")
     label = None if label is None else int(label)
     if c == 3 and "keypoint_score" not in ann:  # 3D skeleton annotations (ntu*_3danno.pkl), metres
-        layout = "ntu-25" if j == 25 else f"custom-{j}"
+        layout = layout or ("ntu-25" if j == 25 else f"custom-{j}")
         return MotionSequence(keypoints_3d=kp, layout=layout, units_3d="m", fps=NTU_FPS, label=label,
                               meta=dict(meta, frame="camera"))  # fmt: skip
     if c != 2:
         raise ValueError(f"{ann['frame_dir']}: 2D keypoint must have C=2, got {kp.shape}")
     score = ann.get("keypoint_score")
     score = np.ones((m, t, j), np.float32) if score is None else np.asarray(score, np.float32).reshape(m, t, j)
-    layout = {17: "coco-17", 25: "ntu-25", 26: "halpe-26"}.get(j, f"custom-{j}")
+    layout = layout or _PYSKL_LAYOUTS.get(j, f"custom-{j}")
     return MotionSequence(
         keypoints_2d=np.concatenate([kp, score[..., None]], axis=-1),
         layout=layout,
@@ -128,6 +138,7 @@ def load_pyskl(
     path: str | Path | dict,
     split: str | None = None,
     class_names: Sequence[str] | None = None,
+    layout: str | None = None,
 ) -> MotionDataset:
     """Read a PYSKL pkl into a :class:`MotionDataset`.
 
@@ -135,6 +146,9 @@ def load_pyskl(
         path: ``ntu60_hrnet.pkl`` or alike (or its unpickled content).
         split: if given, keep only the clips of this split (e.g. ``"xsub_val"``).
         class_names: optional names for the integer labels.
+        layout: joint layout of the keypoints (checked against the joint count). Default: PYSKL's conventions by
+            joint count (17 = ``coco-17``, 25 = ``ntu-25``, 26 = ``halpe-26``); other counts are ``custom-J`` and
+            need a layout to be converted.
 
     Returns:
         Dataset whose sequences have ``keypoints_2d`` ``(M, T, 17, 3)`` = (x px, y px, score), layout ``coco-17``,
@@ -150,7 +164,7 @@ def load_pyskl(
             raise KeyError(f"{path}: unknown split {split!r}; available: {sorted(splits_dirs)}")
         keep = set(splits_dirs[split])
         anns = [a for a in anns if str(a["frame_dir"]) in keep]
-    seqs = [_annotation_to_sequence(a) for a in anns]
+    seqs = [_annotation_to_sequence(a, layout) for a in anns]
     index = {s.meta["frame_dir"]: i for i, s in enumerate(seqs)}
     splits = {name: [index[d] for d in dirs if d in index] for name, dirs in splits_dirs.items()}
     if split is not None:

@@ -209,8 +209,14 @@ def evaluate_action(pipeline: ActionPipeline, sequences: Sequence[MotionSequence
         labels.append(int(lab))
     result = pipeline(sequences)
     k = max(1, min(int(top_k), result.logits.shape[1]))
-    acc = topk_accuracy(result.logits, np.asarray(labels), k=(1, k))
-    return {"top1": float(acc[1]), f"top{k}": float(acc[k]), "num_clips": len(labels)}
+    labels_arr = np.asarray(labels)
+    acc = topk_accuracy(result.logits, labels_arr, k=(1, k))
+    pred = np.asarray(result.logits).argmax(-1)
+    per_class = {}
+    for c in sorted(set(labels)):  # the model's class names, so a reader sees which actions fail
+        hit = labels_arr == c
+        per_class[str(pipeline.id2label.get(c, c))] = {"top1": float((pred[hit] == c).mean()), "clips": int(hit.sum())}
+    return {"top1": float(acc[1]), f"top{k}": float(acc[k]), "num_clips": len(labels), "per_class": per_class}
 
 
 def evaluate_oneshot(
