@@ -84,10 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="values of --split-by whose clips train")
     g.add_argument("--test", dest="test_values", nargs="+", default=None, metavar="V",
                    help="values of --split-by whose clips evaluate (default: every other value)")
-    g.add_argument("--input", choices=("auto", "2d", "3d"), default="auto",
-                   help="clip input: 2d (pixels + image size, MotionBERT's make_cam + crop_scale) or 3d "
-                        "(keypoints_3d in metres, first-frame pelvis origin, channels x, y, z); auto: the model's "
-                        "saved processor, else 2d when every clip has 2D keypoints, else 3d")
+    g.add_argument("--input", choices=("auto", "2d", "3d", "ortho"), default="auto",
+                   help="clip input: 2d (pixels + image size, MotionBERT's make_cam + crop_scale), 3d "
+                        "(keypoints_3d in metres, first-frame pelvis origin, channels x, y, z) or ortho (3D "
+                        "skeletons seen as 2D: orthographic x, y with confidence 1, then the 2D pipeline; what a "
+                        "2D-pretrained encoder knows; no camera intrinsics needed); auto: the model's saved "
+                        "processor, else 2d when every clip has 2D keypoints, else 3d")
     g.add_argument("--layout", default=None,
                    help="joint layout of PYSKL keypoints with a non-standard joint count (other formats name it)")
     g.add_argument("--oneshot", action="store_true",
@@ -185,19 +187,21 @@ def build_config(spec: str, overrides: dict):
 
 def _input_kind(choice: str, model, sequences: list) -> str:
     """``"2d"`` or ``"3d"`` clip input (``--input``): the model's saved processor decides first, then the data."""
-    from motionhub.processor import KINECT_3D, processor_for_model
+    from motionhub.processor import KINECT_3D, ORTHOGRAPHIC_3D, processor_for_model
 
     if choice == "auto":
         saved = processor_for_model(model, "action-classification")
         if saved.clip_normalization == KINECT_3D or getattr(model.config, "input_normalization", None) == KINECT_3D:
             choice = "3d"
+        elif saved.clip_normalization == ORTHOGRAPHIC_3D:
+            choice = "ortho"
         elif all(s.keypoints_2d is not None for s in sequences):
             choice = "2d"
         elif all(s.keypoints_3d is not None for s in sequences):
             choice = "3d"
         else:
             raise SystemExit("error: the clips have neither 2D keypoints (all of them) nor 3D keypoints (all of them)")
-    key = "keypoints_2d" if choice == "2d" else "keypoints_3d"
+    key = "keypoints_2d" if choice == "2d" else "keypoints_3d"  # ortho is built from 3D
     lacking = [i for i, s in enumerate(sequences) if getattr(s, key) is None]
     if lacking:
         raise SystemExit(f"error: --input {choice} but {len(lacking)} clip(s) have no {key} (first: clip {lacking[0]})")
@@ -246,7 +250,7 @@ def _main(args: argparse.Namespace) -> int:
 
     import motionhub  # noqa: F401  (registers every model with the Auto classes)
     from motionhub import AutoModelForActionClassification, AutoModelForActionEmbedding
-    from motionhub.processor import KINECT_3D
+    from motionhub.processor import KINECT_3D, ORTHOGRAPHIC_3D
     from motionhub.tasks.action import ActionClipDataset, finetune_action, load_action_data, resolve_dataset
     from motionhub.tasks.trainer import TimeBudgetCallback
 
@@ -294,7 +298,7 @@ def _main(args: argparse.Namespace) -> int:
         raise SystemExit(f"--clip-len {clip_len} exceeds the model's maxlen {config.maxlen}")
     every = list(data.train) + list(data.eval) + list(data.exemplars or [])
     kind = _input_kind(args.input, model, every)
-    normalization = KINECT_3D if kind == "3d" else _normalization_2d(every)
+    normalization = {"3d": KINECT_3D, "ortho": ORTHOGRAPHIC_3D}.get(kind) or _normalization_2d(every)
     num_persons = args.num_persons or (2 if dataset in ("ntu", "penn") else max(s.num_persons for s in every))
     confidence = args.confidence if args.confidence != "auto" else getattr(config, "keypoint_confidence", "average")
     channels = 3 if kind == "3d" else min(int(config.dim_in), 3)
@@ -304,7 +308,8 @@ def _main(args: argparse.Namespace) -> int:
     eval_ds = ActionClipDataset(eval_clips, **common)
     exemplars = ActionClipDataset(data.exemplars, **common) if data.exemplars is not None else None
     n_params = sum(p.numel() for p in model.parameters())
-    what = "x, y, z (3D, metres)" if kind == "3d" else f"{channels} channels (2D)"
+    what = {"3d": "x, y, z (3D, metres)", "ortho": f"{channels} channels (3D seen as 2D, orthographic)"}.get(
+        kind, f"{channels} channels (2D)")
     print(f"{type(model).__name__}: {n_params:,} parameters; clips of {clip_len} frames x {num_persons} "
           f"persons x {what}; {len(train_ds)} train / {len(eval_ds)} eval clips", flush=True)
 

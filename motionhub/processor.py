@@ -40,7 +40,9 @@ alike), persons are cut / zero-padded to :attr:`num_persons`:
   ``crop_scale((2, 2))``;
 * ``"screen"`` (``examples/train/oneshot_penn.py``): per person steps 1-5 above with ``"screen"``, then resampling;
 * :data:`KINECT_3D` (3D-input models, ``examples/train/finetune_msr_action3d.py``): ``keypoints_3d`` -> H36M-17 metres,
-  first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampling.
+  first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampling;
+* :data:`ORTHOGRAPHIC_3D` (3D skeletons for 2D-pretrained encoders): ``keypoints_3d`` -> (x, -y, 1) orthographic 2D
+  (:func:`orthographic_2d`), then the ``"crop_scale"`` steps.
 
 Window defaults of the runner (:attr:`window_size`, :attr:`window_stride`, :attr:`merge`, :attr:`pad_short`,
 :attr:`temporal_stride`) and the units of the model's output (:attr:`output_units`) complete the record.
@@ -79,6 +81,7 @@ __all__ = [
     "CLIP_NORMALIZATIONS",
     "CONFIDENCE_RULES",
     "KINECT_3D",
+    "ORTHOGRAPHIC_3D",
     "MPII_CONVENTIONS",
     "NORMALIZATIONS",
     "NORMALIZATIONS_2D",
@@ -101,6 +104,12 @@ KINECT_3D = "kinect_3d_metres_first_frame_pelvis"
 """Clip preparation of 3D-input action models (``examples/train/finetune_msr_action3d.py``): 3D joints -> H36M-17
 metres, first-frame pelvis at the origin, y negated (Kinect y up -> y down), resampled to the clip length."""
 
+ORTHOGRAPHIC_3D = "orthographic_3d"
+"""Clip preparation that shows 3D skeletons to a 2D-input encoder: the orthographic projection on the camera plane
+(x, y with y down; no intrinsics needed, depth dropped), confidence 1 on tracked joints, then the ``"crop_scale"``
+clip pipeline (layout -> H36M-17, resampling, ``crop_scale``). A 2D-pretrained encoder (a lifter) sees the input
+it was pretrained on and infers the depth itself."""
+
 NORMALIZATIONS_2D = ("crop_scale", "screen", "pixel_center", "none")
 """Normalisations of 2D keypoint input (lifting, mesh; see the module docstring)."""
 
@@ -112,7 +121,7 @@ NORMALIZATIONS_3D = ("none_3d", "centered_3d", KINECT_3D)
 NORMALIZATIONS = NORMALIZATIONS_2D + NORMALIZATIONS_3D
 """Every value :attr:`MotionProcessor.normalization` (and ``config.input_normalization``) may take."""
 
-CLIP_NORMALIZATIONS = ("crop_scale", "screen", KINECT_3D)
+CLIP_NORMALIZATIONS = ("crop_scale", "screen", KINECT_3D, ORTHOGRAPHIC_3D)
 """Action clip preparations (:attr:`MotionProcessor.clip_normalization`)."""
 
 CONFIDENCE_RULES = ("average", "min", "coco_order")
@@ -271,6 +280,20 @@ def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, norm
                 f"to {pts[:, 0].max():.4g}, y from {pts[:, 1].min():.4g} to {pts[:, 1].max():.4g}): the image size "
                 "is wrong (--image-size W H) or these are not pixel coordinates"
             )
+
+
+def orthographic_2d(seq: MotionSequence) -> MotionSequence:
+    """A 3D skeleton clip as normalised 2D keypoints: ``(x, -y, 1)`` of ``keypoints_3d`` (metres; y negated because
+    camera-space 3D has y up where images have y down), untracked (NaN) joints stay NaN; ``meta["normalized"]`` is set
+    (not pixels, so no ``make_cam``). :data:`ORTHOGRAPHIC_3D` clips are built from it."""
+    if seq.keypoints_3d is None:
+        raise ValueError("orthographic 2D needs keypoints_3d (generic npz key, units_3d mm or m)")
+    if seq.units_3d not in UNITS_TO_MM:
+        raise ValueError(f"3D input must be in mm or m, got units_3d={seq.units_3d!r}")
+    xyz = np.asarray(seq.keypoints_3d, dtype=np.float64) * (UNITS_TO_MM[seq.units_3d] / 1000.0)
+    conf = np.where(np.isfinite(xyz).all(axis=-1), 1.0, np.nan)[..., None]
+    kp = np.concatenate([xyz[..., :1], -xyz[..., 1:2], conf], axis=-1)
+    return seq.replace(keypoints_2d=kp, image_size=None, meta=dict(seq.meta, normalized=True))
 
 
 def convert_layout(
@@ -751,6 +774,10 @@ class MotionProcessor(FeatureExtractionMixin):
             if layout is not None:
                 items = [it.replace(layout=layout) if isinstance(it, MotionSequence) else it for it in items]
             return np.stack([self._kinect_3d_clip(item, rng) for item in items])
+        if self.clip_normalization == ORTHOGRAPHIC_3D:
+            if not all(isinstance(it, MotionSequence) for it in items):
+                raise ValueError("orthographic 3D clips are built from MotionSequence objects with keypoints_3d")
+            items = [orthographic_2d(it.replace(layout=layout) if layout is not None else it) for it in items]
         inputs = [self.as_input(item, layout, image_size) for item in items]
         if self.clip_normalization == "screen":
             return np.stack([self._screen_clip(inp) for inp in inputs])

@@ -37,7 +37,14 @@ from torch.utils.data import Dataset, Sampler
 
 from ..formats.base import MotionSequence
 from ..processing import crop_scale
-from ..processor import KINECT_3D, UNITS_TO_MM, MotionProcessor, motionbert_clip_persons
+from ..processor import (
+    KINECT_3D,
+    ORTHOGRAPHIC_3D,
+    UNITS_TO_MM,
+    MotionProcessor,
+    motionbert_clip_persons,
+    orthographic_2d,
+)
 from .trainer import MotionTrainer
 
 __all__ = [
@@ -145,7 +152,9 @@ def _clip_name(seq: MotionSequence) -> str:
 class ActionClipDataset(Dataset):
     """Fixed-length multi-person action clips from :class:`MotionSequence` objects (pipeline in the module docstring).
 
-    With ``normalization=KINECT_3D`` the clips are 3D skeletons instead (``keypoints_3d`` in mm or m, any layout the
+    With ``normalization=ORTHOGRAPHIC_3D`` 3D skeletons are shown as 2D (:func:`motionhub.processor.orthographic_2d`:
+    x, -y, confidence 1) and follow the 2D pipeline above without ``make_cam`` -- the input a 2D-pretrained encoder
+    knows. With ``normalization=KINECT_3D`` the clips are 3D skeletons instead (``keypoints_3d`` in mm or m, any layout the
     library converts to H36M-17): :meth:`motionhub.processor.MotionProcessor.prepare_clips` prepares them (metres,
     origin at the first person's first-frame pelvis, y down; the same code inference runs), training adds random
     resampling offsets and :func:`random_rotate_3d`; the channels carry (x, y, z).
@@ -190,12 +199,13 @@ class ActionClipDataset(Dataset):
             raise ValueError(f"clip_len and num_persons must be >= 1, got {clip_len} and {num_persons}")
         if channels not in (2, 3):
             raise ValueError(f"channels must be 2 (x, y) or 3 (x, y, confidence), got {channels}")
-        if normalization not in ("make_cam", "none", KINECT_3D):
-            raise ValueError(f"normalization must be 'make_cam', 'none' or {KINECT_3D!r}, got {normalization!r}")
+        if normalization not in ("make_cam", "none", KINECT_3D, ORTHOGRAPHIC_3D):
+            raise ValueError(f"normalization must be 'make_cam', 'none', {KINECT_3D!r} or {ORTHOGRAPHIC_3D!r}, got "
+                             f"{normalization!r}")
         if confidence not in ("average", "min", "coco_order"):
             raise ValueError(f"confidence must be 'average', 'min' or 'coco_order', got {confidence!r}")
         self.sequences = list(sequences)
-        three_d = normalization == KINECT_3D
+        three_d = normalization in (KINECT_3D, ORTHOGRAPHIC_3D)
         for i, seq in enumerate(self.sequences):
             if not isinstance(seq, MotionSequence):
                 raise ValueError(f"sequence {i} is a {type(seq).__name__}, not a MotionSequence")
@@ -215,6 +225,11 @@ class ActionClipDataset(Dataset):
                 raise ValueError(
                     f"sequence {i} has no image_size, needed by normalization='make_cam'; set it or use 'none'"
                 )
+        self.clip_normalization = {KINECT_3D: KINECT_3D, ORTHOGRAPHIC_3D: ORTHOGRAPHIC_3D}.get(normalization,
+                                                                                               "crop_scale")
+        if normalization == ORTHOGRAPHIC_3D:  # 3D seen as 2D, then MotionBERT's 2D clip pipeline
+            self.sequences = [orthographic_2d(seq) for seq in self.sequences]
+            normalization = "none"
         self.clip_len = int(clip_len)
         self.train = bool(train)
         self.num_persons = int(num_persons)
@@ -231,12 +246,12 @@ class ActionClipDataset(Dataset):
         self._processor_3d = MotionProcessor(
             clip_normalization=KINECT_3D, clip_len=self.clip_len, num_persons=self.num_persons,
             num_channels=self.channels, normalization=KINECT_3D,
-        ) if three_d else None
+        ) if self.clip_normalization == KINECT_3D else None
 
     def processor(self, base: MotionProcessor | None = None) -> MotionProcessor:
         """The inference processor that prepares clips as this dataset does at evaluation (saved with the model)."""
         base = base or MotionProcessor()
-        clip_norm = KINECT_3D if self._processor_3d is not None else "crop_scale"
+        clip_norm = self.clip_normalization
         changes = dict(clip_normalization=clip_norm, clip_len=self.clip_len, num_persons=self.num_persons,
                        confidence=self.confidence, num_channels=self.channels)
         if clip_norm == KINECT_3D:
