@@ -48,7 +48,14 @@ from .bandai import load_bandai
 from .base import MotionDataset, MotionSequence, fill_missing, safe_pickle_load
 from .bvh import bvh_forward_kinematics, load_bvh, parse_bvh
 from .coco_json import load_coco_annotations, load_coco_results
-from .generic import is_generic_npz, load_array, load_generic, load_generic_dataset, save_generic
+from .generic import (
+    is_generic_npz,
+    load_array,
+    load_generic,
+    load_generic_dataset,
+    save_generic,
+    save_generic_dataset,
+)
 from .h36m import (
     H36MCamera,
     load_h36m_3pb,
@@ -112,6 +119,7 @@ __all__ = [
     "read_ntu_skeleton",
     "read_pyskl_pkl",
     "save_generic",
+    "save_generic_dataset",
     "write_ntu_skeleton",
     "write_pyskl_pkl",
     "write_videopose3d_2d",

@@ -506,6 +506,87 @@ def save_generic(path: str | Path, seq: MotionSequence, compress: bool = True) -
     return path
 
 
+def save_generic_dataset(
+    path: str | Path,
+    data: MotionDataset | list[MotionSequence],
+    class_names: list[str] | None = None,
+    compress: bool = True,
+) -> Path:
+    """Write labelled clips as ONE many-clip generic ``.npz`` (the labelled-dataset layout in the module docstring).
+
+    The way to bring any dataset a reader returns (Kinect sets, PYSKL, Penn, your own arrays) into the one
+    documented file: ``save_generic_dataset("set.npz", load_kinect_actions(...))``. Clips must share layout, person
+    count, which keypoints they have (2D / 3D), units and fps. Per-clip ``split`` / ``subject`` / ``view`` /
+    ``label_name`` / ``clip_id`` are written when every clip has them (``meta``); ``image_size`` per clip.
+
+    Args:
+        path: output file (``.npz`` appended if absent).
+        data: a :class:`MotionDataset` (its ``class_names`` kept) or a list of labelled sequences.
+        class_names: names of the integer labels (default: the dataset's).
+        compress: use ``np.savez_compressed``.
+
+    Raises:
+        ValueError: no clips, a clip without a label, or clips that cannot share one file (the message names the
+            first clip that differs and how).
+    """
+    seqs = list(data.sequences if isinstance(data, MotionDataset) else data)
+    if class_names is None and isinstance(data, MotionDataset):
+        class_names = data.class_names
+    if not seqs:
+        raise ValueError("save_generic_dataset: no clips to write")
+    first = seqs[0]
+    for i, seq in enumerate(seqs):
+        if not isinstance(seq, MotionSequence):
+            raise TypeError(f"clip {i} is a {type(seq).__name__}, not a MotionSequence")
+        if seq.label is None:
+            raise ValueError(f"clip {i} has no label; a labelled dataset needs one per clip")
+        for what, a, b in (("layout", seq.layout, first.layout), ("persons", seq.num_persons, first.num_persons),
+                           ("2D keypoints", seq.keypoints_2d is None, first.keypoints_2d is None),
+                           ("3D keypoints", seq.keypoints_3d is None, first.keypoints_3d is None),
+                           ("units_3d", seq.units_3d, first.units_3d)):
+            if a != b:
+                raise ValueError(f"clip {i} differs from clip 0 in {what} ({a!r} vs {b!r}); one file holds clips "
+                                 "that share layout, persons, keypoint kinds and units")
+    arrays: dict[str, np.ndarray] = {
+        "layout": np.array(first.layout),
+        "fps": np.array(0.0 if first.fps is None else first.fps, dtype=np.float64),
+        "units_3d": np.array(first.units_3d),
+    }
+    def frames(seq: MotionSequence, key: str) -> np.ndarray:
+        kp = np.array(getattr(seq, key), dtype=np.float32)
+        miss = seq.meta.get("missing")  # joints a reader interpolated are written as missing again (NaN)
+        if isinstance(miss, np.ndarray) and miss.shape == kp.shape[:-1]:
+            kp[miss.astype(bool)] = np.nan
+        return kp
+
+    for key in ("keypoints_2d", "keypoints_3d"):
+        if getattr(first, key) is not None:
+            arrays[key] = np.concatenate([frames(s, key) for s in seqs], axis=-3)
+    lengths = [s.num_frames for s in seqs]
+    arrays["offsets"] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    labels = [s.label for s in seqs]
+    arrays["label"] = np.array([str(v) for v in labels]) if any(isinstance(v, str) for v in labels) else np.array(
+        labels, dtype=np.int64)
+    if class_names is not None:
+        arrays["class_names"] = np.array([str(c) for c in class_names])
+    for key in CLIP_FIELDS:
+        values = [s.meta.get(key) for s in seqs]
+        if all(v is not None for v in values):
+            ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+            arrays[key] = np.array(values, dtype=np.int64) if ints else np.array([str(v) for v in values])
+    if all(s.image_size is not None for s in seqs):
+        arrays["image_size"] = np.array([list(s.image_size) for s in seqs], dtype=np.int64)
+    if "normalized" in first.meta:
+        arrays["normalized"] = np.array(bool(first.meta["normalized"]))
+    from ..io_utils import atomic_path
+
+    path = Path(path)
+    path = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    with atomic_path(path) as tmp:
+        (np.savez_compressed if compress else np.savez)(tmp, **arrays)
+    return path
+
+
 def load_array(
     path: str | Path,
     layout: str,
