@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -93,6 +94,10 @@ def _finetune_args(args, name: str, kind: str, inp: str) -> list[str]:
         "frozen": ["--model", args.pretrained, "--freeze-backbone"],
     }[kind]
     data = args.data_root / f"{name}.npz"
+    try:  # the command as committed: relative to the repository, as a user on another machine runs it
+        data = Path(os.path.relpath(data.resolve(), ROOT))
+    except ValueError:
+        pass
     return [*variant, "--data", str(data), *proto["split"], "--input", INPUTS[inp], "--clip-len",
             str(args.clip_len), "--epochs", f"{epochs:g}", "--hidden-size", str(args.hidden_size), "--seed",
             str(args.seed), "--eval-at-end-only", "--no-progress", "--logging-steps", "20",
@@ -167,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                 cmd = [sys.executable, str(HERE / "finetune_action.py"), *fa]
                 print("$", shlex.join(cmd), flush=True)
                 t0 = time.time()
-                proc = subprocess.run(cmd, check=False)
+                proc = subprocess.run(cmd, check=False, cwd=ROOT)
                 if proc.returncode:
                     raise SystemExit(f"run {name}/{r} failed (exit {proc.returncode})")
-                res = json.loads((Path(fa[-1]) / "results.json").read_text())
+                res = json.loads((ROOT / fa[-1] / "results.json").read_text())
                 entry["runs"][r] = {
                     "top1": res["eval"].get("eval_top1"), "top5": res["eval"].get("eval_top5"),
                     "train_loss": res["train"].get("train_loss"), "epochs": res["train"].get("epoch"),

@@ -520,8 +520,16 @@ class SMPLBody(nn.Module):
         self.num_betas = int(num_betas)
         for name, value in self._prepared(tensors).items():
             self.register_buffer(name, value.clone(), persistent=False)
+        self._parents_np = tensors["parents"].numpy().astype(np.int64)
 
     # -------------------------------------------------------------------------------------------- data handling
+    def _kinematic_tree(self) -> np.ndarray:
+        """``parents`` (K,) as int64 numpy, kept beside the buffer (under tracing the buffer is symbolic)."""
+        tree = getattr(self, "_parents_np", None)
+        if tree is None:
+            tree = self._parents_np = self.parents.detach().cpu().numpy().astype(np.int64)
+        return tree
+
     def _source_tensors(self) -> dict[str, torch.Tensor]:
         return _cached_body_tensors(
             _file_key(self.paths.model), _file_key(self.paths.j_regressor_h36m), _file_key(self.paths.j_regressor_extra)
@@ -543,6 +551,7 @@ class SMPLBody(nn.Module):
                 self.register_buffer(name, value.to(device=device, dtype=dtype).clone(), persistent=False)
             else:
                 current.copy_(value)
+        self._parents_np = None  # re-read from the refilled buffer
         return self
 
     @property
@@ -599,11 +608,14 @@ class SMPLBody(nn.Module):
             raise ValueError(f"`betas` {tuple(betas.shape)} and `pose` {tuple(pose.shape)} have different leading axes")
         from smplx.lbs import lbs
 
-        n = int(np.prod(lead)) if lead else 1
-        flat_betas = betas.reshape(n, self.num_betas).to(self.v_template.dtype)
-        flat_rot = rotmat.reshape(n, k, 3, 3).to(self.v_template.dtype)
+        # -1, not int(prod(lead)): a Python int would freeze the batch size when the model is exported
+        flat_betas = betas.reshape(-1, self.num_betas).to(self.v_template.dtype)
+        flat_rot = rotmat.reshape(-1, k, 3, 3).to(self.v_template.dtype)
+        # The kinematic tree as a numpy array: smplx walks it in a Python loop (`parents[i]`), which torch.export /
+        # ONNX export cannot trace through a tensor (a data-dependent index); numpy ints are constants to them.
+        parents = self._kinematic_tree()
         vertices, joints = lbs(
-            flat_betas, flat_rot, self.v_template, self.shapedirs, self.posedirs, self.J_regressor, self.parents,
+            flat_betas, flat_rot, self.v_template, self.shapedirs, self.posedirs, self.J_regressor, parents,
             self.lbs_weights, pose2rot=False,
         )
         out = SMPLBodyOutput(

@@ -1,0 +1,57 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""``motionhub export MODEL OUT.onnx|OUT.pt2``: a model as ONNX or as a ``torch.export`` program."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ._common import DEFAULT_MODEL, model_spec, quiet_loading
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "export",
+        help="export a model to ONNX (.onnx, onnxruntime and other runtimes) or a torch.export program (.pt2)",
+        description="One input, 'keypoints': (batch, frames, J, C) for encoders and per-frame task models, (batch, "
+        "persons, frames, J, C) for action models. Batch is dynamic; frames are dynamic up to config.maxlen except "
+        "for fixed-length models (STMO, MPM: exactly maxlen). Outputs are the model's output fields (pose_3d, "
+        "logits, embeddings, vertices, ...). The model's config and processor (input preparation) are stored in "
+        "the file. The export is checked against the eager model on an input of another batch and length "
+        "(onnxruntime for ONNX) and refused above --atol.",
+        epilog="example: motionhub export default lifter.onnx   (the embedded lifting model)",
+    )
+    p.add_argument("model", help=f"model folder, Hub repo id, official checkpoint, or '{DEFAULT_MODEL}' (embedded)")
+    p.add_argument("output", type=Path, help="output file: .onnx or .pt2")
+    p.add_argument("--frames", type=int, default=None,
+                   help="frames of the example input (default: maxlen for fixed-length models, else min(maxlen, 27))")
+    p.add_argument("--opset", type=int, default=None, help="ONNX opset (default: torch's)")
+    p.add_argument("--atol", type=float, default=1e-4,
+                   help="largest accepted difference to the eager model (default 1e-4)")
+    p.add_argument("--no-check", action="store_true", help="skip the comparison with the eager model")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    quiet_loading(args.quiet)
+    from ..io_utils import check_output_path
+
+    check_output_path(args.output, (".onnx", ".pt2"), what="the output")  # before loading anything
+    if args.frames is not None and args.frames < 1:
+        raise ValueError(f"--frames must be >= 1, got {args.frames}")
+    from ..export.model import export_model
+    from ..pipelines import load_model
+
+    model = load_model(model_spec(args.model), None, device="cpu")
+    res = export_model(model, args.output, frames=args.frames, opset=args.opset, check=not args.no_check,
+                       atol=args.atol)
+    shape = "(" + ", ".join(res.input_shape) + ")"
+    print(f"wrote {res.path} ({res.format}, {res.path.stat().st_size / 1e6:.1f} MB, {res.seconds:.1f} s): "
+          f"keypoints {shape} -> {', '.join(res.output_names)}")
+    if res.max_abs_diff is not None:
+        worst = max(res.max_abs_diff.values())
+        print(f"  check: largest difference to the eager model {worst:.2g} (<= {args.atol:g})")
+    return 0
