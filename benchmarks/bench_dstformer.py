@@ -10,18 +10,25 @@ Measures, in ONE run so that the ratios compare like with like on the same (poss
   own subprocess so that peaks do not mask each other.
 
 Variants:
-  official  attention as in MotionBERT's DSTformer.py: activations as (B*T, J, C), q/k/v permuted, the full
+  official  the real official DSTformer (--official-repo).
+  emulated  (without --official-repo) attention as in MotionBERT's DSTformer.py: activations as (B*T, J, C), q/k/v permuted, the full
             (B*T, H, J, J) and (B*J, H, T, T) score matrices materialised, softmax, matmul, permuted back.
   sdpa      motionhub's DSTformer (activations kept as (B, T, J, C); torch scaled_dot_product_attention, which
             never materialises the score matrices; at no-grad inference the attention blocks run on groups of
             frames (spatial) / joints (temporal) and the MLP on token chunks, so the largest intermediates exist
             for one group at a time).
   compiled  sdpa + torch.compile (inductor), when --compile is given (compile time excluded).
+  onnx      sdpa exported to ONNX (motionhub export) on onnxruntime's CPU provider, when --onnx is given.
 
 Peak memory: each variant runs in a subprocess with a fixed glibc mmap threshold (freed tensors are unmapped at
 once), and a thread samples RSS during one forward after a warm-up; the table reports peak minus the RSS before it.
 
-Usage:  python benchmarks/bench_dstformer.py [--repeats 5] [--compile] [--json out.json]
+Usage:  python benchmarks/bench_dstformer.py --official-repo /path/to/MotionBERT [--repeats 5] [--compile] [--onnx]
+        [--json out.json]
+
+With ``--official-repo`` (a MotionBERT checkout, e.g. a snapshot fetched for the purpose at dccfe7b; nothing of it
+is copied here) the ``official`` variant is the real ``lib/model/DSTformer.py`` and motionhub's model holds the same
+weights (converted), so the table also reports the largest output difference.
 """
 
 from __future__ import annotations
@@ -67,19 +74,64 @@ def official_attention_forward(self, x: torch.Tensor) -> torch.Tensor:
     return self.proj(out).reshape(b, t, j, c)
 
 
-def prepare(preset: str, variant: str):
+def official_model(preset: str, repo: str):
+    """The real official ``DSTformer`` (``<repo>/lib/model/DSTformer.py``, imported from the given checkout, never
+    copied), built as MotionBERT's configs build it (LayerNorm eps 1e-6), seeded random weights."""
+    from functools import partial
+
+    from torch import nn
+
+    if not os.path.isfile(os.path.join(repo, "lib", "model", "DSTformer.py")):
+        raise SystemExit(f"--official-repo {repo}: no lib/model/DSTformer.py there (a MotionBERT checkout)")
+    sys.path.insert(0, os.path.abspath(repo))
+    from lib.model.DSTformer import DSTformer
+
+    dim_feat, mlp_ratio = (512, 2) if preset == "full" else (256, 4)
+    torch.manual_seed(0)
+    return DSTformer(dim_in=3, dim_out=3, dim_feat=dim_feat, dim_rep=512, depth=5, num_heads=8, mlp_ratio=mlp_ratio,
+                     norm_layer=partial(nn.LayerNorm, eps=1e-6), maxlen=T, num_joints=J).eval()
+
+
+def prepare(preset: str, variant: str, repo: str | None = None):
+    """``(motionhub model, callable x -> (B, T, J, 3))`` of one variant. With ``repo`` the motionhub model holds the
+    official model's weights (converted), so outputs are comparable."""
     from motionhub.encoders.dstformer.modeling_dstformer import DSTformerAttention, DSTformerMLP
 
-    model = _model(preset)
-    if variant == "official":
+    if repo is not None:
+        from motionhub.conversion.motionbert import convert_motionbert
+
+        official = official_model(preset, repo)
+        if variant == "official":
+            return official, official
+        model = convert_motionbert(official.state_dict(), num_heads=8).eval()
+    else:
+        model = _model(preset)
+    if variant == "emulated":
         for module in model.modules():
             if isinstance(module, DSTformerAttention):
                 module.forward = official_attention_forward.__get__(module)  # whole tensor, scores materialised
             if isinstance(module, DSTformerMLP):
                 module.inference_chunk_tokens = 1 << 62  # the official MLP runs on all tokens at once
-    fn = model
+
+    def fn(x, m=model):
+        return m(keypoints=x).pose_3d
+
     if variant == "compiled":
-        fn = torch.compile(model, dynamic=False)
+        compiled = torch.compile(model, dynamic=False)
+
+        def fn(x, m=compiled):  # noqa: F811
+            return m(keypoints=x).pose_3d
+    if variant == "onnx":
+        import tempfile
+
+        from motionhub.export.model import OnnxModel, export_model
+
+        path = os.path.join(tempfile.mkdtemp(), f"dstformer-{preset}.onnx")
+        export_model(model, path, frames=T, check=False)
+        session = OnnxModel(path, threads=torch.get_num_threads())
+
+        def fn(x, s=session):  # noqa: F811
+            return torch.from_numpy(s.run(x)["pose_3d"])
     return model, fn
 
 
@@ -109,7 +161,7 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def memory_child(preset: str, variant: str) -> None:
+def memory_child(preset: str, variant: str, repo: str | None) -> None:
     """Run in a subprocess: print the peak activation memory (MB) of one forward.
 
     The parent starts this process with a fixed glibc mmap threshold, so every large tensor is its own mapping that
@@ -118,10 +170,10 @@ def memory_child(preset: str, variant: str) -> None:
     import gc
     import threading
 
-    model, fn = prepare(preset, variant)
+    model, fn = prepare(preset, variant, repo)
     x = torch.rand(BATCH, T, J, 3)
     with torch.no_grad():
-        fn(x if variant == "compiled" else x[:1, :8])  # lazy init / compilation outside the measurement
+        fn(x if variant in ("compiled", "onnx") else x[:1, :8])  # lazy init / compilation outside the measurement
         gc.collect()
         base = _rss_mb()
         peak = [base]
@@ -140,23 +192,23 @@ def memory_child(preset: str, variant: str) -> None:
     print(json.dumps({"activation_peak_mb": max(peak[0] - base, 0.0)}))
 
 
-def measure_memory(preset: str, variant: str) -> float:
-    cmd = [sys.executable, __file__, "--memory-child", preset, variant]
+def measure_memory(preset: str, variant: str, repo: str | None) -> float:
+    cmd = [sys.executable, __file__, "--memory-child", preset, variant, repo or ""]
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "0"}
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])["activation_peak_mb"]
 
 
-def measure_throughput(presets: list[str], variants: list[str], repeats: int) -> dict:
-    """Interleaved timing (variant A, B, A, B, ...) so that background load hits every variant alike."""
+def measure_throughput(presets: list[str], variants: list[str], repeats: int, repo: str | None) -> dict:
+    """Interleaved timing (variant A, B, A, B, ...) so that background load hits every variant alike; median and
+    spread (min, max) of the repeats, and each variant's largest output difference to the first variant."""
     x = torch.rand(BATCH, T, J, 3)
     results = {}
     for preset in presets:
-        fns = {v: prepare(preset, v)[1] for v in variants}
+        fns = {v: prepare(preset, v, repo)[1] for v in variants}
         times = {v: [] for v in variants}
         with torch.no_grad():
-            for v in variants:  # warm-up (and compilation)
-                fns[v](x)
+            outs = {v: fns[v](x) for v in variants}  # warm-up (and compilation / export)
             for _ in range(repeats):
                 for v in variants:
                     t0 = time.perf_counter()
@@ -164,9 +216,13 @@ def measure_throughput(presets: list[str], variants: list[str], repeats: int) ->
                     times[v].append(time.perf_counter() - t0)
         config = prepare(preset, "sdpa")[0].config
         flops = forward_flops(config)
+        ref = outs[variants[0]]
         for v in variants:
-            t = sorted(times[v])[len(times[v]) // 2]  # median
-            results[(preset, v)] = {"seconds": t, "clips_per_s": BATCH / t, "gflops": flops / t / 1e9}
+            ts = sorted(times[v])
+            t = ts[len(ts) // 2]  # median
+            results[(preset, v)] = {"seconds": t, "min_s": ts[0], "max_s": ts[-1], "clips_per_s": BATCH / t,
+                                    "gflops": flops / t / 1e9,
+                                    "max_abs_diff": float((outs[v] - ref).abs().max())}
     return results
 
 
@@ -174,43 +230,63 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--presets", nargs="+", default=["lite", "full"], choices=["lite", "full"])
+    parser.add_argument("--official-repo", default=None, metavar="PATH",
+                        help="a MotionBERT checkout (its lib/model/DSTformer.py is the 'official' variant, with the "
+                        "same weights converted for motionhub); without it 'official' is the emulation below")
     parser.add_argument("--compile", action="store_true", help="also benchmark torch.compile(sdpa model)")
+    parser.add_argument("--onnx", action="store_true", help="also benchmark the ONNX export on onnxruntime")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--json", default=None, help="write the results here")
-    parser.add_argument("--memory-child", nargs=2, metavar=("PRESET", "VARIANT"), help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", nargs=3, metavar=("PRESET", "VARIANT", "REPO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
-        memory_child(*args.memory_child)
+        preset, variant, repo = args.memory_child
+        memory_child(preset, variant, repo or None)
         return
     import transformers
 
     transformers.utils.logging.set_verbosity_error()
-    variants = ["official", "sdpa"] + (["compiled"] if args.compile else [])
+    repo = args.official_repo
+    base_variant = "official" if repo else "emulated"
+    variants = [base_variant, "sdpa"] + (["compiled"] if args.compile else []) + (["onnx"] if args.onnx else [])
     gemm = gemm_gflops()
-    speed = measure_throughput(args.presets, variants, args.repeats)
+    speed = measure_throughput(args.presets, variants, args.repeats, repo)
     gemm = max(gemm, gemm_gflops())  # best of before/after: background load only ever lowers the reference rate
     rows = []
     for preset in args.presets:
-        mem = {v: measure_memory(preset, v) for v in variants}
-        base = speed[(preset, "official")]
+        mem = {v: (None if args.no_memory else measure_memory(preset, v, repo)) for v in variants}
+        base = speed[(preset, base_variant)]
         for v in variants:
             s = speed[(preset, v)]
             rows.append({
                 "preset": preset, "variant": v, "clips_per_s": round(s["clips_per_s"], 3),
+                "seconds_median": round(s["seconds"], 3), "seconds_min": round(s["min_s"], 3),
+                "seconds_max": round(s["max_s"], 3),
                 "gflops": round(s["gflops"], 1), "fraction_of_gemm": round(s["gflops"] / gemm, 3),
-                "activation_peak_mb": round(mem[v], 1),
+                "activation_peak_mb": None if mem[v] is None else round(mem[v], 1),
                 "speedup_vs_official": round(s["clips_per_s"] / base["clips_per_s"], 2),
-                "memory_vs_official": round(mem[v] / mem["official"], 2) if mem["official"] else None,
+                "memory_vs_official": (round(mem[v] / mem[base_variant], 2)
+                                       if mem[v] is not None and mem[base_variant] else None),
+                "max_abs_diff_vs_official": s["max_abs_diff"],
             })
+    load = os.getloadavg()[0]
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, fp32 GEMM rate {gemm:.0f} GFLOP/s; "
-          f"T={T}, batch={BATCH}, no-grad forward, median of {args.repeats}")
-    print("| model | variant | clips/s | GFLOP/s | of GEMM | act. peak MB | speed vs official | memory vs official |")
-    print("|---|---|---|---|---|---|---|---|")
+          f"T={T}, batch={BATCH}, no-grad forward, median [min-max] of {args.repeats} interleaved repeats; "
+          f"'official' = {'MotionBERT lib/model/DSTformer.py from ' + repo if repo else 'an emulation'}; "
+          f"load average {load:.1f}")
+    print("| model | variant | clips/s | s per batch [min-max] | of GEMM | act. peak MB | speed vs official | "
+          "memory vs official | max diff |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['preset']} | {r['variant']} | {r['clips_per_s']} | {r['gflops']} | {r['fraction_of_gemm']:.0%} "
-              f"| {r['activation_peak_mb']} | {r['speedup_vs_official']}x | {r['memory_vs_official']}x |")
+        mem = "-" if r["activation_peak_mb"] is None else r["activation_peak_mb"]
+        rel = "-" if r["memory_vs_official"] is None else f"{r['memory_vs_official']}x"
+        print(f"| {r['preset']} | {r['variant']} | {r['clips_per_s']} | {r['seconds_median']} "
+              f"[{r['seconds_min']}-{r['seconds_max']}] | {r['fraction_of_gemm']:.0%} | {mem} | "
+              f"{r['speedup_vs_official']}x | {rel} | {r['max_abs_diff_vs_official']:.1e} |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"gemm_gflops": gemm, "T": T, "batch": BATCH, "rows": rows}, f, indent=1)
+            json.dump({"gemm_gflops": gemm, "T": T, "batch": BATCH, "official_repo": repo, "load_average": load,
+                       "rows": rows}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -248,11 +248,17 @@ def _main(args: argparse.Namespace) -> int:
     if args.max_minutes is not None and not args.max_minutes > 0:
         raise SystemExit(f"error: --max-minutes must be > 0, got {args.max_minutes}")
 
+    from motionhub.tasks.action import (
+        ActionClipDataset,
+        finetune_action,
+        load_action_data,
+        resolve_dataset,
+    )
+    from motionhub.tasks.trainer import TimeBudgetCallback
+
     import motionhub  # noqa: F401  (registers every model with the Auto classes)
     from motionhub import AutoModelForActionClassification, AutoModelForActionEmbedding
     from motionhub.processor import KINECT_3D, ORTHOGRAPHIC_3D
-    from motionhub.tasks.action import ActionClipDataset, finetune_action, load_action_data, resolve_dataset
-    from motionhub.tasks.trainer import TimeBudgetCallback
 
     if args.from_scratch:
         build_config(args.config, {})  # fail fast on a bad --config, before reading the data

@@ -107,13 +107,13 @@ def _finetune_args(args, name: str, kind: str, inp: str) -> list[str]:
 def _baseline(args, name: str, kind: str, inp: str) -> dict:
     """1-NN / logistic regression on the evaluation-mode clips of the same preparation as the networks."""
     import numpy as np
+    from motionhub.tasks.action import ActionClipDataset, load_action_data
     from sklearn.linear_model import LogisticRegression
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from motionhub.processor import KINECT_3D, ORTHOGRAPHIC_3D
-    from motionhub.tasks.action import ActionClipDataset, load_action_data
 
     proto = PROTOCOLS[name]
     split = proto["split"]

@@ -55,13 +55,14 @@ from typing import Any
 import numpy as np
 import torch
 from torch import Tensor
-from transformers import TrainerCallback
 
 from motionhub.corruption import OcclusionSimulator, corrupt_3d, make_generator
 from motionhub.losses import get_limb_lengths, pose3d_loss
 from motionhub.modeling_utils import flip_augmented
 from motionhub.runner import WindowRunner, plan_windows
 from motionhub.skeleton import flip
+
+from .trainer import TimeBudgetCallback
 
 __all__ = [
     "STRIDE_LAMBDAS",
@@ -719,18 +720,6 @@ def build_masked3d_trainer(
 BANDAI_HOLDOUT_EVERY = 10
 
 
-class _TimeLimit(TrainerCallback):
-    """Trainer callback: stop after ``minutes`` of wall-clock time (shared CPUs make step times unpredictable)."""
-
-    def __init__(self, minutes: float):
-        self.deadline = time.time() + 60.0 * minutes
-
-    def on_step_end(self, args, state, control, **kwargs):
-        if time.time() > self.deadline:
-            control.should_training_stop = True
-        return control
-
-
 def load_pretraining_sequences(
     bandai: str | None = None, h36m: str | None = None, h36m_subjects: Sequence[str] = ("S1", "S5", "S6", "S7"),
     bandai_split: str = "train", h36m_fps_step: int = 2,
@@ -823,7 +812,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         num_train_epochs=a.epochs, max_steps=a.max_steps, logging_steps=20, save_strategy="no", report_to=[],
         remove_unused_columns=False, dataloader_num_workers=0, seed=a.seed, use_cpu=True, disable_tqdm=True,
     )
-    callbacks = [_TimeLimit(a.max_minutes)] if a.max_minutes > 0 else None
+    callbacks = [TimeBudgetCallback(a.max_minutes)] if a.max_minutes > 0 else None
     collator = Masked3DCollator(center_input=a.input == "centered", seed=a.seed)
     trainer = build_masked3d_trainer(model, dataset, args, collator=collator, lr_decay=a.lr_decay, callbacks=callbacks)
     start = time.time()

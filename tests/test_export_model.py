@@ -16,15 +16,20 @@ import numpy as np
 import pytest
 import torch
 from head_suites import TINY
+from motionhub.heads import TASK_MODELS
 from synthetic_smpl import use_smpl_env, write_synthetic_smpl_dir
 
 import motionhub
-from motionhub.heads import TASK_MODELS
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnxscript")
 
-from motionhub.export.model import OnnxModel, export_model, export_spec, read_onnx_metadata  # noqa: E402
+from motionhub.export.model import (  # noqa: E402
+    OnnxModel,
+    export_model,
+    export_spec,
+    read_onnx_metadata,
+)
 
 
 @pytest.fixture(scope="module")

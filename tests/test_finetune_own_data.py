@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motionhub.formats import MotionDataset, MotionSequence, load_generic_dataset, load_motion, save_generic_dataset
+from motionhub.formats import (
+    MotionDataset,
+    MotionSequence,
+    load_generic_dataset,
+    load_motion,
+    save_generic_dataset,
+)
 from motionhub.formats.ntu import write_pyskl_pkl
 
 ROOT = Path(__file__).resolve().parents[1]

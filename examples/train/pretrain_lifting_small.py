@@ -24,12 +24,18 @@ import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lifting_data import DATA_ROOT, VirtualCameraClips, VirtualCameraCollator, load_pretraining_motion
+from lifting_data import (
+    DATA_ROOT,
+    VirtualCameraClips,
+    VirtualCameraCollator,
+    load_pretraining_motion,
+)
+from motionhub.tasks.trainer import TimeBudgetCallback
 
 from motionhub import DSTformerConfig, DSTformerForPoseLifting, MotionProcessor
 from motionhub.corruption import MotionBERTNoise
 
-__all__ = ["SMALL_CONFIG", "StepLimit", "TimeLimit", "main", "small_config"]
+__all__ = ["SMALL_CONFIG", "StepLimit", "main", "small_config"]
 
 #: The architecture of every small motionhub lifting checkpoint (0.41 M parameters).
 SMALL_CONFIG = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2.0, maxlen=27, num_joints=17, dim_in=3)
@@ -43,18 +49,6 @@ out, 27-frame windows): nothing. The 2D of pretraining are projections of H36M-1
 def small_config(**overrides) -> DSTformerConfig:
     return DSTformerConfig(**{**SMALL_CONFIG, "input_normalization": "screen", "joint_layout": "h36m-17",
                               "root_relative": True, "output_units": "m", **overrides})
-
-
-class TimeLimit(TrainerCallback):
-    """Stop training after ``minutes`` of wall-clock time (the shared CPU makes step times unpredictable)."""
-
-    def __init__(self, minutes: float):
-        self.deadline = time.time() + 60 * minutes
-
-    def on_step_end(self, args, state, control, **kwargs):
-        if time.time() > self.deadline:
-            control.should_training_stop = True
-        return control
 
 
 class StepLimit(TrainerCallback):
@@ -102,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         lr_scheduler_type="cosine", logging_steps=25, save_strategy="no", report_to="none",
         dataloader_num_workers=0, remove_unused_columns=False, use_cpu=True, seed=args.seed, disable_tqdm=True,
     )
-    callbacks = [TimeLimit(args.max_minutes)] if args.max_minutes else []
+    callbacks = [TimeBudgetCallback(args.max_minutes)] if args.max_minutes else []
     if args.stop_after_steps:
         callbacks.append(StepLimit(args.stop_after_steps))
     trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=collator, callbacks=callbacks)
