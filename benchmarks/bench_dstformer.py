@@ -74,9 +74,10 @@ def official_attention_forward(self, x: torch.Tensor) -> torch.Tensor:
     return self.proj(out).reshape(b, t, j, c)
 
 
-def official_model(preset: str, repo: str):
+def official_model(preset: str, repo: str, **overrides):
     """The real official ``DSTformer`` (``<repo>/lib/model/DSTformer.py``, imported from the given checkout, never
-    copied), built as MotionBERT's configs build it (LayerNorm eps 1e-6), seeded random weights."""
+    copied), built as MotionBERT's configs build it (LayerNorm eps 1e-6), seeded random weights; ``overrides``
+    change constructor arguments (e.g. the zoo's small config)."""
     from functools import partial
 
     from torch import nn
@@ -88,8 +89,9 @@ def official_model(preset: str, repo: str):
 
     dim_feat, mlp_ratio = (512, 2) if preset == "full" else (256, 4)
     torch.manual_seed(0)
-    return DSTformer(dim_in=3, dim_out=3, dim_feat=dim_feat, dim_rep=512, depth=5, num_heads=8, mlp_ratio=mlp_ratio,
-                     norm_layer=partial(nn.LayerNorm, eps=1e-6), maxlen=T, num_joints=J).eval()
+    kwargs = dict(dim_in=3, dim_out=3, dim_feat=dim_feat, dim_rep=512, depth=5, num_heads=8, mlp_ratio=mlp_ratio,
+                  norm_layer=partial(nn.LayerNorm, eps=1e-6), maxlen=T, num_joints=J)
+    return DSTformer(**{**kwargs, **overrides}).eval()
 
 
 def prepare(preset: str, variant: str, repo: str | None = None):

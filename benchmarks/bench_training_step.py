@@ -1,0 +1,108 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Training-step throughput of the zoo's DSTformer config: motionhub vs the real official ``DSTformer.py``.
+
+One step = forward + MSE loss against a fixed target + backward + AdamW step, on the config every small motionhub
+checkpoint uses (dim_feat 64, dim_rep 128, depth 3, 4 heads, mlp_ratio 2, T = 27, batch 64; 0.41 M parameters),
+both models holding the same weights (the official one built from ``--official-repo``, converted for motionhub).
+Variants are interleaved step by step and repeated; the table gives frames per second (batch x T / step time,
+median and spread) and the gradient agreement of the first step (largest relative difference of the global
+gradient norm and of the loss).
+
+Usage:  python benchmarks/bench_training_step.py --official-repo /path/to/MotionBERT [--steps 30] [--compile]
+        [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_dstformer import official_model  # noqa: E402  (the one place that builds the official model)
+
+SMALL = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2, maxlen=27)
+BATCH, FRAMES, J = 64, 27, 17
+
+
+def build(variant: str, repo: str):
+    from motionhub.conversion.motionbert import convert_motionbert
+
+    official = official_model("lite", repo, **SMALL).train()
+    if variant == "official":
+        return official, official
+    model = convert_motionbert(official.state_dict(), num_heads=SMALL["num_heads"]).train()
+    fn = model
+    if variant == "compiled":
+        fn = torch.compile(model, dynamic=False)
+    return model, fn
+
+
+def step_fn(variant: str, repo: str):
+    module, fn = build(variant, repo)
+    opt = torch.optim.AdamW(module.parameters(), lr=1e-4, weight_decay=0.01)
+
+    def step(x, y):
+        opt.zero_grad(set_to_none=True)
+        out = fn(x) if variant == "official" else fn(keypoints=x).pose_3d
+        loss = torch.nn.functional.mse_loss(out, y)
+        loss.backward()
+        norm = torch.sqrt(sum((p.grad.double() ** 2).sum() for p in module.parameters() if p.grad is not None))
+        opt.step()
+        return float(loss), float(norm)
+
+    return step
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--official-repo", required=True, metavar="PATH", help="a MotionBERT checkout (lib/model/)")
+    p.add_argument("--steps", type=int, default=30, help="timed steps per variant (default 30)")
+    p.add_argument("--compile", action="store_true", help="also time torch.compile(motionhub model)")
+    p.add_argument("--json", default=None)
+    args = p.parse_args()
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    variants = ["official", "motionhub"] + (["compiled"] if args.compile else [])
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.rand(BATCH, FRAMES, J, 3, generator=g), torch.randn(BATCH, FRAMES, J, 3, generator=g) * 0.1
+    steps = {v: step_fn(v, args.official_repo) for v in variants}
+    first = {v: steps[v](x, y) for v in variants}  # identical weights: the first step's loss and gradient agree
+    for v in variants:  # warm-up (and compilation)
+        steps[v](x, y)
+    times = {v: [] for v in variants}
+    for _ in range(args.steps):
+        for v in variants:
+            t0 = time.perf_counter()
+            steps[v](x, y)
+            times[v].append(time.perf_counter() - t0)
+    rows = []
+    base = sorted(times["official"])[len(times["official"]) // 2]
+    for v in variants:
+        ts = sorted(times[v])
+        med = ts[len(ts) // 2]
+        rows.append({"variant": v, "seconds_median": med, "seconds_min": ts[0], "seconds_max": ts[-1],
+                     "frames_per_s": BATCH * FRAMES / med, "speedup_vs_official": base / med,
+                     "loss_rel_diff": abs(first[v][0] - first["official"][0]) / abs(first["official"][0]),
+                     "grad_norm_rel_diff": abs(first[v][1] - first["official"][1]) / abs(first["official"][1])})
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f}; "
+          f"zoo config {SMALL}, batch {BATCH}, {args.steps} interleaved steps; official = {args.official_repo}")
+    print("| variant | frames/s | s per step [min-max] | speed vs official | loss / grad-norm rel. diff (step 1) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['variant']} | {r['frames_per_s']:.0f} | {r['seconds_median']:.3f} [{r['seconds_min']:.3f}-"
+              f"{r['seconds_max']:.3f}] | {r['speedup_vs_official']:.2f}x | {r['loss_rel_diff']:.1e} / "
+              f"{r['grad_norm_rel_diff']:.1e} |")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"config": SMALL, "batch": BATCH, "rows": rows, "load_average": os.getloadavg()[0]}, f,
+                      indent=1)
+
+
+if __name__ == "__main__":
+    main()
