@@ -93,8 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--layout", default=None,
                    help="joint layout of PYSKL keypoints with a non-standard joint count (other formats name it)")
     g.add_argument("--oneshot", action="store_true",
-                   help="NTU-120 one-shot: SupCon embedding on the 100 auxiliary classes, 1-NN on the 20 novel "
-                        "classes (A1, A7, ..., A115)")
+                   help="one-shot: SupCon embedding, 1-NN against exemplars. NTU-120: the 100 auxiliary classes "
+                        "train, the 20 novel ones (A1, A7, ..., A115) evaluate; labelled datasets: --novel-classes")
+    g.add_argument("--novel-classes", nargs="+", default=None, metavar="CLASS",
+                   help="one-shot on a labelled dataset: the novel classes (names or ids); the embedding trains on "
+                        "the others, --shots first training clips per novel class are the exemplars, the test "
+                        "clips of the novel classes the queries")
+    g.add_argument("--shots", type=int, default=1, help="one-shot exemplars per novel class (default 1)")
     g.add_argument("--oneshot-data", help="ntu120_hrnet_oneshot.pkl with the exemplar (oneshot_train) and query "
                                           "(oneshot_val) splits; default: first clip per novel class is the exemplar")
     g.add_argument("--clip-len", type=int, default=None,
@@ -266,7 +271,7 @@ def _main(args: argparse.Namespace) -> int:
     dataset = resolve_dataset(args.dataset, args.data)
     data = load_action_data(dataset, args.data, args.split, oneshot=args.oneshot, oneshot_data=args.oneshot_data,
                             split_by=args.split_by, train_values=args.train_values, test_values=args.test_values,
-                            layout=args.layout)
+                            layout=args.layout, novel_classes=args.novel_classes, shots=args.shots)
     train_clips = _subset(data.train, args.max_train_clips, args.seed)
     eval_clips = _subset(data.eval, args.max_eval_clips, args.seed)
     print(data.description, flush=True)

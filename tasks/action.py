@@ -450,6 +450,8 @@ def load_action_data(
     train_values: Sequence[Any] | None = None,
     test_values: Sequence[Any] | None = None,
     layout: str | None = None,
+    novel_classes: Sequence[Any] | None = None,
+    shots: int = 1,
 ) -> ActionData:
     """Load an action dataset into :class:`ActionData`.
 
@@ -475,6 +477,10 @@ def load_action_data(
             (default: every other value), e.g. ``split_by="view", train_values=[1, 2], test_values=[3]``. Without
             ``split_by`` the dataset's ``train`` / ``test`` splits are used.
         layout: joint layout of PYSKL keypoints whose joint count is not one of PYSKL's conventions.
+        novel_classes / shots: one-shot on generic data (``oneshot=True``): the embedding trains on the training
+            clips of the other classes (relabelled 0..K-1); the ``shots`` first training clips (in clip-id order)
+            of each novel class (names or ids) are the exemplars, the evaluation clips of the novel classes the
+            queries.
 
     Raises:
         ValueError: unknown dataset, a split that leaves no training or no evaluation clip, a split field or value
@@ -489,7 +495,11 @@ def load_action_data(
         return ActionData(list(train.sequences), list(test.sequences), ds.class_names, len(ds.class_names),
                           description=f"Penn Action official split: {len(train)} train / {len(test)} test videos")
     if dataset == "generic":
-        return _generic_data(data, split, split_by, train_values, test_values, layout)
+        generic = _generic_data(data, split, split_by, train_values, test_values, layout)
+        return _generic_oneshot(generic, novel_classes, shots) if oneshot else generic
+    if novel_classes:
+        raise ValueError("novel_classes (--novel-classes) is the one-shot protocol of labelled datasets; NTU-120 "
+                         "one-shot uses its own 20 novel classes")
     if dataset != "ntu":
         raise ValueError(f"dataset must be 'auto', 'ntu', 'penn' or 'generic', got {dataset!r}")
     split = split or "xsub"
@@ -570,6 +580,44 @@ def _generic_data(data, split, split_by, train_values, test_values, layout) -> A
     return ActionData(list(train.sequences), list(test.sequences), names, num_labels,
                       description=f"{path.name}: {len(train)} train / {len(test)} eval clips ({how}), {num_labels} "
                                   f"classes, {kind}{note}")
+
+
+def _generic_oneshot(data: ActionData, novel_classes: Sequence[Any] | None, shots: int) -> ActionData:
+    names = list(data.class_names or [])
+    if not novel_classes:
+        raise ValueError(f"one-shot on a labelled dataset needs the novel classes (--novel-classes NAME ...); the "
+                         f"classes are {names or list(range(data.num_labels))}")
+    novel = set()
+    for c in novel_classes:
+        if str(c) in names:
+            novel.add(names.index(str(c)))
+        elif str(c).isdigit() and int(c) < data.num_labels:
+            novel.add(int(c))
+        else:
+            raise ValueError(f"unknown class {c!r}; the classes are {names or list(range(data.num_labels))}")
+    if len(novel) >= data.num_labels - 1:
+        raise ValueError(f"{len(novel)} novel classes of {data.num_labels} leave fewer than 2 classes to train the "
+                         "embedding on")
+    if shots < 1:
+        raise ValueError(f"shots must be >= 1, got {shots}")
+    aux = [c for c in range(data.num_labels) if c not in novel]
+    label_map = {old: new for new, old in enumerate(aux)}
+    train = [s for s in data.train if int(s.label) in label_map]
+    exemplars = []
+    for c in sorted(novel):
+        pool = sorted((s for s in data.train if int(s.label) == c), key=_clip_name)
+        if len(pool) < shots:
+            raise ValueError(f"novel class {names[c] if names else c} has {len(pool)} training clip(s), fewer than "
+                             f"--shots {shots}")
+        exemplars += pool[:shots]
+    queries = [s for s in data.eval if int(s.label) in novel]
+    if not queries:
+        raise ValueError("the evaluation clips hold no clip of the novel classes")
+    shown = [names[c] if names else str(c) for c in sorted(novel)]
+    return ActionData(train, queries, data.class_names, len(aux), label_map=label_map, exemplars=exemplars,
+                      description=(f"{data.description}; one-shot: embedding on {len(aux)} classes ({len(train)} "
+                                   f"clips), {len(exemplars)} exemplar(s) of {', '.join(shown)}, {len(queries)} "
+                                   "queries"))
 
 
 def _oneshot_data(seqs, splits, oneshot_data) -> ActionData:

@@ -170,3 +170,21 @@ def test_cli_export_and_bad_inputs(tmp_path, capsys):
     assert not (tmp_path / "b.onnx").exists() and not (tmp_path / "c.onnx").exists()
     meta = read_onnx_metadata(tmp_path / "out.onnx")
     assert json.loads(json.dumps(meta["processor"]))["joint_layout"] == "h36m-17"
+
+
+def test_lifting_pipeline_onnx_backend_matches_torch(tmp_path, monkeypatch):
+    from motionhub.pipelines import PoseLiftingPipeline
+
+    monkeypatch.setenv("MOTIONHUB_ONNX_CACHE", str(tmp_path / "cache"))
+    model = _build("DSTformer", "pose-lifting")
+    rng = np.random.default_rng(0)
+    seq = np.concatenate([rng.uniform(100, 500, (20, 17, 2)), rng.uniform(0.5, 1, (20, 17, 1))], -1)
+    torch_pipe = PoseLiftingPipeline(model, flip=True, progress=False, image_size=(640, 480))
+    onnx_pipe = PoseLiftingPipeline(model, flip=True, progress=False, image_size=(640, 480), backend="onnx")
+    for clip in (seq, seq[:1], seq[:5]):  # longer than the window, one frame (torch fallback), short
+        np.testing.assert_allclose(onnx_pipe(clip).pose_3d, torch_pipe(clip).pose_3d, atol=1e-4)
+    assert len(list((tmp_path / "cache").glob("*.onnx"))) == 1
+    PoseLiftingPipeline(model, progress=False, backend="onnx")  # the cached export is reused
+    assert len(list((tmp_path / "cache").glob("*.onnx"))) == 1
+    with pytest.raises(ValueError, match="backend must be one of"):
+        PoseLiftingPipeline(model, backend="tensorrt")

@@ -243,3 +243,22 @@ def test_bad_data_files_are_one_line_errors(example, own_set, tmp_path):
         example.main(["--from-scratch", "--config", "stmo", "--set", "maxlen=9", *FAST[2:], "--clip-len", "9",
                       "--data", str(three_d_only), "--split-by", "view", "--train", "1", "--output-dir",
                       str(tmp_path / "e")])
+
+
+def test_oneshot_on_own_data(example, own_set, tmp_path):
+    """SupCon embedding on two classes, one-shot 1-NN on the third (novel) class of the same file."""
+    out = tmp_path / "oneshot"
+    # two novel classes of three leave one class to train on: refused with a clear message
+    with pytest.raises(SystemExit, match="leave fewer than 2 classes"):
+        example.main([*TINY, *FAST, "--data", str(own_set), "--split-by", "view", "--train", "1", "2",
+                      "--input", "3d", "--oneshot", "--novel-classes", "bow", "kick", "--output-dir", str(out)])
+    with pytest.raises(SystemExit, match="unknown class 'run'"):
+        example.main([*TINY, *FAST, "--data", str(own_set), "--split-by", "view", "--train", "1", "2",
+                      "--oneshot", "--novel-classes", "run", "--output-dir", str(out)])
+    res = example.main([*TINY, *FAST, "--data", str(own_set), "--split-by", "view", "--train", "1", "2",
+                        "--input", "3d", "--oneshot", "--novel-classes", "bow", "--max-steps", "2",
+                        "--output-dir", str(out)])
+    assert res == 0
+    metrics = json.loads((out / "results.json").read_text())["eval"]
+    assert 0.0 <= metrics["eval_oneshot_accuracy"] <= 1.0
+    assert (out / "final" / "preprocessor_config.json").is_file()

@@ -49,6 +49,9 @@ def register(subparsers) -> None:
     p.add_argument("--fps", type=float, default=None, help="frame rate when the input file does not store it")
     add_model_args(p, required=False, what="pose-lifting model")
     add_runtime_args(p, flip_default=True)
+    p.add_argument("--backend", choices=("torch", "onnx"), default="torch",
+                   help="model runtime: torch (default) or onnx (the model's ONNX export on onnxruntime, CPU; "
+                   "exported once per weights and cached; needs the [export] extra)")
     g = p.add_argument_group("windows and normalisation")
     g.add_argument("--window", type=int, default=None, help="frames per window (default: the model's maxlen)")
     g.add_argument("--stride", type=int, default=None, help="frames between window starts (default: window // 2)")
@@ -108,10 +111,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.save_2d} (2D keypoints, {seq.layout}, pixels; NaN = not detected)")
     detected = _lift_io.detected_mask(seq)
     fill = args.fill_missing or ("interpolate" if video is not None else "zero")
+    device = "cpu" if args.backend == "onnx" and args.device == "auto" else args.device  # onnxruntime: CPU
     pipe = PoseLiftingPipeline(
-        model_spec(args.model), device=args.device, batch_size=args.batch_size, flip=args.flip, window=args.window,
+        model_spec(args.model), device=device, batch_size=args.batch_size, flip=args.flip, window=args.window,
         stride=args.stride, normalization=args.normalization, fill_missing=fill,
-        image_size=args.image_size, output_units=args.units, progress=not args.quiet,
+        image_size=args.image_size, output_units=args.units, progress=not args.quiet, backend=args.backend,
     )
     result = pipe(seq, layout=args.layout)
     m = result.meta

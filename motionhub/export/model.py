@@ -31,7 +31,15 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["EXPORT_FORMATS", "ExportResult", "OnnxModel", "export_model", "export_spec", "read_onnx_metadata"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportResult",
+    "OnnxModel",
+    "cached_onnx_model",
+    "export_model",
+    "export_spec",
+    "read_onnx_metadata",
+]
 
 EXPORT_FORMATS = ("onnx", "pt2")
 _SKIPPED = ("loss", "loss_components", "hidden_states")
@@ -299,3 +307,35 @@ class OnnxModel:
         if x.ndim != len(self.input_shape):
             raise ValueError(f"this ONNX model takes keypoints of shape {self.input_shape}, got {x.shape}")
         return dict(zip(self.output_names, self.session.run(self.output_names, {"keypoints": x})))
+
+
+def _model_digest(model: nn.Module) -> str:
+    """sha256 of a model's class, config and every parameter / buffer: the ONNX cache key."""
+    import hashlib
+
+    h = hashlib.sha256(type(model).__name__.encode())
+    h.update(model.config.to_json_string(use_diff=False).encode())
+    for name, tensor in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:24]
+
+
+def cached_onnx_model(model: nn.Module, cache_dir: str | os.PathLike | None = None,
+                      threads: int | None = None) -> OnnxModel:
+    """An :class:`OnnxModel` of ``model``, exported (and checked) once and kept in the cache.
+
+    The file is ``<cache_dir>/<sha256 of config + weights>.onnx``; ``cache_dir`` defaults to
+    ``$MOTIONHUB_ONNX_CACHE`` or ``<HF_HOME>/motionhub/onnx``. A changed weight or config is a new file, so a cached
+    export never answers for another model.
+    """
+    if cache_dir is None:
+        cache_dir = os.environ.get("MOTIONHUB_ONNX_CACHE")
+    if cache_dir is None:
+        from huggingface_hub.constants import HF_HOME
+
+        cache_dir = os.path.join(HF_HOME, "motionhub", "onnx")
+    path = Path(cache_dir) / f"{type(model).__name__}-{_model_digest(model)}.onnx"
+    if not path.is_file():
+        export_model(model, path)
+    return OnnxModel(path, threads=threads)

@@ -28,7 +28,11 @@ from ..skeleton import get_layout
 from .loading import load_model, model_device, resolve_device
 from .results import UNITS_DOC, json_safe, nan_to_none
 
-__all__ = ["NORMALIZATIONS", "KeypointPipeline", "LiftResult", "PoseLiftingPipeline"]
+__all__ = ["BACKENDS", "NORMALIZATIONS", "KeypointPipeline", "LiftResult", "PoseLiftingPipeline"]
+
+BACKENDS = ("torch", "onnx")
+"""Model runtimes of the per-frame pipelines: eager PyTorch, or the model's ONNX export on onnxruntime (exported once
+per weights into a cache, :func:`motionhub.export.model.cached_onnx_model`; CPU only)."""
 
 NORMALIZATIONS = NORMALIZATIONS_2D
 """Accepted ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`)."""
@@ -63,8 +67,11 @@ class KeypointPipeline:
         pad_short: bool | None = None,
         processor: MotionProcessor | None = None,
         progress: bool = True,
+        backend: str = "torch",
         **load_kwargs: Any,
     ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if normalization is not None and normalization not in NORMALIZATIONS:
@@ -107,6 +114,15 @@ class KeypointPipeline:
         self.window = self._check_window(window if window is not None else proc.window_size)
         self.stride = self._check_stride(stride if stride is not None else proc.window_stride)
         self.output_units = proc.output_units
+        self.backend = backend
+        self._onnx = None
+        if backend == "onnx":
+            if torch.device(self.device).type != "cpu":
+                raise ValueError(f"backend='onnx' runs on onnxruntime's CPU provider; use device='cpu', not "
+                                 f"{self.device}")
+            from ..export.model import cached_onnx_model
+
+            self._onnx = cached_onnx_model(self.model, threads=torch.get_num_threads())
 
     def _check_window(self, window: int | None) -> int:
         if window is None:
@@ -148,6 +164,10 @@ class KeypointPipeline:
 
     # ------------------------------------------------------------------ model calls
     def _forward(self, x: torch.Tensor) -> Any:
+        if self._onnx is not None and x.shape[-3] >= 2:  # exported with a frame axis of 2 .. maxlen
+            from types import SimpleNamespace
+
+            return SimpleNamespace(**{k: torch.from_numpy(v) for k, v in self._onnx.run(x).items()})
         return self.model(keypoints=x, return_dict=True)
 
     def _flip_in(self, x: torch.Tensor) -> torch.Tensor:
@@ -176,6 +196,8 @@ class PoseLiftingPipeline(KeypointPipeline):
         pad_short: sequences shorter than the window are edge-padded to the full window (as
             :func:`motionhub.processing.sliding_windows` ``short="pad"``) instead of lifted as one shorter window.
         progress: show tqdm progress bars on multi-batch work.
+        backend: ``"torch"`` (default) or ``"onnx"``: the model's ONNX export on onnxruntime (CPU; exported and
+            checked once per weights, then cached; faster for the large models, see ``benchmarks/results``).
         **load_kwargs: passed to :func:`load_model`.
 
     Example::
