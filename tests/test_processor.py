@@ -20,6 +20,7 @@ from motionhub.pipelines import ActionPipeline, PoseLiftingPipeline
 from motionhub.processor import (
     CLIP_NORMALIZATIONS,
     NORMALIZATIONS,
+    ORTHOGRAPHIC_3D,
     processor_for_model,
 )
 from motionhub.skeleton import to_h36m
@@ -156,7 +157,36 @@ def test_derived_processor_matches_the_old_config_defaults():
     from motionhub import STMOConfig
 
     assert MotionProcessor.from_model_config(STMOConfig()).output_units == "m"  # official P-STMO predicts metres
-    assert set(CLIP_NORMALIZATIONS) <= set(NORMALIZATIONS) | {"crop_scale", "screen"}
+    # every clip preparation is a per-frame normalisation too, or one of the 2D clip pipelines (orthographic 3D is
+    # the 2D pipeline on projected 3D: the encoder's own input normalisation stays 2D)
+    assert set(CLIP_NORMALIZATIONS) <= set(NORMALIZATIONS) | {"crop_scale", "screen", ORTHOGRAPHIC_3D}
+    ortho = MotionProcessor.from_model_config(_tiny_config(action_normalization=ORTHOGRAPHIC_3D, action_clip_len=9),
+                                              task="action-classification")
+    assert (ortho.clip_normalization, ortho.clip_len, ortho.num_persons) == (ORTHOGRAPHIC_3D, 9, 1)
+
+
+def test_orthographic_clips_are_the_2d_pipeline_on_projected_3d():
+    from motionhub.formats import MotionSequence
+    from motionhub.processor import orthographic_2d
+
+    rng = np.random.default_rng(0)
+    xyz = rng.normal(0, 0.3, (12, 17, 3)) + [0, 1.0, 3.0]
+    xyz[4, 2] = np.nan  # an untracked joint stays missing (confidence 0 in the clip)
+    seq = MotionSequence(keypoints_3d=xyz, layout="h36m-17", units_3d="m", fps=30.0, label=0)
+    flat = orthographic_2d(seq)
+    assert flat.meta["normalized"] and flat.image_size is None
+    np.testing.assert_allclose(flat.keypoints_2d[..., 0], xyz[..., 0])
+    np.testing.assert_allclose(flat.keypoints_2d[..., 1], -xyz[..., 1])  # camera y up -> image y down
+    assert np.isnan(flat.keypoints_2d[4, 2, 2]) and flat.keypoints_2d[0, 0, 2] == 1.0
+    proc = MotionProcessor(clip_normalization=ORTHOGRAPHIC_3D, clip_len=8, num_persons=1)
+    clip = proc.prepare_clips(seq)
+    same = MotionProcessor(clip_normalization="crop_scale", clip_len=8, num_persons=1).prepare_clips(flat)
+    np.testing.assert_array_equal(clip, same)
+    assert clip.shape == (1, 1, 8, 17, 3) and np.abs(clip[..., :2]).max() <= 1.0 + 1e-6
+    mm = proc.prepare_clips(seq.replace(keypoints_3d=xyz * 1000, units_3d="mm"))
+    np.testing.assert_allclose(mm, clip, atol=1e-5)  # crop_scale makes the clip unit-free
+    with pytest.raises(ValueError, match="needs keypoints_3d"):
+        proc.prepare_clips(MotionSequence(keypoints_2d=np.ones((5, 17, 3)), layout="h36m-17", fps=30.0))
 
 
 @pytest.mark.parametrize("convention", ["mpii", "h36m_sh"])

@@ -95,7 +95,7 @@ def test_resume_skips_a_checkpoint_damaged_by_a_kill_and_says_which_it_takes(exa
 def test_resume_without_any_complete_checkpoint_is_a_clear_error(example, ntu_pkl, tmp_path):
     out = tmp_path / "fresh"
     (out / "checkpoint-4").mkdir(parents=True)
-    with pytest.raises(FileNotFoundError, match="no complete checkpoint-N folder"):
+    with pytest.raises(SystemExit, match="error: --resume: no complete checkpoint-N folder"):  # one line, no traceback
         example.main([str(a) for a in _argv(ntu_pkl, out, "--max-steps", "1", "--resume")])
-    with pytest.raises(ValueError, match="cannot resume from .*checkpoint-4: no trainer_state.json"):
+    with pytest.raises(SystemExit, match="error: cannot resume from .*checkpoint-4: no trainer_state.json"):
         example.main([str(a) for a in _argv(ntu_pkl, out, "--max-steps", "1", "--resume", out / "checkpoint-4")])
