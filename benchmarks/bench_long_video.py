@@ -44,7 +44,7 @@ def child(frames: int, folder: str) -> None:
     code = main(["lift", path, "-o", os.path.join(folder, f"out_{frames}.npz"), "-q"])
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    arrays_mb = 2 * kp.nbytes / 2**20 * (8 / 4)  # input + output, float64 copies inside the pipeline
+    arrays_mb = 2 * kp.nbytes / 2**20 * (8 / 4)  # one (T, 17, 3) input and one output array, counted as float64
     print(json.dumps({"frames": frames, "exit": code, "seconds": seconds, "ms_per_frame": 1000 * seconds / frames,
                       "peak_rss_mb": peak, "rss_before_mb": before, "arrays_mb": arrays_mb}))
 
@@ -69,7 +69,7 @@ def main() -> None:
     first = rows[0]
     print(f"load average {os.getloadavg()[0]:.1f}; `motionhub lift` of the default model, flip on, one person")
     print("| frames | seconds | ms / frame | time vs linear from the first | peak RSS MB | above start MB | "
-          "of which in/out arrays MB |")
+          "one input + one output array (float64) MB |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         linear = first["seconds"] * r["frames"] / first["frames"]

@@ -821,7 +821,7 @@ def finetune_action(
         # How clips were prepared travels with the weights, so inference (ActionPipeline, `motionhub classify` /
         # `evaluate`) prepares them the same way without extra flags.
         config = trainer.model.config if hasattr(trainer.model, "config") else model.config
-        config.action_normalization = train_dataset.processor().clip_normalization
+        config.action_normalization = train_dataset.clip_normalization
         if config.action_normalization == KINECT_3D:
             config.input_normalization = KINECT_3D
         config.action_clip_len = int(train_dataset.clip_len)

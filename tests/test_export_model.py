@@ -121,7 +121,7 @@ def test_output_names_and_metadata_travel_with_the_file(tmp_path, monkeypatch, s
     assert res.input_shape == ("batch", "2", "frames", "17", "3")
     meta = read_onnx_metadata(path)
     assert meta["task"] == "action-classification" and meta["outputs"] == ["logits", "pooled_features"]
-    assert meta["config"]["num_labels"] == 3 if "num_labels" in meta["config"] else len(meta["config"]["id2label"]) == 3
+    assert len(meta["config"]["id2label"]) == 3
     assert meta["processor"]["clip_normalization"] == "crop_scale" and meta["processor"]["num_persons"] == 2
     assert meta["input"] == {"name": "keypoints", "shape": ["batch", "2", "frames", "17", "3"]}
 

@@ -79,16 +79,12 @@ class ExportResult:
     seconds: float
 
 
-def _task(model: nn.Module) -> str:
-    from ..auto import task_of_model
-
-    return task_of_model(model) or "encoder"
-
-
 def export_spec(model: nn.Module, frames: int | None = None, batch: int = 2) -> ExportSpec:
     """The input layout :func:`export_model` uses for ``model`` (see the module docstring)."""
+    from ..pipelines.loading import model_task
+
     config = model.config
-    task = _task(model)
+    task = model_task(model)
     joints = int(getattr(config, "num_joints", 17))
     channels = int(getattr(config, "dim_in", 3))
     maxlen = int(getattr(config, "maxlen", 243))
@@ -261,7 +257,9 @@ def export_model(
 
 
 def _check_onnx_installed() -> None:
-    missing = [m for m in ("onnx", "onnxscript") if __import__("importlib").util.find_spec(m) is None]
+    import importlib.util
+
+    missing = [m for m in ("onnx", "onnxscript") if importlib.util.find_spec(m) is None]
     if missing:
         raise ImportError(f"ONNX export needs {' and '.join(missing)}: pip install 'motionhub[export]' "
                           "(onnx, onnxscript, onnxruntime)")
