@@ -16,7 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # torch is imported where a checkpoint is read, not when the converters are listed
+    import torch
 
 __all__ = ["load_official_checkpoint", "extract_state_dict", "strip_prefix", "CheckpointFormatError"]
 
@@ -56,6 +59,8 @@ def load_official_checkpoint(path: str | os.PathLike) -> Mapping:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
+    import torch
+
     buffer = _open_bytes(path)
     try:
         with torch.serialization.safe_globals(_numpy_safe_globals()):
@@ -81,6 +86,8 @@ def extract_state_dict(container: Mapping) -> dict[str, torch.Tensor]:
 
     The DataParallel ``module.`` prefix is removed.
     """
+    import torch
+
     for key in _STATE_DICT_KEYS:
         if key in container and isinstance(container[key], Mapping):
             container = container[key]

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import re
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
+    import torch
 
 from .registry import Converter, register_converter
 

@@ -15,7 +15,10 @@ them ``motionhub.skeleton.coco2h36m(x, confidence="coco_order")`` inputs (the ac
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
+    import torch
 
 from .motionbert import (
     has_dstformer_backbone,

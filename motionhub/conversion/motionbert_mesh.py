@@ -18,7 +18,10 @@ change it.
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
+    import torch
 
 from .motionbert import (
     dstformer_backbone_keys,

@@ -15,7 +15,10 @@ Config inference and caveats (heads, strides) are those of :mod:`motionhub.conve
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
+    import torch
 
 from .pstmo import build_converted_model, is_lifting_checkpoint, layer_count
 from .registry import Converter, register_converter

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
+    import torch
 
 from .registry import Converter, register_converter
 

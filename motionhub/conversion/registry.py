@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
+    import torch
 
 __all__ = ["Converter", "register_converter", "get_converter", "list_converters", "detect_family"]
 
