@@ -37,6 +37,8 @@ import numpy as np
 from motionhub.skeleton import flip as _flip
 
 __all__ = [
+    "MERGE_RULES",
+    "WindowMerger",
     "crop_scale",
     "crop_scale_3d",
     "denormalize_pixel_center",
@@ -561,18 +563,112 @@ def sliding_windows(num_frames: int, window: int, stride: int | None = None, *, 
     return [np.arange(s, s + window, dtype=np.int64) for s in starts]
 
 
+MERGE_RULES = ("triangular", "uniform", "centre")
+"""How overlapping window outputs become one value per frame: ``"triangular"`` (weighted mean, weight
+``min(i + 1, L - i)`` at window position ``i``: window centres dominate, borders blend), ``"uniform"`` (mean),
+``"centre"`` (the value of the window whose centre is nearest, for quantities that must not be averaged such as
+rotations)."""
+
+
 def _window_weights(kind: str | np.ndarray, length: int) -> np.ndarray:
     if isinstance(kind, str):
         if kind == "uniform":
             return np.ones(length)
-        if kind == "triangular":
+        if kind in ("triangular", "centre"):
             pos = np.arange(length)
             return np.minimum(pos + 1, length - pos).astype(np.float64)
-        raise ValueError(f"merge_windows: weights must be 'uniform', 'triangular' or an array, got {kind!r}")
+        raise ValueError(f"merge_windows: weights must be one of {MERGE_RULES} or an array, got {kind!r}")
     w = np.asarray(kind, dtype=np.float64)
     if w.shape != (length,) or not np.all(np.isfinite(w)) or np.any(w <= 0):
         raise ValueError(f"merge_windows: a weight array must be ({length},) positive finite values, got {w.shape}")
     return w
+
+
+class WindowMerger:
+    """Streaming :func:`merge_windows`: window outputs are added batch by batch as a model produces them and only the
+    per-frame accumulators ``(T, ...)`` are kept, so merging a video of any length needs memory for one output
+    sequence, not for every window.
+
+    Args:
+        num_frames: length ``T`` of the merged sequence.
+        weights: a rule of :data:`MERGE_RULES` or a positive array ``(L,)`` for windows of length ``L``.
+
+    Example::
+
+        >>> merger = WindowMerger(len(x), "triangular")
+        >>> for batch in batches:                      # (windows of the batch, (B, L, ...) outputs)
+        ...     merger.add(outputs, windows)
+        >>> merged = merger.result()                   # (T, ...)
+    """
+
+    def __init__(self, num_frames: int, weights: str | np.ndarray = "uniform") -> None:
+        self.num_frames = _positive_int(num_frames, "num_frames", "merge_windows")
+        if isinstance(weights, str) and weights not in MERGE_RULES:
+            raise ValueError(f"merge_windows: weights must be one of {MERGE_RULES} or an array, got {weights!r}")
+        self.weights = weights
+        self._centre = isinstance(weights, str) and weights == "centre"
+        self._total: np.ndarray | None = None  # (T, ...) float64 weighted sums, or the chosen values for "centre"
+        self._weight = np.zeros(self.num_frames, dtype=np.float64)  # (T,) sum of weights / best weight ("centre")
+        self._feat_shape: tuple[int, ...] | None = None
+        self._dtype = None
+        self._count = 0
+        self._whole: np.ndarray | None = None  # a first window covering 0..T-1 exactly once, kept as is
+
+    def add(self, outputs: Sequence[Any] | np.ndarray, windows: Sequence[np.ndarray]) -> None:
+        """Accumulate one output ``(len(windows[k]), ...)`` per window (a list, or a stacked ``(K, L, ...)`` array)."""
+        if len(outputs) != len(windows):
+            raise ValueError(f"merge_windows: got {len(outputs)} window outputs for {len(windows)} windows")
+        for out, idx in zip(outputs, windows, strict=True):
+            self._add_one(_as_array(out, "merge_windows", min_ndim=1), np.asarray(idx))
+
+    def _add_one(self, out: np.ndarray, idx: np.ndarray) -> None:
+        k = self._count
+        if idx.ndim != 1 or idx.dtype.kind not in "iu":
+            raise ValueError(f"merge_windows: window {k} must be a 1-D integer index array")
+        if self._feat_shape is None:
+            self._feat_shape, self._dtype = out.shape[1:], out.dtype
+        if out.shape != (len(idx),) + self._feat_shape:
+            raise ValueError(f"merge_windows: output {k} has shape {out.shape}, expected {(len(idx),) + self._feat_shape}")
+        if len(idx) and (idx.min() < 0 or idx.max() >= self.num_frames):
+            raise ValueError(f"merge_windows: window {k} indexes frames outside [0, {self.num_frames})")
+        self._dtype = np.result_type(self._dtype, out.dtype)
+        self._count += 1
+        if k == 0 and len(idx) == self.num_frames and np.array_equal(idx, np.arange(self.num_frames)):
+            self._whole = out  # the weights would cancel: returned unchanged unless another window follows
+            return
+        if self._whole is not None:  # a second window: the first one is accumulated after all
+            whole, self._whole = self._whole, None
+            self._accumulate(whole, np.arange(self.num_frames))
+        self._accumulate(out, idx)
+
+    def _accumulate(self, out: np.ndarray, idx: np.ndarray) -> None:
+        if self._total is None:
+            self._total = np.zeros((self.num_frames,) + self._feat_shape, dtype=np.float64)
+        w = _window_weights(self.weights, len(idx))
+        if self._centre:
+            better = w > self._weight[idx]
+            self._total[idx[better]] = out[better]
+            self._weight[idx[better]] = w[better]
+            return
+        np.add.at(self._total, idx, out.astype(np.float64) * w.reshape((-1,) + (1,) * len(self._feat_shape)))
+        np.add.at(self._weight, idx, w)
+
+    def result(self) -> np.ndarray:
+        """The merged ``(T, ...)`` sequence in the outputs' floating dtype.
+
+        Raises:
+            ValueError: nothing was added, or frames no window covers.
+        """
+        if self._count == 0:
+            raise ValueError("merge_windows: no window outputs were given (need >= 1)")
+        if self._whole is not None:
+            return self._whole
+        if np.any(self._weight == 0):
+            missing = np.flatnonzero(self._weight == 0)
+            raise ValueError(f"merge_windows: frames {missing[:10].tolist()}... are covered by no window")
+        if not self._centre:
+            self._total /= self._weight.reshape((-1,) + (1,) * len(self._feat_shape))
+        return self._total.astype(self._dtype, copy=False)
 
 
 def merge_windows(
@@ -585,6 +681,7 @@ def merge_windows(
 
     Frame ``t`` of the result is ``Σ w_k · out_k[i] / Σ w_k`` over every window ``k`` and position ``i`` with
     ``windows[k][i] == t`` (padded or resampled windows that repeat a frame simply contribute several times).
+    One window holding every frame once is returned as is. :class:`WindowMerger` does the same batch by batch.
 
     Args:
         window_outputs: one array ``(len(windows[k]), ...)`` per window (or a stacked ``(K, window, ...)`` array),
@@ -592,7 +689,8 @@ def merge_windows(
         windows: the index arrays from :func:`sliding_windows`.
         num_frames: length ``T`` of the merged sequence.
         weights: ``"uniform"``; ``"triangular"`` (weight ``min(i + 1, L - i)`` at window position ``i``, so window
-            centres dominate and borders blend smoothly); or a positive array ``(L,)`` for windows of length ``L``.
+            centres dominate and borders blend smoothly); ``"centre"`` (no averaging: the value of the window whose
+            centre is nearest); or a positive array ``(L,)`` for windows of length ``L``.
 
     Returns:
         Array ``(T, ...)`` (floating dtype of the outputs).
@@ -600,29 +698,10 @@ def merge_windows(
     Raises:
         ValueError: mismatched counts/shapes, indices out of range, non-finite outputs, or frames no window covers.
     """
-    num_frames = _positive_int(num_frames, "num_frames", "merge_windows")
-    outputs = [_as_array(o, "merge_windows", min_ndim=1) for o in window_outputs]
-    if len(outputs) != len(windows) or not outputs:
+    merger = WindowMerger(num_frames, weights)
+    if len(window_outputs) != len(windows) or not len(windows):
         raise ValueError(
-            f"merge_windows: got {len(outputs)} window outputs for {len(windows)} windows (need the same, >= 1)"
+            f"merge_windows: got {len(window_outputs)} window outputs for {len(windows)} windows (need the same, >= 1)"
         )
-    feat_shape = outputs[0].shape[1:]
-    dtype = np.result_type(*[o.dtype for o in outputs])
-    total = np.zeros((num_frames,) + feat_shape, dtype=np.float64)
-    weight_sum = np.zeros(num_frames, dtype=np.float64)
-    for k, (out, idx) in enumerate(zip(outputs, windows, strict=True)):
-        idx = np.asarray(idx)
-        if idx.ndim != 1 or idx.dtype.kind not in "iu":
-            raise ValueError(f"merge_windows: window {k} must be a 1-D integer index array")
-        if out.shape != (len(idx),) + feat_shape:
-            raise ValueError(f"merge_windows: output {k} has shape {out.shape}, expected {(len(idx),) + feat_shape}")
-        if len(idx) and (idx.min() < 0 or idx.max() >= num_frames):
-            raise ValueError(f"merge_windows: window {k} indexes frames outside [0, {num_frames})")
-        w = _window_weights(weights, len(idx))
-        np.add.at(total, idx, out.astype(np.float64) * w.reshape((-1,) + (1,) * len(feat_shape)))
-        np.add.at(weight_sum, idx, w)
-    if np.any(weight_sum == 0):
-        missing = np.flatnonzero(weight_sum == 0)
-        raise ValueError(f"merge_windows: frames {missing[:10].tolist()}... are covered by no window")
-    merged = total / weight_sum.reshape((-1,) + (1,) * len(feat_shape))
-    return merged.astype(dtype)
+    merger.add(window_outputs, windows)
+    return merger.result()

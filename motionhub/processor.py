@@ -192,6 +192,13 @@ class MotionInput:
     meta: dict
 
 
+def _floating(x: Any) -> np.ndarray:
+    """A floating view of ``x`` (float32 stays float32: the preparation makes its own float64 working copy, so the
+    input of a long video is not held twice)."""
+    arr = np.asarray(x)
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
 def as_motion_input(
     data: Any, layout: str | None, image_size: Sequence[int] | None, default_layout: str, *, normalized: bool = False
 ) -> MotionInput:
@@ -204,7 +211,7 @@ def as_motion_input(
                 "the input has no 2D keypoints (keypoints_2d); these pipelines take 2D keypoints. A file with only "
                 "3D joints can be projected to 2D first (see motionhub.formats.h36m.H36MCamera)"
             )
-        arr = np.asarray(data.keypoints_2d, dtype=np.float64)
+        arr = _floating(data.keypoints_2d)
         src_layout = layout if layout is not None and layout != data.layout else data.layout
         image_size = image_size if image_size is not None else data.image_size
         is_norm = bool(data.meta.get("normalized", False)) or normalized
@@ -216,7 +223,7 @@ def as_motion_input(
         if isinstance(data, torch.Tensor):
             data = data.detach().cpu().numpy()
         try:
-            arr = np.asarray(data, dtype=np.float64)
+            arr = _floating(data)
         except (TypeError, ValueError):
             raise TypeError(
                 f"expected a MotionSequence or an array (T, J, 2|3) / (M, T, J, 2|3), got {type(data).__name__}"
@@ -319,9 +326,10 @@ class PreparedKeypoints:
     """One person's keypoints, ready for the model.
 
     Attributes:
-        model_input: ``(T, J, num_channels)`` float32 normalised keypoints in the model's input layout.
-        normalized: ``(T, J, 3)`` float64 normalised x, y, confidence (missing joints: 0, 0, 0).
-        pixels: ``(T, J, 3)`` float64 x, y pixels + confidence in the model's input layout (missing joints NaN),
+        model_input: ``(T, J, num_channels)`` float32 normalised keypoints in the model's input layout (a view of
+            :attr:`normalized`).
+        normalized: ``(T, J, 3)`` float32 normalised x, y, confidence (missing joints: 0, 0, 0).
+        pixels: ``(T, J, 3)`` float32 x, y pixels + confidence in the model's input layout (missing joints NaN),
             ``None`` when the input was already normalised.
         missing: ``(T, J)`` bool, joints that were missing (NaN) or built from a missing joint.
         layout: the model's input layout.
@@ -637,19 +645,22 @@ class MotionProcessor(FeatureExtractionMixin):
     def _prepare_person(
         self, kp: np.ndarray, layout: str, normalization: str, image_size: tuple[int, int] | None
     ) -> PreparedKeypoints:
-        kp = np.asarray(kp, dtype=np.float64)
+        # One float64 working copy (the user's array is never modified); what is kept is float32 (as the model sees
+        # it and as results are written), so a long video costs ~0.4 KB per frame here, not several float64 copies.
+        kp = np.asarray(kp)
         if kp.shape[-1] == 2:
-            kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,))], axis=-1)
+            kp = np.concatenate([kp, np.ones(kp.shape[:-1] + (1,), dtype=kp.dtype)], axis=-1)
+        kp = np.array(kp, dtype=np.float64, copy=True)
         missing = ~np.isfinite(kp).all(axis=-1)
-        kp = kp.copy()
         kp[missing, :2] = np.nan
         kp[missing, 2] = 0.0
         kp = convert_layout(kp, layout, self.joint_layout, confidence=self.confidence,
                             mpii_convention=self.mpii_convention)
         missing = ~np.isfinite(kp[..., :2]).all(axis=-1)
         kp[missing, 2] = 0.0
-        pixels = kp.copy() if normalization != "none" else None
-        work = kp.copy()
+        pixels = kp.astype(np.float32) if normalization != "none" else None
+        work = kp
+        del kp
         work[missing, :2] = 0.0
         if not (~missing).any():
             raise ValueError("every keypoint is missing (NaN) in this sequence: nothing to lift")
@@ -685,8 +696,10 @@ class MotionProcessor(FeatureExtractionMixin):
             xy[missing] = np.nan
             xy = fill_missing(xy, "interpolate", axis=0)
             work[..., :2] = np.nan_to_num(xy, nan=0.0)
+        normalized = work.astype(np.float32)
+        del work
         return PreparedKeypoints(
-            model_input=work[..., : self.num_channels].astype(np.float32), normalized=work, pixels=pixels,
+            model_input=normalized[..., : self.num_channels], normalized=normalized, pixels=pixels,
             missing=missing, layout=self.joint_layout, normalization=normalization, pixels_per_unit=ppu,
             transform=transform, image_size=size,
         )
@@ -729,9 +742,8 @@ class MotionProcessor(FeatureExtractionMixin):
         ok = counts > 0
         offset[ok] = diff[ok].sum(axis=1) / counts[ok, None]
         offset = fill_missing(offset, "interpolate", axis=0)
-        out = px.copy()
-        out[..., :2] += offset[:, None, :]
-        return out
+        px[..., :2] += offset[:, None, :]  # px is a new array
+        return px
 
     def pose_to_metres(self, pose: np.ndarray) -> np.ndarray:
         """A metric-unit model output (:attr:`output_units` ``"m"`` / ``"mm"``) -> metres.

@@ -27,12 +27,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from .processing import merge_windows, sliding_windows
+from .processing import MERGE_RULES, WindowMerger, merge_windows, sliding_windows
 
 __all__ = ["MERGE_RULES", "WindowRunner", "merge_outputs", "plan_windows"]
-
-MERGE_RULES = ("triangular", "uniform", "centre")
-"""How overlapping window outputs become one value per frame (see the module docstring)."""
 
 Output = Any  # torch.Tensor or Mapping[str, torch.Tensor]
 
@@ -50,30 +47,18 @@ def plan_windows(num_frames: int, window: int, stride: int | None = None, *, pad
     return sliding_windows(num_frames, window, stride, short="pad")
 
 
-def _merge_centre(outputs: np.ndarray, windows: Sequence[np.ndarray], num_frames: int) -> np.ndarray:
-    best = np.full(num_frames, -1.0)
-    merged = np.zeros((num_frames,) + outputs.shape[2:], dtype=outputs.dtype)
-    for k, w in enumerate(windows):
-        pos = np.arange(len(w))
-        weight = np.minimum(pos + 1, len(w) - pos).astype(np.float64)
-        better = weight > best[w]
-        merged[w[better]] = outputs[k][better]
-        best[w[better]] = weight[better]
-    return merged
-
-
 def merge_outputs(outputs: np.ndarray, windows: Sequence[np.ndarray], num_frames: int, rule: str) -> np.ndarray:
     """``(N, L, ...)`` window outputs -> ``(T, ...)`` per frame by ``rule`` (:data:`MERGE_RULES`).
 
     One window holding every frame once is returned as is (the weights would cancel).
     """
+    return merge_windows(outputs, windows, num_frames, weights=_check_rule(rule))
+
+
+def _check_rule(rule: str) -> str:
     if rule not in MERGE_RULES:
         raise ValueError(f"merge must be one of {MERGE_RULES}, got {rule!r}")
-    if len(windows) == 1 and len(windows[0]) == num_frames and np.array_equal(windows[0], np.arange(num_frames)):
-        return outputs[0]
-    if rule == "centre":
-        return _merge_centre(outputs, windows, num_frames)
-    return merge_windows(list(outputs), windows, num_frames, weights=rule)
+    return rule
 
 
 def _progress(total: int, desc: str, enabled: bool):
@@ -154,7 +139,10 @@ class WindowRunner:
             prepare: ``(batch, windows of the batch) -> batch`` applied before ``predict`` (e.g. STRIDE's per-window
                 centring).
         """
-        parts = []
+        return self._concat([out for _, out in self._window_batches(x, windows, prepare)])
+
+    def _window_batches(self, x, windows, prepare):
+        """Yields ``(windows of the batch, outputs)`` batch by batch (outputs as :meth:`_call` returns them)."""
         with _progress(-(-len(windows) // self.batch_size), self.desc, self.progress) as bar:
             for i in range(0, len(windows), self.batch_size):
                 chunk = windows[i : i + self.batch_size]
@@ -164,11 +152,11 @@ class WindowRunner:
                     batch = torch.from_numpy(np.ascontiguousarray(np.stack([x[w] for w in chunk])))
                 if prepare is not None:
                     batch = prepare(batch, chunk)
-                parts.append(self._call(batch))
+                yield chunk, self._call(batch)
                 bar.update()
-        return self._concat(parts)
 
     # ------------------------------------------------------------------ sequence-to-sequence / many-to-one
+    @torch.no_grad()
     def seq2seq(
         self,
         x: np.ndarray | torch.Tensor,
@@ -190,15 +178,25 @@ class WindowRunner:
         """
         t = len(x)
         windows = plan_windows(t, window, stride, pad_short=pad_short)
-        outputs = self.run(x, windows, prepare=prepare)
         length = len(windows[0])
-        if isinstance(outputs, dict):
-            rules = merge if isinstance(merge, Mapping) else dict.fromkeys(outputs, merge)
-            for key, value in outputs.items():
-                self._check_frames(value, length, key)
-            return {key: merge_outputs(value, windows, t, rules[key]) for key, value in outputs.items()}
-        self._check_frames(outputs, length, "pose")
-        return merge_outputs(outputs, windows, t, merge)
+        # merged batch by batch (WindowMerger): memory is one (T, ...) accumulator per output, whatever the length
+        mergers: dict[str, WindowMerger] | WindowMerger | None = None
+        for chunk, out in self._window_batches(x, windows, prepare):
+            if isinstance(out, dict):
+                if mergers is None:
+                    rules = merge if isinstance(merge, Mapping) else dict.fromkeys(out, merge)
+                    mergers = {key: WindowMerger(t, _check_rule(rules[key])) for key in out}
+                for key, value in out.items():
+                    self._check_frames(value, length, key)
+                    mergers[key].add(value, chunk)
+            else:
+                if mergers is None:
+                    mergers = WindowMerger(t, _check_rule(merge))
+                self._check_frames(out, length, "pose")
+                mergers.add(out, chunk)
+        if isinstance(mergers, dict):
+            return {key: merger.result() for key, merger in mergers.items()}
+        return mergers.result()
 
     @staticmethod
     def _check_frames(outputs: np.ndarray, length: int, what: str) -> None:

@@ -218,3 +218,33 @@ def test_chunked_inference_path_equals_full_path(monkeypatch):
     torch.testing.assert_close(chunked.pose_3d, reference.pose_3d.detach(), atol=1e-6, rtol=1e-5)
     for a, b in zip(chunked.hidden_states, reference.hidden_states):
         torch.testing.assert_close(a, b.detach(), atol=1e-6, rtol=1e-5)
+
+
+def test_short_sequences_use_materialised_scores_at_inference_only(monkeypatch):
+    """No-grad attention over <= eager_max_tokens tokens takes the eager path (measured faster on CPU); training,
+    longer sequences and the SDPA results stay as they were."""
+    from motionhub.encoders.dstformer import modeling_dstformer as mdl
+
+    calls = []
+    eager = mdl.eager_attention_forward
+
+    def counting(module, *args, **kwargs):
+        calls.append(module.mode)
+        return eager(module, *args, **kwargs)
+
+    monkeypatch.setattr(mdl, "eager_attention_forward", counting)
+    torch.manual_seed(0)
+    model = DSTformerForPoseLifting(tiny_config(maxlen=40)).eval()
+    x = torch.randn(2, 40, 17, 3)
+    with torch.no_grad():
+        out = model(x).pose_3d
+    assert calls.count("spatial") == 4 and "temporal" not in calls  # J = 17 <= 32 < T = 40, 2 layers x 2 streams
+    calls.clear()
+    monkeypatch.setattr(mdl.DSTformerAttention, "eager_max_tokens", 0)
+    with torch.no_grad():
+        sdpa = model(x).pose_3d
+    assert not calls
+    torch.testing.assert_close(out, sdpa, atol=1e-6, rtol=1e-5)
+    monkeypatch.setattr(mdl.DSTformerAttention, "eager_max_tokens", 64)
+    model(x).pose_3d.sum().backward()  # with autograd: SDPA (its backward is the faster one)
+    assert not calls

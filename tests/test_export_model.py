@@ -129,7 +129,8 @@ def test_output_names_and_metadata_travel_with_the_file(tmp_path, monkeypatch, s
 def test_torch_export_program(tmp_path):
     model = _build("DSTformer", "pose-lifting")
     res = export_model(model, tmp_path / "lifter.pt2")
-    assert res.format == "pt2" and max(res.max_abs_diff.values()) == 0.0
+    # not bit-equal: the eager model attends over short sequences with materialised scores, the program keeps SDPA
+    assert res.format == "pt2" and max(res.max_abs_diff.values()) < 1e-6
     program = torch.export.load(str(tmp_path / "lifter.pt2"))
     x = torch.randn(3, 7, 17, 3)
     with torch.no_grad():

@@ -312,3 +312,27 @@ def test_window_errors():
         pr.merge_windows(outs, wins, 20, weights="gaussian")
     with pytest.raises(ValueError, match="NaN"):
         pr.merge_windows([np.full((10, 3), np.nan)] + outs[1:], wins, 20)
+
+
+@pytest.mark.parametrize("rule", ["uniform", "triangular", "centre"])
+def test_window_merger_streams_batches_to_the_same_merge(rule):
+    rng = np.random.default_rng(3)
+    wins = pr.sliding_windows(50, 9, 4)
+    outs = rng.normal(size=(len(wins), 9, 17, 3)).astype(np.float32)
+    merger = pr.WindowMerger(50, rule)
+    for i in range(0, len(wins), 3):  # three windows at a time, as WindowRunner adds them
+        merger.add(outs[i : i + 3], wins[i : i + 3])
+    streamed = merger.result()
+    assert streamed.shape == (50, 17, 3) and streamed.dtype == np.float32
+    np.testing.assert_allclose(streamed, pr.merge_windows(list(outs), wins, 50, weights=rule), atol=1e-6)
+    if rule == "centre":  # not averaged: every frame is one window's value
+        first = outs[0][:5]  # frames 0-4 are nearest the centre of window 0 only
+        np.testing.assert_array_equal(streamed[:3], first[:3])
+    whole = np.arange(4, dtype=np.int64)
+    single = pr.WindowMerger(4, rule)
+    single.add(outs[:1, :4], [whole])
+    assert single.result() is not None and np.array_equal(single.result(), outs[0, :4])
+    with pytest.raises(ValueError, match="no window outputs"):
+        pr.WindowMerger(4, rule).result()
+    with pytest.raises(ValueError, match="weights must be"):
+        pr.WindowMerger(4, "median")

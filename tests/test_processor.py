@@ -195,8 +195,9 @@ def test_mpii_convention_of_mpii16_input(convention):
     proc = MotionProcessor(normalization="screen", image_size=(1000, 1000), mpii_convention=convention)
     prepared, inp = proc.prepare_keypoints(kp, layout="mpii-16")
     expected = to_h36m(kp, "mpii-16", mpii_convention=convention)
+    # normalized is float32 (what the model sees): the round trip is exact to float32 precision at 1000 px
     np.testing.assert_allclose(proc.unnormalize_2d(prepared[0].normalized, prepared[0])[..., :2], expected[..., :2],
-                               atol=1e-9)
+                               atol=1e-3)
     other = MotionProcessor(normalization="screen", image_size=(1000, 1000),
                             mpii_convention="mpii" if convention == "h36m_sh" else "h36m_sh")
     assert not np.allclose(other.prepare_keypoints(kp, layout="mpii-16")[0][0].model_input, prepared[0].model_input)

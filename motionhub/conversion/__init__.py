@@ -12,31 +12,43 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
     import torch
 
-from . import motionbert  # noqa: F401  (registers converters)
-from . import pstmo  # noqa: F401  (registers converters)
-from . import mpm  # noqa: F401  (registers converters)
-from . import motionbert_action  # noqa: F401  (MotionBERT action class/embed converters)
-from . import motionbert_mesh  # noqa: F401  (MotionBERT mesh converter; SMPL buffers dropped)
-from ._loading import CheckpointFormatError, extract_state_dict, load_official_checkpoint, strip_prefix
-from .registry import Converter, detect_family, get_converter, list_converters, register_converter
+from . import (  # noqa: F401  (importing the family modules registers their converters)
+    motionbert,
+    motionbert_action,
+    motionbert_mesh,
+    mpm,
+    pstmo,
+)
+from ._loading import (
+    CheckpointFormatError,
+    extract_state_dict,
+    load_official_checkpoint,
+    strip_prefix,
+)
+from .registry import (
+    Converter,
+    detect_family,
+    get_converter,
+    list_converters,
+    register_converter,
+)
 
 __all__ = [
+    "CheckpointFormatError",
+    "Converter",
     "convert_checkpoint",
-    "load_official_checkpoint",
-    "extract_state_dict",
-    "strip_prefix",
     "detect_family",
-    "register_converter",
+    "extract_state_dict",
     "get_converter",
     "list_converters",
-    "Converter",
-    "CheckpointFormatError",
+    "load_official_checkpoint",
+    "register_converter",
+    "strip_prefix",
 ]
 
 

@@ -14,14 +14,14 @@ import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # torch is imported where a checkpoint is read, not when the converters are listed
     import torch
 
-__all__ = ["load_official_checkpoint", "extract_state_dict", "strip_prefix", "CheckpointFormatError"]
+__all__ = ["CheckpointFormatError", "extract_state_dict", "load_official_checkpoint", "strip_prefix"]
 
 # Containers seen in the official code bases: train.py (model_pos), train_action/_mesh (model), generic (state_dict).
 _STATE_DICT_KEYS = ("model_pos", "model", "state_dict", "model_state_dict")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
@@ -19,9 +18,9 @@ if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub conver
 from .registry import Converter, register_converter
 
 __all__ = [
-    "infer_dstformer_config_kwargs",
-    "dstformer_backbone_keys",
     "convert_motionbert",
+    "dstformer_backbone_keys",
+    "infer_dstformer_config_kwargs",
     "load_into",
     "read_official_config",
     "resolve_num_heads",
@@ -126,7 +125,11 @@ def convert_motionbert(
     **overrides,
 ):
     """Convert a MotionBERT/STRIDE pose state dict. ``official_config``: the training yaml, to read ``num_heads``."""
-    from ..encoders.dstformer import DSTformerConfig, DSTformerForPoseLifting, DSTformerModel
+    from ..encoders.dstformer import (
+        DSTformerConfig,
+        DSTformerForPoseLifting,
+        DSTformerModel,
+    )
 
     num_heads = resolve_num_heads(infer_dstformer_config_kwargs(sd, warn=False), num_heads, official_config)
     kwargs = infer_dstformer_config_kwargs(sd, num_heads=num_heads)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub conver
     import torch
 
 from .motionbert import (
-    has_dstformer_backbone,
     dstformer_backbone_keys,
+    has_dstformer_backbone,
     infer_dstformer_config_kwargs,
     load_into,
     resolve_num_heads,

@@ -58,8 +58,8 @@ def convert_motionbert_mesh(
     Returns:
         ``DSTformerForMeshRecovery`` in eval mode.
     """
-    from ..encoders.dstformer import DSTformerConfig
     from ..auto import task_model_class
+    from ..encoders.dstformer import DSTformerConfig
 
     if not is_motionbert_mesh(sd):
         raise ValueError("not a MotionBERT mesh checkpoint: expected backbone.* and head.head_pose / head.head_shape")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub conver
 from .pstmo import build_converted_model, is_lifting_checkpoint, layer_count
 from .registry import Converter, register_converter
 
-__all__ = ["convert_mpm", "convert_mpm_pretrain", "convert_mpm_completion"]
+__all__ = ["convert_mpm", "convert_mpm_completion", "convert_mpm_pretrain"]
 
 
 def convert_mpm(sd: dict[str, torch.Tensor], **overrides):

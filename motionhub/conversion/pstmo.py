@@ -19,7 +19,6 @@ The key maps are symmetric: :func:`export_official_state_dict` writes a motionhu
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
@@ -28,12 +27,12 @@ if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub conver
 from .registry import Converter, register_converter
 
 __all__ = [
-    "official_to_motionhub",
-    "export_official_state_dict",
-    "detect_naming",
-    "infer_strided_lifting_config_kwargs",
     "convert_pstmo",
     "convert_pstmo_pretrain",
+    "detect_naming",
+    "export_official_state_dict",
+    "infer_strided_lifting_config_kwargs",
+    "official_to_motionhub",
 ]
 
 # ------------------------------------------------------------------------------------------------- key maps

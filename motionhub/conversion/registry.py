@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: listing the converters (`motionhub convert --help`) must not import torch
     import torch
 
-__all__ = ["Converter", "register_converter", "get_converter", "list_converters", "detect_family"]
+__all__ = ["Converter", "detect_family", "get_converter", "list_converters", "register_converter"]
 
 
 @dataclass(frozen=True)

@@ -235,12 +235,15 @@ class PoseLiftingPipeline(KeypointPipeline):
         poses = [self._lift_person(p) for p in prepared]
         units = self.output_units
         pixels = [self.processor.pose_to_pixels(pose, p) for p, pose in zip(prepared, poses)]
-        pose_3d = np.stack(poses)
-        pose_px = None if any(p is None for p in pixels) else np.stack(pixels)
-        kp_px = None if any(p.pixels is None for p in prepared) else np.stack([p.pixels for p in prepared])
-        kp_norm = np.stack([p.normalized for p in prepared]).astype(np.float32)
-        missing = np.stack([p.missing for p in prepared])
-        squeeze = (lambda a: a) if inp.multi_person else (lambda a: None if a is None else a[0])
+        # one person: the arrays themselves (no stacked copies; a long video holds each array once)
+        persons = (lambda arrays: np.stack(arrays)) if inp.multi_person else (lambda arrays: arrays[0])
+        f32 = lambda a: None if a is None else a.astype(np.float32, copy=False)
+        pose_3d = persons(poses)
+        pose_px = None if any(p is None for p in pixels) else persons(pixels)
+        kp_px = None if any(p.pixels is None for p in prepared) else persons([p.pixels for p in prepared])
+        kp_norm = persons([p.normalized for p in prepared])
+        missing = persons([p.missing for p in prepared])
+        del poses, pixels
         meta = {
             "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__,
             "model_type": getattr(self.config, "model_type", ""),
@@ -258,11 +261,11 @@ class PoseLiftingPipeline(KeypointPipeline):
             **inp.meta,
         }
         return LiftResult(
-            pose_3d=squeeze(pose_3d).astype(np.float32),
-            pose_3d_pixels=None if pose_px is None else squeeze(pose_px).astype(np.float32),
-            keypoints_2d=squeeze(kp_norm),
-            keypoints_2d_pixels=None if kp_px is None else squeeze(kp_px).astype(np.float32),
-            missing=squeeze(missing),
+            pose_3d=f32(pose_3d),
+            pose_3d_pixels=f32(pose_px),
+            keypoints_2d=f32(kp_norm),
+            keypoints_2d_pixels=f32(kp_px),
+            missing=missing,
             layout=self.out_layout,
             units=units,
             fps=inp.fps,
@@ -272,7 +275,7 @@ class PoseLiftingPipeline(KeypointPipeline):
     # ------------------------------------------------------------------ inference
     def _predict(self, x: torch.Tensor) -> torch.Tensor:
         """``(B, L, J, C)`` -> ``(B, L', J_out, 3)`` (flip-averaged when enabled)."""
-        forward = lambda k: self._forward(k).pose_3d  # noqa: E731
+        forward = lambda k: self._forward(k).pose_3d
         if self.flip:
             return flip_augmented(forward, x, self.in_layout, output_layout=self.out_layout)
         return forward(x)
@@ -289,7 +292,8 @@ class PoseLiftingPipeline(KeypointPipeline):
             pose = self.runner().many_to_one(x, self.maxlen, self.tds)
         else:
             pose = self.runner().seq2seq(x, self.window, self.stride, merge=self.merge, pad_short=self.pad_short)
-        return pose - pose[:, :1]  # root-relative (joint 0 = pelvis)
+        pose -= pose[:, :1]  # root-relative (joint 0 = pelvis); the merged array is ours: in place
+        return pose
 
 
 @dataclass

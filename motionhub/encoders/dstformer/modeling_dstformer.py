@@ -78,6 +78,10 @@ class DSTformerAttention(nn.Module):
 
     # Tokens per chunk of the no-grad path (see forward).
     inference_chunk_tokens = 4096
+    # No-grad attention over at most this many tokens materialises the (L, L) scores (eager_attention_forward): for
+    # the 17 joints of spatial attention and the 27-frame windows of the zoo's models it is 1.4-3x faster than the
+    # CPU flash kernel, which wins for long sequences and in training (benchmarks/bench_attention.py measures both).
+    eager_max_tokens = 32
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, T, J, C) -> (B, T, J, C)."""
@@ -106,6 +110,10 @@ class DSTformerAttention(nn.Module):
         h, d = self.num_heads, self.head_dim
         q, k, v = self.qkv(x).view(b, t, j, 3, h, d).unbind(3)  # each (B, T, J, H, d)
         attention = ALL_ATTENTION_FUNCTIONS.get_interface(self.config._attn_implementation, eager_attention_forward)
+        length = j if self.mode == "spatial" else t
+        if (length <= self.eager_max_tokens and self.config._attn_implementation == "sdpa" and not self.training
+                and not torch.is_grad_enabled() and not torch.compiler.is_compiling()):
+            attention = eager_attention_forward  # measured faster here (see eager_max_tokens); exports keep SDPA
         dropout = self.attn_drop if self.training else 0.0
         if self.mode == "spatial":
             # one sequence of J tokens per (batch, frame)
