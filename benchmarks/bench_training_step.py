@@ -63,6 +63,8 @@ def main() -> None:
     p.add_argument("--official-repo", required=True, metavar="PATH", help="a MotionBERT checkout (lib/model/)")
     p.add_argument("--steps", type=int, default=30, help="timed steps per variant (default 30)")
     p.add_argument("--compile", action="store_true", help="also time torch.compile(motionhub model)")
+    p.add_argument("--profile", action="store_true",
+                   help="also break one step of each variant down by kind of operation (torch.profiler)")
     p.add_argument("--json", default=None)
     args = p.parse_args()
     import transformers
@@ -98,10 +100,43 @@ def main() -> None:
         print(f"| {r['variant']} | {r['frames_per_s']:.0f} | {r['seconds_median']:.3f} [{r['seconds_min']:.3f}-"
               f"{r['seconds_max']:.3f}] | {r['speedup_vs_official']:.2f}x | {r['loss_rel_diff']:.1e} / "
               f"{r['grad_norm_rel_diff']:.1e} |")
+    profile = {v: profile_step(steps[v], x, y) for v in variants} if args.profile else None
+    if profile:
+        kinds = list(OP_KINDS) + ["other"]
+        print("\nOne step by kind of operation, ms of self CPU time (torch.profiler; the profiler adds overhead):")
+        print("| kind | " + " | ".join(variants) + " |")
+        print("|---|" + "---|" * len(variants))
+        for kind in kinds + ["total"]:
+            print(f"| {kind} | " + " | ".join(f"{profile[v].get(kind, 0.0):.0f}" for v in variants) + " |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"config": SMALL, "batch": BATCH, "rows": rows, "load_average": os.getloadavg()[0]}, f,
-                      indent=1)
+            json.dump({"config": SMALL, "batch": BATCH, "rows": rows, "load_average": os.getloadavg()[0],
+                       "profile_ms": profile}, f, indent=1)
+
+
+# How the profile is grouped: aten operator name prefixes per kind of work.
+OP_KINDS = {
+    "matrix products (mm, addmm, bmm)": ("aten::mm", "aten::addmm", "aten::bmm"),
+    "attention kernels (SDPA)": ("aten::_scaled_dot_product",),
+    "softmax (+ backward)": ("aten::_softmax",),
+    "layout copies (copy_, cat, clone)": ("aten::copy_", "aten::cat", "aten::clone"),
+    "GELU / LayerNorm (+ backward)": ("aten::gelu", "aten::native_layer_norm"),
+}
+
+
+def profile_step(step, x, y) -> dict[str, float]:
+    """Self CPU milliseconds of one step per :data:`OP_KINDS` kind (+ "other", "total")."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        step(x, y)
+    out: dict[str, float] = {}
+    for event in prof.key_averages():
+        ms = event.self_cpu_time_total / 1e3
+        kind = next((k for k, prefixes in OP_KINDS.items() if event.key.startswith(prefixes)), "other")
+        out[kind] = out.get(kind, 0.0) + ms
+        out["total"] = out.get("total", 0.0) + ms
+    return out
 
 
 if __name__ == "__main__":

@@ -12,16 +12,17 @@ Layouts: the input sequence is ``(T, J, C)`` (numpy or torch); ``predict`` maps 
 
 * **sequence-to-sequence** (DSTformer: ``L`` frames in, ``L`` out), :meth:`WindowRunner.seq2seq`: windows of
   :func:`plan_windows` (every ``stride`` frames, the last aligned to the end; a sequence no longer than the window is
-  one window, edge-padded to the full window with ``pad_short``), predicted in batches and merged per frame by
-  :func:`merge_outputs` (``"triangular"``: window centres dominate; ``"uniform"``; ``"centre"``: the value of the
-  window whose centre is nearest, for quantities that must not be averaged such as rotations);
+  one window, edge-padded to the full window with ``pad_short``), predicted in batches and merged per frame as the
+  batches come (:class:`motionhub.processing.WindowMerger`, so memory does not grow with the number of windows) by
+  a rule of :data:`MERGE_RULES` (``"triangular"``: window centres dominate; ``"uniform"``; ``"centre"``: the value of
+  the window whose centre is nearest, for quantities that must not be averaged such as rotations);
 * **many-to-one** (STMO / MPM: exactly ``frames`` frames in, the centre frame out), :meth:`WindowRunner.many_to_one`:
   one window per output frame (frames every ``temporal_stride``, edges padded by repeating the first / last frame).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -141,7 +142,12 @@ class WindowRunner:
         """
         return self._concat([out for _, out in self._window_batches(x, windows, prepare)])
 
-    def _window_batches(self, x, windows, prepare):
+    def _window_batches(
+        self,
+        x: np.ndarray | torch.Tensor,
+        windows: Sequence[np.ndarray],
+        prepare: Callable[[torch.Tensor, Sequence[np.ndarray]], torch.Tensor] | None,
+    ) -> Iterator[tuple[Sequence[np.ndarray], dict[str, np.ndarray] | np.ndarray]]:
         """Yields ``(windows of the batch, outputs)`` batch by batch (outputs as :meth:`_call` returns them)."""
         with _progress(-(-len(windows) // self.batch_size), self.desc, self.progress) as bar:
             for i in range(0, len(windows), self.batch_size):

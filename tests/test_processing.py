@@ -336,3 +336,25 @@ def test_window_merger_streams_batches_to_the_same_merge(rule):
         pr.WindowMerger(4, rule).result()
     with pytest.raises(ValueError, match="weights must be"):
         pr.WindowMerger(4, "median")
+
+
+def test_seq2seq_merges_as_it_goes_memory_is_one_output_sequence():
+    """A long sequence is merged batch by batch: besides the (T, J, 3) result, only the float64 accumulator of the
+    merge exists (window outputs overlapping 2x, kept until a final merge, would add another ~2 outputs)."""
+    import tracemalloc
+
+    from motionhub.runner import WindowRunner
+
+    frames, window = 40_000, 27
+    x = np.zeros((frames, 17, 3), np.float32)
+    runner = WindowRunner(lambda b: b + 1.0, batch_size=64)  # a model stand-in: (B, L, J, 3) -> (B, L, J, 3)
+    out_bytes = x.nbytes
+    tracemalloc.start()
+    try:
+        merged = runner.seq2seq(x, window, window // 2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert merged.shape == x.shape and merged.dtype == np.float32 and np.allclose(merged, 1.0)
+    # result (1x) + float64 sums (2x) + per-window weights and batches: well under 3.5 outputs
+    assert peak < 3.5 * out_bytes, f"seq2seq peak {peak / 2**20:.1f} MB for a {out_bytes / 2**20:.1f} MB output"
