@@ -197,7 +197,8 @@ class PoseLiftingPipeline(KeypointPipeline):
             :func:`motionhub.processing.sliding_windows` ``short="pad"``) instead of lifted as one shorter window.
         progress: show tqdm progress bars on multi-batch work.
         backend: ``"torch"`` (default) or ``"onnx"``: the model's ONNX export on onnxruntime (CPU; exported and
-            checked once per weights, then cached; faster for the large models, see ``benchmarks/results``).
+            checked once per weights, then cached; ~8 % faster than eager for the full MotionBERT, slower for Lite, see
+            ``benchmarks/results``).
         **load_kwargs: passed to :func:`load_model`.
 
     Example::
