@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -80,7 +81,7 @@ def main() -> None:
             rows.append({"case": label, "shape": [n, h, length, d], "mode": "forward+backward" if grad else "no-grad",
                          "sdpa_ms": med["sdpa"], "materialised_ms": med["materialised"],
                          "materialised_speedup": med["sdpa"] / med["materialised"]})
-    load = " ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"torch {torch.__version__}, {args.threads} threads, median of {args.repeats}, load average {load}")
     print("| case | (N, H, L, d) | mode | SDPA ms | materialised ms | materialised vs SDPA |")
     print("|---|---|---|---|---|---|")

@@ -613,6 +613,7 @@ class WindowMerger:
         self._dtype = None
         self._count = 0
         self._whole: np.ndarray | None = None  # a first window covering 0..T-1 exactly once, kept as is
+        self._weights_by_length: dict[int, np.ndarray] = {}  # every window of a video has the same length
 
     def add(self, outputs: Sequence[Any] | np.ndarray, windows: Sequence[np.ndarray]) -> None:
         """Accumulate one output ``(len(windows[k]), ...)`` per window (a list, or a stacked ``(K, L, ...)`` array)."""
@@ -644,7 +645,9 @@ class WindowMerger:
     def _accumulate(self, out: np.ndarray, idx: np.ndarray) -> None:
         if self._total is None:
             self._total = np.zeros((self.num_frames,) + self._feat_shape, dtype=np.float64)
-        w = _window_weights(self.weights, len(idx))
+        w = self._weights_by_length.get(len(idx))
+        if w is None:
+            w = self._weights_by_length[len(idx)] = _window_weights(self.weights, len(idx))
         if self._centre:
             better = w > self._weight[idx]
             self._total[idx[better]] = out[better]
@@ -699,9 +702,5 @@ def merge_windows(
         ValueError: mismatched counts/shapes, indices out of range, non-finite outputs, or frames no window covers.
     """
     merger = WindowMerger(num_frames, weights)
-    if len(window_outputs) != len(windows) or not len(windows):
-        raise ValueError(
-            f"merge_windows: got {len(window_outputs)} window outputs for {len(windows)} windows (need the same, >= 1)"
-        )
     merger.add(window_outputs, windows)
     return merger.result()

@@ -660,7 +660,6 @@ class MotionProcessor(FeatureExtractionMixin):
         kp[missing, 2] = 0.0
         pixels = kp.astype(np.float32) if normalization != "none" else None
         work = kp
-        del kp
         work[missing, :2] = 0.0
         if not (~missing).any():
             raise ValueError("every keypoint is missing (NaN) in this sequence: nothing to lift")
@@ -697,7 +696,6 @@ class MotionProcessor(FeatureExtractionMixin):
             xy = fill_missing(xy, "interpolate", axis=0)
             work[..., :2] = np.nan_to_num(xy, nan=0.0)
         normalized = work.astype(np.float32)
-        del work
         return PreparedKeypoints(
             model_input=normalized[..., : self.num_channels], normalized=normalized, pixels=pixels,
             missing=missing, layout=self.joint_layout, normalization=normalization, pixels_per_unit=ppu,

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from .processing import MERGE_RULES, WindowMerger, merge_windows, sliding_windows
+from .processing import MERGE_RULES, WindowMerger, sliding_windows
 
-__all__ = ["MERGE_RULES", "WindowRunner", "merge_outputs", "plan_windows"]
+__all__ = ["MERGE_RULES", "WindowRunner", "plan_windows"]
 
 Output = Any  # torch.Tensor or Mapping[str, torch.Tensor]
 
@@ -46,14 +46,6 @@ def plan_windows(num_frames: int, window: int, stride: int | None = None, *, pad
     if num_frames <= window and not pad_short:
         return [np.arange(num_frames, dtype=np.int64)]
     return sliding_windows(num_frames, window, stride, short="pad")
-
-
-def merge_outputs(outputs: np.ndarray, windows: Sequence[np.ndarray], num_frames: int, rule: str) -> np.ndarray:
-    """``(N, L, ...)`` window outputs -> ``(T, ...)`` per frame by ``rule`` (:data:`MERGE_RULES`).
-
-    One window holding every frame once is returned as is (the weights would cancel).
-    """
-    return merge_windows(outputs, windows, num_frames, weights=_check_rule(rule))
 
 
 def _check_rule(rule: str) -> str:
@@ -185,24 +177,21 @@ class WindowRunner:
         t = len(x)
         windows = plan_windows(t, window, stride, pad_short=pad_short)
         length = len(windows[0])
-        # merged batch by batch (WindowMerger): memory is one (T, ...) accumulator per output, whatever the length
-        mergers: dict[str, WindowMerger] | WindowMerger | None = None
+        # merged batch by batch (WindowMerger): memory is one (T, ...) accumulator per output, whatever the length;
+        # a tensor output is handled as the one key "pose"
+        mergers: dict[str, WindowMerger] = {}
+        single = False
         for chunk, out in self._window_batches(x, windows, prepare):
-            if isinstance(out, dict):
-                if mergers is None:
-                    rules = merge if isinstance(merge, Mapping) else dict.fromkeys(out, merge)
-                    mergers = {key: WindowMerger(t, _check_rule(rules[key])) for key in out}
-                for key, value in out.items():
-                    self._check_frames(value, length, key)
-                    mergers[key].add(value, chunk)
-            else:
-                if mergers is None:
-                    mergers = WindowMerger(t, _check_rule(merge))
-                self._check_frames(out, length, "pose")
-                mergers.add(out, chunk)
-        if isinstance(mergers, dict):
-            return {key: merger.result() for key, merger in mergers.items()}
-        return mergers.result()
+            single = not isinstance(out, dict)
+            outs = {"pose": out} if single else out
+            if not mergers:
+                rules = merge if isinstance(merge, Mapping) else dict.fromkeys(outs, merge)
+                mergers = {key: WindowMerger(t, _check_rule(rules[key])) for key in outs}
+            for key, value in outs.items():
+                self._check_frames(value, length, key)
+                mergers[key].add(value, chunk)
+        merged = {key: merger.result() for key, merger in mergers.items()}
+        return merged["pose"] if single else merged
 
     @staticmethod
     def _check_frames(outputs: np.ndarray, length: int, what: str) -> None:

@@ -244,7 +244,6 @@ class PoseLiftingPipeline(KeypointPipeline):
         kp_px = None if any(p.pixels is None for p in prepared) else persons([p.pixels for p in prepared])
         kp_norm = persons([p.normalized for p in prepared])
         missing = persons([p.missing for p in prepared])
-        del poses, pixels
         meta = {
             "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__,
             "model_type": getattr(self.config, "model_type", ""),

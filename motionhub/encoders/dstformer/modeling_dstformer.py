@@ -79,7 +79,7 @@ class DSTformerAttention(nn.Module):
     # Tokens per chunk of the no-grad path (see forward).
     inference_chunk_tokens = 4096
     # No-grad attention over at most this many tokens materialises the (L, L) scores (eager_attention_forward): for
-    # the 17 joints of spatial attention and the 27-frame windows of the zoo's models it is 1.4-3x faster than the
+    # the 17 joints of spatial attention and the 27-frame windows of the zoo's models it is 1.6-2.8x faster than the
     # CPU flash kernel, which wins for long sequences and in training (benchmarks/bench_attention.py measures both).
     eager_max_tokens = 32
 
