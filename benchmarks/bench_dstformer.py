@@ -24,7 +24,11 @@ Peak memory: each variant runs in a subprocess with a fixed glibc mmap threshold
 once), and a thread samples RSS during one forward after a warm-up; the table reports peak minus the RSS before it.
 
 Usage:  python benchmarks/bench_dstformer.py --official-repo /path/to/MotionBERT [--repeats 5] [--compile] [--onnx]
-        [--json out.json]
+        [--background-load N] [--official-own-process] [--json out.json]
+
+OpenMP: motionhub, imported before torch, makes torch's threads wait passively (motionhub/__init__.py), and every
+in-process variant runs with that. ``--official-own-process`` times the official code in its own process with the
+setting its users have (libgomp's default unless OMP_WAIT_POLICY is set), still interleaved one forward at a time.
 
 With ``--official-repo`` (a MotionBERT checkout, e.g. a snapshot fetched for the purpose at dccfe7b; nothing of it
 is copied here) the ``official`` variant is the real ``lib/model/DSTformer.py`` and motionhub's model holds the same
@@ -38,8 +42,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
+# What the user set, before motionhub (imported first, as its command does) chooses passive OpenMP waiting for this
+# process; --official-own-process gives the official code back the setting it would run with.
+USER_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY")
+import motionhub  # noqa: F401  (before torch: see motionhub/__init__.py)
+
+# isort: split
 import torch
 
 T, BATCH, J = 243, 4, 17
@@ -124,8 +135,6 @@ def prepare(preset: str, variant: str, repo: str | None = None):
         def fn(x, m=compiled):  # noqa: F811
             return m(keypoints=x).pose_3d
     if variant == "onnx":
-        import tempfile
-
         from motionhub.export.model import OnnxModel, export_model
 
         path = os.path.join(tempfile.mkdtemp(), f"dstformer-{preset}.onnx")
@@ -173,7 +182,7 @@ def memory_child(preset: str, variant: str, repo: str | None) -> None:
     import threading
 
     model, fn = prepare(preset, variant, repo)
-    x = torch.rand(BATCH, T, J, 3)
+    x = _clip()
     with torch.no_grad():
         fn(x if variant in ("compiled", "onnx") else x[:1, :8])  # lazy init / compilation outside the measurement
         gc.collect()
@@ -201,21 +210,68 @@ def measure_memory(preset: str, variant: str, repo: str | None) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["activation_peak_mb"]
 
 
-def measure_throughput(presets: list[str], variants: list[str], repeats: int, repo: str | None) -> dict:
+def _clip() -> torch.Tensor:
+    return torch.rand(BATCH, T, J, 3, generator=torch.Generator().manual_seed(0))  # the same in every process
+
+
+def timing_worker(preset: str, variant: str, repo: str | None) -> None:
+    """Run in a subprocess (--official-own-process): one forward per 'run' line on stdin, each timed here; prints
+    the seconds and the file holding the output."""
+    fn = prepare(preset, variant, repo)[1]
+    x, path = _clip(), os.path.join(tempfile.mkdtemp(), "out.pt")
+    with torch.no_grad():
+        for _ in sys.stdin:
+            t0 = time.perf_counter()
+            out = fn(x)
+            seconds = time.perf_counter() - t0
+            torch.save(out, path)
+            print(seconds, path, flush=True)
+
+
+class OwnProcess:
+    """A variant timed in its own process with its own environment, driven one forward at a time so that it
+    interleaves with the in-process variants."""
+
+    def __init__(self, preset: str, variant: str, repo: str | None, env: dict):
+        cmd = [sys.executable, __file__, "--timing-worker", preset, variant, repo or ""]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+
+    def __call__(self) -> tuple[float, torch.Tensor]:
+        self.proc.stdin.write("run\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"timing worker exited with code {self.proc.wait()}")
+        seconds, path = line.split()
+        return float(seconds), torch.load(path)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def official_env() -> dict:
+    """The environment a user of the official code runs in: this one, with the user's own OpenMP wait policy (or
+    none: libgomp's default) instead of the one motionhub chose."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    return env if USER_WAIT_POLICY is None else {**env, "OMP_WAIT_POLICY": USER_WAIT_POLICY}
+
+
+def measure_throughput(presets: list[str], variants: list[str], repeats: int, repo: str | None,
+                       own_process: tuple[str, ...] = ()) -> dict:
     """Interleaved timing (variant A, B, A, B, ...) so that background load hits every variant alike; median and
-    spread (min, max) of the repeats, and each variant's largest output difference to the first variant."""
-    x = torch.rand(BATCH, T, J, 3)
+    spread (min, max) of the repeats, and each variant's largest output difference to the first variant. Variants
+    in ``own_process`` run in a subprocess with :func:`official_env`."""
+    x = _clip()
     results = {}
     for preset in presets:
-        fns = {v: prepare(preset, v, repo)[1] for v in variants}
-        times = {v: [] for v in variants}
-        with torch.no_grad():
-            outs = {v: fns[v](x) for v in variants}  # warm-up (and compilation / export)
-            for _ in range(repeats):
-                for v in variants:
-                    t0 = time.perf_counter()
-                    fns[v](x)
-                    times[v].append(time.perf_counter() - t0)
+        fns = {v: prepare(preset, v, repo)[1] for v in variants if v not in own_process}
+        workers = {v: OwnProcess(preset, v, repo, official_env()) for v in variants if v in own_process}
+        try:
+            times, outs = _interleave(fns, workers, variants, repeats, x)
+        finally:
+            for w in workers.values():
+                w.close()
         config = prepare(preset, "sdpa")[0].config
         flops = forward_flops(config)
         ref = outs[variants[0]]
@@ -226,6 +282,25 @@ def measure_throughput(presets: list[str], variants: list[str], repeats: int, re
                                     "gflops": flops / t / 1e9,
                                     "max_abs_diff": float((outs[v] - ref).abs().max())}
     return results
+
+
+def _interleave(fns: dict, workers: dict, variants: list[str], repeats: int, x: torch.Tensor):
+    """({variant: [seconds]}, {variant: output}) of one warm-up and ``repeats`` rounds over the variants."""
+
+    def run(v):
+        if v in workers:
+            return workers[v]()
+        t0 = time.perf_counter()
+        out = fns[v](x)
+        return time.perf_counter() - t0, out
+
+    times = {v: [] for v in variants}
+    with torch.no_grad():
+        outs = {v: run(v)[1] for v in variants}  # warm-up (and compilation / export)
+        for _ in range(repeats):
+            for v in variants:
+                times[v].append(run(v)[0])
+    return times, outs
 
 
 def main() -> None:
@@ -241,13 +316,24 @@ def main() -> None:
     parser.add_argument("--background-load", type=int, default=0, metavar="N",
                         help="run N busy-looping processes while the variants are timed (robustness to a shared "
                         "machine: every variant competes with them alike)")
+    parser.add_argument("--official-own-process", action="store_true",
+                        help="time the official variant in its own process, with the OpenMP settings its users have "
+                        "(libgomp's default unless OMP_WAIT_POLICY is set), not the passive waiting motionhub sets for "
+                        "this process (interleaved all the same)")
     parser.add_argument("--json", default=None, help="write the results here")
     parser.add_argument("--memory-child", nargs=3, metavar=("PRESET", "VARIANT", "REPO"), help=argparse.SUPPRESS)
+    parser.add_argument("--timing-worker", nargs=3, metavar=("PRESET", "VARIANT", "REPO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         preset, variant, repo = args.memory_child
         memory_child(preset, variant, repo or None)
         return
+    if args.timing_worker:
+        preset, variant, repo = args.timing_worker
+        timing_worker(preset, variant, repo or None)
+        return
+    if args.official_own_process and not args.official_repo:
+        parser.error("--official-own-process needs --official-repo")
     import transformers
 
     transformers.utils.logging.set_verbosity_error()
@@ -257,7 +343,8 @@ def main() -> None:
     gemm = gemm_gflops()
     load_procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.background_load)]
     try:
-        speed = measure_throughput(args.presets, variants, args.repeats, repo)
+        own = ("official",) if args.official_own_process else ()
+        speed = measure_throughput(args.presets, variants, args.repeats, repo, own)
         load = os.getloadavg()[0]  # while the variants ran
     finally:
         for proc in load_procs:
@@ -281,6 +368,10 @@ def main() -> None:
                 "max_abs_diff_vs_official": s["max_abs_diff"],
             })
     extra = f" with {args.background_load} busy background processes" if args.background_load else ""
+    policy = os.environ.get("OMP_WAIT_POLICY", "libgomp default")
+    official_policy = official_env().get("OMP_WAIT_POLICY", "libgomp default")
+    extra += (f"; OMP_WAIT_POLICY {policy}" + (f", official in its own process with {official_policy}"
+                                               if args.official_own_process else ""))
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, fp32 GEMM rate {gemm:.0f} GFLOP/s; "
           f"T={T}, batch={BATCH}, no-grad forward, median [min-max] of {args.repeats} interleaved repeats; "
           f"'official' = {'MotionBERT lib/model/DSTformer.py from ' + repo if repo else 'an emulation'}; "
@@ -297,7 +388,9 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"gemm_gflops": gemm, "T": T, "batch": BATCH, "official_repo": repo, "load_average": load,
-                       "background_load": args.background_load, "rows": rows}, f, indent=1)
+                       "background_load": args.background_load, "omp_wait_policy": policy,
+                       "official_omp_wait_policy": official_policy if args.official_own_process else policy,
+                       "rows": rows}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,20 @@ transformers' Auto classes with a motionhub model folder calls :func:`register` 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# torch's CPU kernels run on OpenMP (libgomp) threads that, by default, spin after finishing their share of an
+# operation until the slowest one is done. When other work shares the cores, a descheduled thread then leaves the
+# others burning their time slices at every one of the forward's thousands of operations: with two busy processes on
+# 2 cores the DSTformer forward took 2.7x as long as with passive waiting (benchmarks/results/README.md, "On a
+# shared machine"), for ~5 % on a quiet machine. libgomp reads the policy once, when torch loads it, so this only
+# takes effect if motionhub is imported before torch (the motionhub command always is); a value you set is kept.
+if "OMP_WAIT_POLICY" not in os.environ and "torch" not in sys.modules:
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 # public name -> the module that defines it (loaded on first attribute access, PEP 562)
 _LAZY = {

@@ -8,6 +8,7 @@ Each check runs in a fresh interpreter, so what earlier tests imported does not 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -93,3 +94,31 @@ def test_unknown_attribute_is_an_attribute_error():
 
     with pytest.raises(AttributeError, match="no attribute 'NoSuchModel'"):
         motionhub.NoSuchModel  # noqa: B018
+
+
+def _openmp_report(code: str, **env: str) -> tuple[str, str]:
+    """(stdout, libgomp's report of its settings) of ``code`` in a fresh interpreter; OMP_DISPLAY_ENV makes the
+    libgomp that torch loads print the values it actually uses. Its OMP_WAIT_POLICY line reads 'PASSIVE' when
+    nothing is set too; the spin count tells the three apart (unset 300000, PASSIVE 0, ACTIVE 30000000000)."""
+    base = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    res = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300,
+                         env={**base, "OMP_DISPLAY_ENV": "VERBOSE", **env})
+    assert res.returncode == 0, res.stderr[-2000:]
+    return res.stdout, res.stderr
+
+
+def test_openmp_threads_wait_passively_when_motionhub_comes_first():
+    # spinning OpenMP threads made the DSTformer forward 2.7x slower on a shared machine (motionhub/__init__.py)
+    _, report = _openmp_report("import motionhub, torch; torch.ones(64, 64) @ torch.ones(64, 64)")
+    assert "GOMP_SPINCOUNT = '0'" in report, report
+
+
+def test_a_wait_policy_the_user_set_is_kept():
+    _, report = _openmp_report("import motionhub, torch; torch.ones(2)", OMP_WAIT_POLICY="ACTIVE")
+    assert "GOMP_SPINCOUNT = '30000000000'" in report, report
+
+
+def test_after_torch_the_environment_is_left_alone():
+    # libgomp has read its settings already: setting the variable then would only claim what is not in effect
+    out, report = _openmp_report("import os, torch, motionhub; print(os.environ.get('OMP_WAIT_POLICY'))")
+    assert out.strip() == "None" and "GOMP_SPINCOUNT = '300000'" in report, report
