@@ -38,6 +38,7 @@ weights (converted), so the table also reports the largest output difference.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -182,7 +183,7 @@ def memory_child(preset: str, variant: str, repo: str | None) -> None:
     import threading
 
     model, fn = prepare(preset, variant, repo)
-    x = _clip()
+    x = clip()
     with torch.no_grad():
         fn(x if variant in ("compiled", "onnx") else x[:1, :8])  # lazy init / compilation outside the measurement
         gc.collect()
@@ -210,7 +211,7 @@ def measure_memory(preset: str, variant: str, repo: str | None) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["activation_peak_mb"]
 
 
-def _clip() -> torch.Tensor:
+def clip() -> torch.Tensor:
     return torch.rand(BATCH, T, J, 3, generator=torch.Generator().manual_seed(0))  # the same in every process
 
 
@@ -218,7 +219,7 @@ def timing_worker(preset: str, variant: str, repo: str | None) -> None:
     """Run in a subprocess (--official-own-process): one forward per 'run' line on stdin, each timed here; prints
     the seconds and the file holding the output."""
     fn = prepare(preset, variant, repo)[1]
-    x, path = _clip(), os.path.join(tempfile.mkdtemp(), "out.pt")
+    x, path = clip(), os.path.join(tempfile.mkdtemp(), "out.pt")
     with torch.no_grad():
         for _ in sys.stdin:
             t0 = time.perf_counter()
@@ -262,13 +263,13 @@ def measure_throughput(presets: list[str], variants: list[str], repeats: int, re
     """Interleaved timing (variant A, B, A, B, ...) so that background load hits every variant alike; median and
     spread (min, max) of the repeats, and each variant's largest output difference to the first variant. Variants
     in ``own_process`` run in a subprocess with :func:`official_env`."""
-    x = _clip()
+    x = clip()
     results = {}
     for preset in presets:
         fns = {v: prepare(preset, v, repo)[1] for v in variants if v not in own_process}
         workers = {v: OwnProcess(preset, v, repo, official_env()) for v in variants if v in own_process}
         try:
-            times, outs = _interleave(fns, workers, variants, repeats, x)
+            times, outs = interleave(fns, workers, variants, repeats, x)
         finally:
             for w in workers.values():
                 w.close()
@@ -284,8 +285,20 @@ def measure_throughput(presets: list[str], variants: list[str], repeats: int, re
     return results
 
 
-def _interleave(fns: dict, workers: dict, variants: list[str], repeats: int, x: torch.Tensor):
-    """({variant: [seconds]}, {variant: output}) of one warm-up and ``repeats`` rounds over the variants."""
+@contextlib.contextmanager
+def background_load(n: int):
+    """``n`` busy-looping processes for the duration of the block (a shared machine, alike for every variant)."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+
+
+def interleave(fns: dict, workers: dict, variants: list[str], repeats: int, x: torch.Tensor):
+    """({variant: [seconds]}, {variant: output}) of one warm-up and ``repeats`` rounds over the variants: ``fns``
+    are called here with ``x``, ``workers`` (:class:`OwnProcess`) time themselves."""
 
     def run(v):
         if v in workers:
@@ -341,14 +354,10 @@ def main() -> None:
     base_variant = "official" if repo else "emulated"
     variants = [base_variant, "sdpa"] + (["compiled"] if args.compile else []) + (["onnx"] if args.onnx else [])
     gemm = gemm_gflops()
-    load_procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.background_load)]
-    try:
+    with background_load(args.background_load):
         own = ("official",) if args.official_own_process else ()
         speed = measure_throughput(args.presets, variants, args.repeats, repo, own)
         load = os.getloadavg()[0]  # while the variants ran
-    finally:
-        for proc in load_procs:
-            proc.kill()
     gemm = max(gemm, gemm_gflops())  # best of before/after: background load only ever lowers the reference rate
     rows = []
     for preset in args.presets:

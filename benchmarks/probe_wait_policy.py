@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import time
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_dstformer as bench
+import bench_dstformer as bench  # the one place that builds and times the variants
 
 
 def main() -> None:
@@ -30,32 +28,20 @@ def main() -> None:
 
     repo, preset, repeats, load = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     chunks = [int(c) for c in sys.argv[5].split(",")]
-    official = bench.prepare(preset, "official", repo)[1]
+    fns = {"official": bench.prepare(preset, "official", repo)[1]}
     model, ours = bench.prepare(preset, "sdpa", repo)
 
-    def set_chunk(n: int) -> None:
-        for module in model.modules():
-            if isinstance(module, (DSTformerAttention, DSTformerMLP)):
-                module.inference_chunk_tokens = n
+    def at_chunk(n: int):
+        def fn(x):
+            for module in model.modules():
+                if isinstance(module, (DSTformerAttention, DSTformerMLP)):
+                    module.inference_chunk_tokens = n
+            return ours(x)
+        return fn
 
-    x = torch.rand(bench.BATCH, bench.T, bench.J, 3)
-    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(load)]
-    times = {"official": []} | {f"chunk {c}": [] for c in chunks}
-    try:
-        with torch.no_grad():
-            official(x), ours(x)
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                official(x)
-                times["official"].append(time.perf_counter() - t0)
-                for c in chunks:
-                    set_chunk(c)
-                    t0 = time.perf_counter()
-                    ours(x)
-                    times[f"chunk {c}"].append(time.perf_counter() - t0)
-    finally:
-        for proc in procs:
-            proc.kill()
+    fns |= {f"chunk {c}": at_chunk(c) for c in chunks}
+    with bench.background_load(load):
+        times, _ = bench.interleave(fns, {}, list(fns), repeats, bench.clip())
     med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
     print(json.dumps({"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY"),
                       "GOMP_SPINCOUNT": os.environ.get("GOMP_SPINCOUNT"), "threads": torch.get_num_threads(),
