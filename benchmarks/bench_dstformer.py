@@ -49,7 +49,10 @@ import time
 # What the user set, before motionhub (imported first, as its command does) chooses passive OpenMP waiting for this
 # process; --official-own-process gives the official code back the setting it would run with.
 USER_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY")
-import motionhub  # noqa: F401  (before torch: see motionhub/__init__.py)
+# A timing worker (this file's or bench_training_step.py's) runs the official code as its users do, so motionhub must
+# not choose its policy there: torch is loaded first, by the official model's imports alone.
+if "--timing-worker" not in sys.argv:
+    import motionhub  # noqa: F401  (before torch: see motionhub/__init__.py)
 
 # isort: split
 import torch
@@ -230,21 +233,23 @@ def timing_worker(preset: str, variant: str, repo: str | None) -> None:
 
 
 class OwnProcess:
-    """A variant timed in its own process with its own environment, driven one forward at a time so that it
-    interleaves with the in-process variants."""
+    """A variant timed in its own process with its own environment, driven one call at a time so that it
+    interleaves with the in-process variants. ``cmd`` starts a worker that, per "run" line on stdin, does one timed
+    call and prints ``seconds payload``; ``decode(payload)`` is what the call returns (here: the output, saved to a
+    file by :func:`timing_worker`)."""
 
-    def __init__(self, preset: str, variant: str, repo: str | None, env: dict):
-        cmd = [sys.executable, __file__, "--timing-worker", preset, variant, repo or ""]
+    def __init__(self, cmd: list[str], env: dict, decode=torch.load):
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        self.decode = decode
 
-    def __call__(self) -> tuple[float, torch.Tensor]:
+    def __call__(self):
         self.proc.stdin.write("run\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
             raise SystemExit(f"timing worker exited with code {self.proc.wait()}")
-        seconds, path = line.split()
-        return float(seconds), torch.load(path)
+        seconds, payload = line.split(maxsplit=1)
+        return float(seconds), self.decode(payload.strip())
 
     def close(self) -> None:
         self.proc.stdin.close()
@@ -267,7 +272,8 @@ def measure_throughput(presets: list[str], variants: list[str], repeats: int, re
     results = {}
     for preset in presets:
         fns = {v: prepare(preset, v, repo)[1] for v in variants if v not in own_process}
-        workers = {v: OwnProcess(preset, v, repo, official_env()) for v in variants if v in own_process}
+        workers = {v: OwnProcess([sys.executable, __file__, "--timing-worker", preset, v, repo or ""], official_env())
+                   for v in variants if v in own_process}
         try:
             times, outs = interleave(fns, workers, variants, repeats, x)
         finally:
@@ -296,9 +302,10 @@ def background_load(n: int):
             proc.kill()
 
 
-def interleave(fns: dict, workers: dict, variants: list[str], repeats: int, x: torch.Tensor):
-    """({variant: [seconds]}, {variant: output}) of one warm-up and ``repeats`` rounds over the variants: ``fns``
-    are called here with ``x``, ``workers`` (:class:`OwnProcess`) time themselves."""
+def interleave(fns: dict, workers: dict, variants: list[str], repeats: int, x, grad: bool = False):
+    """({variant: [seconds]}, {variant: output of the first call}) of one warm-up and ``repeats`` rounds over the
+    variants: ``fns`` are called here with ``x`` (under no_grad unless ``grad``), ``workers`` (:class:`OwnProcess`)
+    time themselves."""
 
     def run(v):
         if v in workers:
@@ -308,7 +315,7 @@ def interleave(fns: dict, workers: dict, variants: list[str], repeats: int, x: t
         return time.perf_counter() - t0, out
 
     times = {v: [] for v in variants}
-    with torch.no_grad():
+    with torch.set_grad_enabled(grad):
         outs = {v: run(v)[1] for v in variants}  # warm-up (and compilation / export)
         for _ in range(repeats):
             for v in variants:

@@ -9,7 +9,13 @@ median and spread) and the gradient agreement of the first step (largest relativ
 gradient norm and of the loss).
 
 Usage:  python benchmarks/bench_training_step.py --official-repo /path/to/MotionBERT [--steps 30] [--compile]
-        [--json out.json]
+        [--profile] [--background-load N] [--official-own-process] [--json out.json]
+
+OpenMP: as in bench_dstformer.py, motionhub is imported before torch, so every in-process variant runs with the
+passive waiting motionhub sets (as motionhub's training entry points do: they import motionhub first).
+``--official-own-process`` times the official step in its own process with the setting its users have (libgomp's
+default unless OMP_WAIT_POLICY is set), interleaved one step at a time; ``--background-load N`` adds N busy-looping
+processes (a shared machine).
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ import os
 import sys
 import time
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_dstformer import official_model  # noqa: E402  (the one place that builds the official model)
+# first: it records the user's OpenMP wait policy, then imports motionhub before torch (see its docstring)
+import bench_dstformer as bench  # noqa: E402
+
+# isort: split
+import torch  # noqa: E402
 
 SMALL = dict(dim_feat=64, dim_rep=128, depth=3, num_heads=4, mlp_ratio=2, maxlen=27)
 BATCH, FRAMES, J = 64, 27, 17
@@ -32,7 +40,7 @@ BATCH, FRAMES, J = 64, 27, 17
 def build(variant: str, repo: str):
     from motionhub.conversion.motionbert import convert_motionbert
 
-    official = official_model("lite", repo, **SMALL).train()
+    official = bench.official_model("lite", repo, **SMALL).train()
     if variant == "official":
         return official, official
     model = convert_motionbert(official.state_dict(), num_heads=SMALL["num_heads"]).train()
@@ -43,10 +51,12 @@ def build(variant: str, repo: str):
 
 
 def step_fn(variant: str, repo: str):
+    """One training step ``step((x, y)) -> (loss, global gradient norm)`` of a fresh ``variant`` model."""
     module, fn = build(variant, repo)
     opt = torch.optim.AdamW(module.parameters(), lr=1e-4, weight_decay=0.01)
 
-    def step(x, y):
+    def step(batch):
+        x, y = batch
         opt.zero_grad(set_to_none=True)
         out = fn(x) if variant == "official" else fn(keypoints=x).pose_3d
         loss = torch.nn.functional.mse_loss(out, y)
@@ -58,6 +68,21 @@ def step_fn(variant: str, repo: str):
     return step
 
 
+def batch() -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(0)  # the same in every process
+    return torch.rand(BATCH, FRAMES, J, 3, generator=g), torch.randn(BATCH, FRAMES, J, 3, generator=g) * 0.1
+
+
+def timing_worker(variant: str, repo: str) -> None:
+    """Run in a subprocess (--official-own-process): one step per 'run' line on stdin, timed here; prints the
+    seconds and the step's loss and gradient norm."""
+    step, xy = step_fn(variant, repo), batch()
+    for _ in sys.stdin:
+        t0 = time.perf_counter()
+        loss, norm = step(xy)
+        print(time.perf_counter() - t0, f"{loss!r},{norm!r}", flush=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--official-repo", required=True, metavar="PATH", help="a MotionBERT checkout (lib/model/)")
@@ -65,24 +90,36 @@ def main() -> None:
     p.add_argument("--compile", action="store_true", help="also time torch.compile(motionhub model)")
     p.add_argument("--profile", action="store_true",
                    help="also break one step of each variant down by kind of operation (torch.profiler)")
+    p.add_argument("--background-load", type=int, default=0, metavar="N",
+                   help="run N busy-looping processes while the variants are timed (a shared machine)")
+    p.add_argument("--official-own-process", action="store_true",
+                   help="time the official step in its own process with its users' OpenMP settings (libgomp's "
+                   "default unless OMP_WAIT_POLICY is set), interleaved all the same")
     p.add_argument("--json", default=None)
+    p.add_argument("--timing-worker", nargs=1, metavar="VARIANT", help=argparse.SUPPRESS)
     args = p.parse_args()
     import transformers
 
     transformers.utils.logging.set_verbosity_error()
+    if args.timing_worker:
+        timing_worker(args.timing_worker[0], args.official_repo)
+        return
     variants = ["official", "motionhub"] + (["compiled"] if args.compile else [])
-    g = torch.Generator().manual_seed(0)
-    x, y = torch.rand(BATCH, FRAMES, J, 3, generator=g), torch.randn(BATCH, FRAMES, J, 3, generator=g) * 0.1
-    steps = {v: step_fn(v, args.official_repo) for v in variants}
-    first = {v: steps[v](x, y) for v in variants}  # identical weights: the first step's loss and gradient agree
-    for v in variants:  # warm-up (and compilation)
-        steps[v](x, y)
-    times = {v: [] for v in variants}
-    for _ in range(args.steps):
-        for v in variants:
-            t0 = time.perf_counter()
-            steps[v](x, y)
-            times[v].append(time.perf_counter() - t0)
+    xy = batch()
+    own = ("official",) if args.official_own_process else ()
+    steps = {v: step_fn(v, args.official_repo) for v in variants if v not in own}
+    workers = {v: bench.OwnProcess([sys.executable, __file__, "--official-repo", args.official_repo,
+                                    "--timing-worker", v], bench.official_env(),
+                                   decode=lambda s: tuple(float(t) for t in s.split(",")))
+               for v in own}
+    try:
+        with bench.background_load(args.background_load):
+            # warm-up = the first step (and compilation): identical weights, so its loss and gradient agree
+            times, first = bench.interleave(steps, workers, variants, args.steps, xy, grad=True)
+            load = os.getloadavg()[0]  # while the variants ran
+    finally:
+        for w in workers.values():
+            w.close()
     rows = []
     base = sorted(times["official"])[len(times["official"]) // 2]
     for v in variants:
@@ -92,7 +129,11 @@ def main() -> None:
                      "frames_per_s": BATCH * FRAMES / med, "speedup_vs_official": base / med,
                      "loss_rel_diff": abs(first[v][0] - first["official"][0]) / abs(first["official"][0]),
                      "grad_norm_rel_diff": abs(first[v][1] - first["official"][1]) / abs(first["official"][1])})
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f}; "
+    policy = os.environ.get("OMP_WAIT_POLICY", "libgomp default")
+    official_policy = bench.official_env().get("OMP_WAIT_POLICY", "libgomp default") if own else policy
+    extra = f"; {args.background_load} busy background processes" if args.background_load else ""
+    extra += f"; OMP_WAIT_POLICY {policy}" + (f", official in its own process with {official_policy}" if own else "")
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, load average {load:.1f}{extra}; "
           f"zoo config {SMALL}, batch {BATCH}, {args.steps} interleaved steps; official = {args.official_repo}")
     print("| variant | frames/s | s per step [min-max] | speed vs official | loss / grad-norm rel. diff (step 1) |")
     print("|---|---|---|---|---|")
@@ -100,8 +141,9 @@ def main() -> None:
         print(f"| {r['variant']} | {r['frames_per_s']:.0f} | {r['seconds_median']:.3f} [{r['seconds_min']:.3f}-"
               f"{r['seconds_max']:.3f}] | {r['speedup_vs_official']:.2f}x | {r['loss_rel_diff']:.1e} / "
               f"{r['grad_norm_rel_diff']:.1e} |")
-    profile = {v: profile_step(steps[v], x, y) for v in variants} if args.profile else None
-    if profile:
+    profile = None
+    if args.profile:  # in this process for every variant (the kinds of work do not depend on the wait policy)
+        profile = {v: profile_step(steps.get(v) or step_fn(v, args.official_repo), xy) for v in variants}
         kinds = list(OP_KINDS) + ["other"]
         print("\nOne step by kind of operation, ms of self CPU time (torch.profiler; the profiler adds overhead):")
         print("| kind | " + " | ".join(variants) + " |")
@@ -110,8 +152,9 @@ def main() -> None:
             print(f"| {kind} | " + " | ".join(f"{profile[v].get(kind, 0.0):.0f}" for v in variants) + " |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"config": SMALL, "batch": BATCH, "rows": rows, "load_average": os.getloadavg()[0],
-                       "profile_ms": profile}, f, indent=1)
+            json.dump({"config": SMALL, "batch": BATCH, "rows": rows, "load_average": load,
+                       "background_load": args.background_load, "omp_wait_policy": policy,
+                       "official_omp_wait_policy": official_policy, "profile_ms": profile}, f, indent=1)
 
 
 # How the profile is grouped: aten operator name prefixes per kind of work.
@@ -124,12 +167,13 @@ OP_KINDS = {
 }
 
 
-def profile_step(step, x, y) -> dict[str, float]:
-    """Self CPU milliseconds of one step per :data:`OP_KINDS` kind (+ "other", "total")."""
+def profile_step(step, xy) -> dict[str, float]:
+    """Self CPU milliseconds of one step (after a warm-up step) per :data:`OP_KINDS` kind (+ "other", "total")."""
     from torch.profiler import ProfilerActivity, profile
 
+    step(xy)
     with profile(activities=[ProfilerActivity.CPU]) as prof:
-        step(x, y)
+        step(xy)
     out: dict[str, float] = {}
     for event in prof.key_averages():
         ms = event.self_cpu_time_total / 1e3
