@@ -63,7 +63,7 @@ def step_fn(variant: str, repo: str):
         loss.backward()
         norm = torch.sqrt(sum((p.grad.double() ** 2).sum() for p in module.parameters() if p.grad is not None))
         opt.step()
-        return float(loss), float(norm)
+        return float(loss.detach()), float(norm)
 
     return step
 

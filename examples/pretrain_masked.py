@@ -74,6 +74,9 @@ def load_motion(args) -> tuple[list, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    import motionhub  # noqa: F401  (before torch: passive OpenMP waiting, see motionhub/__init__.py)
+
+    # isort: split
     import torch
     import transformers
     from motionhub.tasks.pretrain_lifting import LiftingPretrainDataset

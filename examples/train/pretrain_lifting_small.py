@@ -20,6 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+import motionhub  # noqa: F401  (before torch: passive OpenMP waiting, see motionhub/__init__.py)
+
+# isort: split
 import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 
