@@ -67,6 +67,7 @@ def test_stopped_and_resumed_run_equals_uninterrupted(tmp_path):
     # (as a new clone would have it) continues with only --run.
     out1 = _run(parted, data, *FIRST, "--stop-after-minutes", "0")
     assert "rerun the same command to continue" in out1
+    assert sorted(p.name for p in parted.glob("checkpoint-*")) == ["checkpoint-1"]  # the state a session commits
     moved = tmp_path / "clone" / "parted"
     moved.parent.mkdir()
     parted.rename(moved)
@@ -81,8 +82,9 @@ def test_stopped_and_resumed_run_equals_uninterrupted(tmp_path):
     assert [p["step"] for p in curve] == [1, 2, 4, 6]
     assert all(np.isfinite(p["mpjpe_mm"]) and p["frames_seen"] == p["step"] * 4 * 9 for p in curve)
     assert curve[-1]["train_seconds"] >= curve[0]["train_seconds"]
-    # only the newest checkpoint is kept in the run folder (the one place that is committed)
-    assert sorted(p.name for p in moved.glob("checkpoint-*")) == ["checkpoint-6"]
+    # a finished run keeps final/ and its curve, not the optimiser state; running it again trains nothing
+    assert not list(moved.glob("checkpoint-*")) and not list(whole.glob("checkpoint-*"))
+    assert "is finished (6 steps)" in _run(moved, data)
 
 
 def test_changed_settings_are_refused(tmp_path):
@@ -120,3 +122,60 @@ def test_many_to_one_family_trains_resumes_and_evaluates(tmp_path, family):
     assert processor["normalization"] == "screen" and processor["mpii_convention"] == "mpii"
     curve = json.loads((run / "curve.json").read_text())["points"]
     assert [p["step"] for p in curve] == [1, 2, 4] and all(np.isfinite(p["mpjpe_mm"]) for p in curve)
+
+
+def _fake_noise(root: Path) -> None:
+    """MotionBERT's noise-model files (synthetic_noise.npz + d2c_params.json) with made-up per-joint parameters."""
+    noise = root / "motionbert_noise"
+    noise.mkdir()
+    np.savez(noise / "synthetic_noise.npz", mean=np.zeros((17, 2)), std=np.full((17, 2), 0.01),
+             weight=np.full(17, 0.9))
+    (noise / "d2c_params.json").write_text(json.dumps({"a": 0.028, "b": 1.1, "m": -0.0046, "s": 0.143}))
+
+
+MOCAP = ["--data", "mocap", "--mocap-weights", "h36m=1", "--init", "scratch",
+         "--config", json.dumps({"dim_feat": 16, "dim_rep": 16, "depth": 1, "num_heads": 2}),
+         "--max-steps", "6", "--save-steps", "2", "--batch-size", "4", "--clip-len", "9", "--warmup-steps", "1",
+         "--eval-frames", "30"]
+
+
+def test_mocap_pretraining_resumes_exactly(tmp_path):
+    """``--data mocap`` (virtual cameras, noise, masks): every clip and every camera is drawn from (seed, index) /
+    (seed, batch), so a run stopped and continued in a fresh process ends with the uninterrupted run's weights."""
+    data = _fake_h36m(tmp_path / "data")
+    _fake_noise(data)
+    whole = tmp_path / "whole"
+    out = _run(whole, data, *MOCAP)
+    assert "data: mocap" in out and "finished 6 steps" in out
+    parted = tmp_path / "parted"
+    assert "rerun the same command" in _run(parted, data, *MOCAP, "--stop-after-minutes", "0")
+    assert "resuming from" in _run(parted, data)
+    a = load_file(str(whole / "final" / "model.safetensors"))
+    b = load_file(str(parted / "final" / "model.safetensors"))
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
+    curve = json.loads((parted / "curve.json").read_text())
+    assert curve["data"] == "mocap" and all(np.isfinite(p["mpjpe_mm"]) for p in curve["points"])
+    # the held-out subject cannot also be pretraining motion
+    cmd = [sys.executable, str(SCRIPT), "--run", str(tmp_path / "bad"), "--data-root", str(data), *MOCAP,
+           "--mocap-subjects", "S1", "S8"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert res.returncode != 0 and "S8 cannot be both" in res.stderr
+
+
+def test_confidence_augmentation_draws_detector_like_scores():
+    sys.path.insert(0, str(SCRIPT.parent))
+    from campaign_lifting import FlipCollator
+
+    conf = np.ones((400, 9, 17), dtype=np.float32)
+    conf[:, :, 3] = 0.0  # a masked joint
+    c = FlipCollator(0.0, seed=0, confidence_aug=0.5)
+    out = c.random_confidence(conf, [0, 2, 0])
+    np.testing.assert_array_equal(out, c.random_confidence(conf, [0, 2, 0]))  # deterministic per (seed, batch)
+    assert (out[:, :, 3] == 0).all()  # masked stays masked
+    changed = (out[:, :, [0, 1, 2, 4]] != 1).any(axis=(1, 2))
+    assert 0.4 < changed.mean() < 0.6  # about half the clips
+    assert out.min() >= 0 and out.max() <= 1 and out[changed][:, [0, 1, 2]].mean() < 0.9
+    # both kinds: one constant per clip, and per-joint draws
+    varied = np.array([np.unique(o[:, [0, 1, 2, 4]]).size > 1 for o in out[changed]])
+    assert 0.25 < varied.mean() < 0.75

@@ -56,7 +56,13 @@ DATA_ROOT = _HERE.parents[2] / "shared" / "data"
 #: Settings stored in ``run.json``; a resumed run must not change them (the schedule and data order depend on them).
 RUN_KEYS = ("init", "train_subjects", "eval_subjects", "max_steps", "batch_size", "lr", "warmup_steps",
             "weight_decay", "clip_len", "clip_stride", "flip_prob", "seed", "save_steps", "eval_frames",
-            "mpii_convention", "config_overrides", "family")
+            "mpii_convention", "config_overrides", "family", "data", "mocap_subjects", "mocap_weights",
+            "confidence_aug")
+
+#: training data of a run: ``h36m-sh`` = finetuning on the real SH detections (the default); ``mocap`` = MotionBERT's
+#: lifting pretraining: every 3D source (Human3.6M world 3D of ``mocap_subjects``, Bandai-Namco, CMU) filmed by random
+#: virtual cameras, MotionBERT's detector noise + confidences, joint and frame masks (``lifting_data.py``)
+DATA_MODES = ("h36m-sh", "mocap")
 
 #: the lifting model of each encoder family (DSTformer: sequence to sequence; STMO / MPM: P-STMO's many-to-one with
 #: a loss on every frame of the clip and on its centre, ``labels`` (B, T, J, 3) as for DSTformer)
@@ -87,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--family", default=None, choices=sorted(FAMILIES),
                    help="first start only: encoder family (default dstformer; stmo / mpm: many-to-one, init from "
                         "examples/pretrain_masked.py output or 'scratch')")
+    p.add_argument("--data", default=None, choices=DATA_MODES,
+                   help="first start only: h36m-sh = finetune on the real SH detections (default); mocap = MotionBERT "
+                        "lifting pretraining on every mocap source through virtual cameras (DSTformer)")
+    p.add_argument("--mocap-subjects", nargs="+", default=None,
+                   help="--data mocap: Human3.6M subjects whose 3D is pretraining motion (default S1 S5 S6 S7; S8 "
+                        "only for final models, never with S8 as the held-out subject)")
+    p.add_argument("--mocap-weights", default=None,
+                   help="--data mocap: source sampling weights (default h36m=0.4,bandai=0.3,cmu=0.3)")
+    p.add_argument("--confidence-aug", type=float, default=None,
+                   help="--data h36m-sh: probability that a clip's confidences (1 for SH) are replaced by random "
+                        "detector-like ones (a constant in [0.3, 1] or per-joint values), so the model learns not to "
+                        "depend on a detector's score scale (default 0)")
     p.add_argument("--config", default=None,
                    help="first start from scratch only: JSON of config overrides (e.g. '{\"depth\": 2}')")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
@@ -99,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
 DEFAULTS = dict(init=None, train_subjects=["S1", "S5", "S6", "S7"], eval_subjects=["S8"], max_steps=5000,
                 batch_size=64, lr=1e-3, warmup_steps=200, weight_decay=0.01, clip_len=27, clip_stride=3,
                 flip_prob=0.5, seed=0, save_steps=250, eval_frames=540, mpii_convention="mpii",
-                config_overrides=None, family="dstformer")
+                config_overrides=None, family="dstformer", data="h36m-sh", mocap_subjects=["S1", "S5", "S6", "S7"],
+                mocap_weights="h36m=0.4,bandai=0.3,cmu=0.3", confidence_aug=0.0)
 
 
 def load_h36m(data_root: Path, subjects, mpii_convention: str, max_frames: int | None = None,
@@ -151,8 +170,10 @@ class FlipCollator:
     resumed run flips exactly as an uninterrupted one (the Trainer skips consumed batches without collating them).
     """
 
-    def __init__(self, p: float, seed: int, start_batch: int = 0, layout: str = "h36m-17", channels: int = 3):
+    def __init__(self, p: float, seed: int, start_batch: int = 0, layout: str = "h36m-17", channels: int = 3,
+                 confidence_aug: float = 0.0):
         self.p, self.seed, self.batch, self.layout, self.channels = p, seed, start_batch, layout, channels
+        self.confidence_aug = confidence_aug
 
     def __call__(self, features):
         import torch
@@ -162,6 +183,9 @@ class FlipCollator:
         x = torch.from_numpy(np.stack([f["keypoints"][..., : self.channels] for f in features]))
         y = torch.from_numpy(np.stack([f["labels"] for f in features]))
         draw = np.random.default_rng([self.seed, self.batch]).random(len(features))
+        if self.confidence_aug > 0 and self.channels >= 3:
+            x = x.clone()
+            x[..., 2] = torch.from_numpy(self.random_confidence(x[..., 2].numpy(), [self.seed, 2, self.batch]))
         self.batch += 1
         if self.p > 0:
             m = torch.from_numpy(draw < self.p)[:, None, None, None]
@@ -169,11 +193,53 @@ class FlipCollator:
             y = torch.where(m, flip(y, self.layout), y)
         return {"keypoints": x, "labels": y}
 
+    def random_confidence(self, conf: np.ndarray, seed) -> np.ndarray:
+        """``(B, T, J)`` confidences with each clip's replaced, with probability ``confidence_aug``, by a detector-like
+        draw: half the time one constant in [0.3, 1] (a detector with another score scale), else per joint and frame
+        uniform in [lo, 1], lo ~ U(0, 0.8). Masked joints (confidence 0) stay 0. SH detections carry no scores, so
+        the draws are unrelated to the error: the model learns that the score scale says nothing about the pose."""
+        rng = np.random.default_rng(seed)
+        b = conf.shape[0]
+        pick = rng.random(b) < self.confidence_aug
+        constant = rng.random(b) < 0.5
+        const = rng.uniform(0.3, 1.0, b)[:, None, None]
+        lo = rng.uniform(0.0, 0.8, b)[:, None, None]
+        per = lo + (1.0 - lo) * rng.random(conf.shape)
+        new = np.where(constant[:, None, None], np.broadcast_to(const, conf.shape), per).astype(conf.dtype)
+        return np.where(pick[:, None, None] & (conf > 0), new, conf)
+
 
 def _write_json(path: Path, obj) -> None:
     from motionhub.io_utils import write_text
 
     write_text(path, json.dumps(obj, indent=1))
+
+
+def _mocap_data(s: dict, data_root: Path, done_step: int):
+    """MotionBERT lifting pretraining data: the map-style virtual-camera clip index and its per-batch-seeded collator
+    (both resume exactly at ``done_step``)."""
+    if s["family"] != "dstformer":
+        raise SystemExit("error: --data mocap pretrains DSTformer (x, y, confidence input); STMO / MPM pretrain with "
+                         "examples/pretrain_masked.py")
+    if "S8" in s["mocap_subjects"] and "S8" in (s["eval_subjects"] or []):
+        raise SystemExit("error: S8 cannot be both pretraining motion and the held-out subject (--eval-subjects)")
+    sys.path.insert(0, str(_HERE))
+    from lifting_data import VirtualCameraClipIndex, VirtualCameraCollator, load_pretraining_motion
+
+    from motionhub.corruption import MotionBERTNoise
+
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in s["mocap_weights"].split(","))}
+    motion = load_pretraining_motion(data_root, h36m_subjects=tuple(s["mocap_subjects"]),
+                                     allow_held_out="S8" in s["mocap_subjects"],
+                                     sources=tuple(k for k, w in weights.items() if w > 0),
+                                     min_frames=s["clip_len"])
+    stats = {k: f"{len(v)} sequences, {sum(len(q) for q in v)} frames" for k, v in motion.items()}
+    print(f"data: mocap {stats}, weights {weights}", flush=True)
+    dataset = VirtualCameraClipIndex(motion, s["clip_len"], weights, length=s["max_steps"] * s["batch_size"],
+                                     seed=s["seed"])
+    collator = VirtualCameraCollator(MotionBERTNoise.from_path(Path(data_root) / "motionbert_noise"), seed=s["seed"],
+                                     start_batch=done_step)
+    return dataset, collator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         settings["command"] = "python examples/train/campaign_lifting.py " + " ".join(argv or sys.argv[1:])
         _write_json(run_file, settings)
 
+    if (run / "final" / "model.safetensors").is_file():
+        # a finished run keeps final/ and its curve; its optimiser state was dropped when it finished
+        print(f"{run} is finished ({settings['max_steps']} steps): the model is {run / 'final'}", flush=True)
+        return 0
     threads = args.threads or os.cpu_count() or 1
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     import torch
@@ -207,19 +277,25 @@ def main(argv: list[str] | None = None) -> int:
     from motionhub.runner import WindowRunner
 
     torch.set_num_threads(threads)
-    s = settings
-    t_load = time.time()
-    train = load_h36m(args.data_root, s["train_subjects"], s["mpii_convention"], max_sequences=args.max_sequences)
-    held = load_h36m(args.data_root, s["eval_subjects"], s["mpii_convention"], max_frames=s["eval_frames"] or None,
-                     max_sequences=args.max_sequences) if s["eval_subjects"] else []
-    dataset = H36MLiftingClips(train, s["clip_len"], s["clip_stride"])
-    print(f"data: {len(train)} training sequences ({sum(len(q['input']) for q in train)} frames, {len(dataset)} clips),"
-          f" {len(held)} held-out sequences; {time.time() - t_load:.0f} s", flush=True)
-
+    s = {**DEFAULTS, "data": "h36m-sh", "confidence_aug": 0.0, **settings}  # keys older runs did not store
+    family = s.get("family") or "dstformer"  # runs started before families existed are DSTformer runs
     from motionhub.tasks.trainer import latest_checkpoint  # skips (and names) checkpoints a kill left incomplete
 
     resume = latest_checkpoint(run)
-    family = s.get("family") or "dstformer"  # runs started before families existed are DSTformer runs
+    done_step = int(resume.name.split("-")[1]) if resume is not None else 0
+    t_load = time.time()
+    held = load_h36m(args.data_root, s["eval_subjects"], s["mpii_convention"], max_frames=s["eval_frames"] or None,
+                     max_sequences=args.max_sequences) if s["eval_subjects"] else []
+    if s["data"] == "mocap":
+        dataset, collator = _mocap_data(s, args.data_root, done_step)
+    else:
+        train = load_h36m(args.data_root, s["train_subjects"], s["mpii_convention"],
+                          max_sequences=args.max_sequences)
+        dataset = H36MLiftingClips(train, s["clip_len"], s["clip_stride"])
+        collator = None  # FlipCollator, built once the model says how many input channels it takes
+        print(f"data: {len(train)} training sequences ({sum(len(q['input']) for q in train)} frames, "
+              f"{len(dataset)} clips)", flush=True)
+    print(f"{len(held)} held-out sequences; data loaded in {time.time() - t_load:.0f} s", flush=True)
     model_cls = getattr(motionhub, FAMILIES[family])
     torch.manual_seed(s["seed"])  # the model is built after seeding: from-scratch runs are reproducible
     if resume is not None:
@@ -254,8 +330,8 @@ def main(argv: list[str] | None = None) -> int:
 
     curve_file = run / "curve.json"
     curve = json.loads(curve_file.read_text()) if curve_file.exists() else {"points": []}
-    done_step = int(resume.name.split("-")[1]) if resume is not None else 0
     curve["points"] = [p for p in curve["points"] if p["step"] <= done_step]
+    curve["data"] = s["data"]
     base_seconds = curve["points"][-1]["train_seconds"] if curve["points"] else 0.0
     # CPU time accumulates with the thread count of each session (a resumed run may use another count)
     base_cpu_seconds = curve["points"][-1]["cpu_hours"] * 3600 if curve["points"] else 0.0
@@ -339,8 +415,10 @@ def main(argv: list[str] | None = None) -> int:
         save_total_limit=1, report_to="none", dataloader_num_workers=0, remove_unused_columns=False, use_cpu=True,
         seed=s["seed"], data_seed=s["seed"], disable_tqdm=True, save_only_model=False,
     )
-    trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=FlipCollator(s["flip_prob"], s["seed"], done_step, channels=dim_in),
-                      callbacks=[Campaign()])
+    if collator is None:
+        collator = FlipCollator(s["flip_prob"], s["seed"], done_step, channels=dim_in,
+                                confidence_aug=s["confidence_aug"])
+    trainer = Trainer(model=model, args=targs, train_dataset=dataset, data_collator=collator, callbacks=[Campaign()])
     trainer.train(resume_from_checkpoint=str(resume) if resume is not None else None)
     if trainer.state.global_step >= s["max_steps"]:
         final = run / "final"
@@ -353,7 +431,11 @@ def main(argv: list[str] | None = None) -> int:
         MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(tmp)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
-        print(f"finished {s['max_steps']} steps: {final}", flush=True)
+        # optimiser, scheduler and RNG state are only needed to continue: a finished run drops them, so that the
+        # repository's history keeps one copy of the weights (final/), not three more of the optimiser moments
+        for ckpt in run.glob("checkpoint-*"):
+            shutil.rmtree(ckpt)
+        print(f"finished {s['max_steps']} steps: {final} (checkpoints with optimiser state removed)", flush=True)
     else:
         print(f"stopped at step {trainer.state.global_step} of {s['max_steps']}; rerun the same command to continue",
               flush=True)

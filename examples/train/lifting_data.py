@@ -40,6 +40,7 @@ __all__ = [
     "H36M_EVAL_SUBJECTS",
     "H36M_TRAIN_SUBJECTS",
     "ClipDataset",
+    "VirtualCameraClipIndex",
     "VirtualCameraClips",
     "VirtualCameraCollator",
     "h36m_sequences",
@@ -77,19 +78,34 @@ def _cmu_dir(cmu: str | Path) -> Path:
 def load_pretraining_motion(
     data_root: str | Path = DATA_ROOT,
     h36m_subjects: tuple[str, ...] = H36M_TRAIN_SUBJECTS,
-    cache: str | Path | None = "/tmp/motionhub_pretrain_motion.npz",
+    cache: str | Path | None = "/tmp/motionhub_pretrain_motion{tag}.npz",
     min_frames: int = 27,
+    allow_held_out: bool = False,
+    sources: tuple[str, ...] = ("h36m", "bandai", "cmu"),
 ) -> dict[str, list[np.ndarray]]:
     """All pretraining 3D motion as ``{source: [(T, 17, 3) float32 metres, Z-up world, 50 fps]}``.
 
     Args:
         data_root: the shared data folder (``h36m_train/``, ``bandai_namco/``, ``cmu_mocap/``).
         h36m_subjects: Human3.6M subjects to use (never S8: it is the held-out evaluation subject).
-        cache: npz cache path (rebuilt when missing); ``None`` disables caching.
+        cache: npz cache path (rebuilt when missing); ``{tag}`` is replaced by a digest of the data folder, subjects
+            and sources ("" for the default ones, the file earlier versions wrote); ``None`` disables caching.
         min_frames: drop shorter sequences.
+        allow_held_out: allow S8 (final models only: development runs hold it out for evaluation).
+        sources: which of ``h36m``, ``bandai``, ``cmu`` to load.
     """
-    if "S8" in h36m_subjects:
+    if "S8" in h36m_subjects and not allow_held_out:
         raise ValueError("S8 is the held-out evaluation subject; do not pretrain on it")
+    unknown = set(sources) - {"h36m", "bandai", "cmu"}
+    if unknown:
+        raise ValueError(f"unknown motion source(s) {sorted(unknown)}; known: h36m, bandai, cmu")
+    if cache is not None:
+        key = (str(Path(data_root).resolve()), tuple(h36m_subjects), tuple(sources), min_frames)
+        default = (str(DATA_ROOT.resolve()), H36M_TRAIN_SUBJECTS, ("h36m", "bandai", "cmu"), 27)
+        import hashlib
+
+        tag = "" if key == default else "_" + hashlib.sha256(repr(key).encode()).hexdigest()[:12]
+        cache = str(cache).format(tag=tag, subjects=tag)
     if cache is not None and Path(cache).exists():
         with np.load(cache) as d:
             out: dict[str, list[np.ndarray]] = {}
@@ -98,19 +114,21 @@ def load_pretraining_motion(
                 out.setdefault(src, []).append(d[key])
             return out
     root = Path(data_root)
-    out = {"h36m": [], "bandai": [], "cmu": []}
-    for seq in load_h36m_3pb(root / "h36m_train", subjects=list(h36m_subjects), frame="world"):
-        out["h36m"].append((seq.keypoints_3d / 1000.0).astype(np.float32))
-    bandai = load_bandai(root / "bandai_namco")
-    for seq in bandai.sequences:
-        x = to_h36m(seq.keypoints_3d, "bandai-22") @ _Y_UP_TO_Z_UP.T
-        out["bandai"].append((resample_fps(x, seq.fps, FPS) / 1000.0).astype(np.float32))
-    cmu_root = _cmu_dir(root / "cmu_mocap")
-    for amc in sorted(cmu_root.rglob("*.amc")):
-        asf = amc.parent / f"{amc.parent.name}.asf"
-        seq = load_asf_amc(asf, amc)
-        x = to_h36m(seq.keypoints_3d, seq.layout) @ _Y_UP_TO_Z_UP.T
-        out["cmu"].append((resample_fps(x, seq.fps, FPS) / 1000.0).astype(np.float32))
+    out = {src: [] for src in sources}
+    if "h36m" in sources:
+        for seq in load_h36m_3pb(root / "h36m_train", subjects=list(h36m_subjects), frame="world"):
+            out["h36m"].append((seq.keypoints_3d / 1000.0).astype(np.float32))
+    if "bandai" in sources:
+        for seq in load_bandai(root / "bandai_namco").sequences:
+            x = to_h36m(seq.keypoints_3d, "bandai-22") @ _Y_UP_TO_Z_UP.T
+            out["bandai"].append((resample_fps(x, seq.fps, FPS) / 1000.0).astype(np.float32))
+    if "cmu" in sources:
+        cmu_root = _cmu_dir(root / "cmu_mocap")
+        for amc in sorted(cmu_root.rglob("*.amc")):
+            asf = amc.parent / f"{amc.parent.name}.asf"
+            seq = load_asf_amc(asf, amc)
+            x = to_h36m(seq.keypoints_3d, seq.layout) @ _Y_UP_TO_Z_UP.T
+            out["cmu"].append((resample_fps(x, seq.fps, FPS) / 1000.0).astype(np.float32))
     out = {k: [s for s in v if len(s) >= min_frames and np.isfinite(s).all()] for k, v in out.items()}
     if cache is not None:
         np.savez(cache, **{f"{k}/{i:05d}": s for k, v in out.items() for i, s in enumerate(v)})
@@ -150,6 +168,32 @@ class VirtualCameraClips(torch.utils.data.IterableDataset):
             yield {"world": seq[start : start + self.clip_len]}
 
 
+class VirtualCameraClipIndex(torch.utils.data.Dataset):
+    """Map-style twin of :class:`VirtualCameraClips` for resumable runs: item ``i`` is drawn by
+    ``default_rng([seed, i])`` alone (source by ``weights``, sequence by length, start frame), so a Trainer that
+    resumes at step ``k`` and skips the consumed sampler indices sees exactly the clips of an uninterrupted run.
+
+    ``length`` is the number of distinct clips the run may draw (e.g. ``max_steps * batch_size``).
+    """
+
+    def __init__(self, motion: dict[str, list[np.ndarray]], clip_len: int, weights: dict[str, float], length: int,
+                 seed: int = 0):
+        super().__init__()
+        self.clips = VirtualCameraClips(motion, clip_len, weights, seed)
+        self.length, self.seed = int(length), seed
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int) -> dict[str, np.ndarray]:
+        c = self.clips
+        rng = np.random.default_rng([self.seed, int(i)])
+        src = c.sources[rng.choice(len(c.sources), p=c.source_p)]
+        seq = c.motion[src][rng.choice(len(c.motion[src]), p=c.seq_p[src])]
+        start = rng.integers(0, len(seq) - c.clip_len + 1)
+        return {"world": seq[start : start + c.clip_len]}
+
+
 def _rotation_xyz(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray:
     """Batch of world->camera rotations ``(B, 3, 3)`` (rows = camera right, down, forward) in a Z-up world.
 
@@ -173,8 +217,12 @@ class VirtualCameraCollator:
     """
 
     def __init__(self, noise: MotionBERTNoise | None, seed: int = 0, conf_one_prob: float = 0.3,
-                 joint_mask_ratio: float = 0.05, frame_mask_ratio: float = 0.1):
+                 joint_mask_ratio: float = 0.05, frame_mask_ratio: float = 0.1, start_batch: int | None = None):
+        """``start_batch``: ``None`` = one random stream for the whole run (``pretrain_lifting_small.py``); an int =
+        batch ``n`` draws its cameras, noise and masks from ``(seed, n)`` alone, counting from ``start_batch`` (a
+        resumed run passes the step it resumes at and films exactly as an uninterrupted one)."""
         self.noise = noise
+        self.seed, self.batch = seed, start_batch
         self.rng = np.random.default_rng(seed)
         self.gen = make_generator(seed + 1)
         self.conf_one_prob = conf_one_prob
@@ -202,6 +250,10 @@ class VirtualCameraCollator:
         return kp2d.astype(np.float32), xc.astype(np.float32)
 
     def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
+        if self.batch is not None:
+            self.rng = np.random.default_rng([self.seed, 1, self.batch])
+            self.gen = make_generator(int(self.rng.integers(0, 2**62)))
+            self.batch += 1
         world = np.stack([f["world"] for f in features]).astype(np.float64)
         kp2d, xc = self.film(world)
         x = torch.from_numpy(kp2d)

@@ -1,0 +1,177 @@
+#!/usr/bin/env python
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Equal-budget sweep of DSTformer lifting configurations: held-out S8 MPJPE per CPU-hour (results/sweep_lifting.*).
+
+Every candidate is trained **from scratch** by the lifting campaign (``campaign_lifting.py``: the real SH detections
+of S1/S5/S6/S7, flip augmentation, AdamW + warm-up + cosine, MotionBERT's pose3d loss) for the same budget of CPU time.
+The number of optimiser steps of each run is planned from its own measured step time (a short probe of real training
+steps at the run's batch and clip length), so that its cosine schedule ends when the budget is spent: every candidate
+gets a complete schedule, none is cut mid-way. The held-out curve (S8, first ``--eval-frames`` frames of every
+sequence, non-overlapping windows, no flip) is evaluated at thirds of the run; the speed column is the shipped
+default's measure (model time to lift 1,000 frames with flip averaging, ``make_default_lifter.measure_lift_time``).
+
+Resumable: a candidate whose run folder has ``final/`` is not trained again; an interrupted one continues from its
+newest checkpoint with the step count stored in its ``run.json``. Run folders hold optimiser state and go outside the
+repository (``--runs``); the table and each run's ``run.json`` / ``curve.json`` go to ``--results``.
+
+    python examples/train/sweep_lifting.py --runs /tmp/sweep_lifting --results results/sweep_lifting \\
+        --budget-cpu-minutes 30 --threads 2
+
+Short equal budgets favour small models (they converge sooner); the table is read together with each run's curve,
+and the chosen configuration is then trained for long (``campaign_lifting.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+#: name -> (config overrides of ``pretrain_lifting_small.small_config``, clip length, clips per step).
+#: The base is the 0.41 M-parameter default (dim_feat 64, dim_rep 128, depth 3, 4 heads of 16, mlp_ratio 2).
+CANDIDATES: dict[str, tuple[dict, int, int]] = {
+    "d64-L3-T27-B64": ({}, 27, 64),
+    "d128-L3-T27-B64": ({"dim_feat": 128, "dim_rep": 256, "num_heads": 8}, 27, 64),
+    "d64-L3-T81-B32": ({}, 81, 32),
+    "d128-L5-T27-B64": ({"dim_feat": 128, "dim_rep": 256, "num_heads": 8, "depth": 5}, 27, 64),
+    "d64-L3-T27-B32": ({}, 27, 32),
+    "d128-L3-T81-B32": ({"dim_feat": 128, "dim_rep": 256, "num_heads": 8}, 81, 32),
+    "d128h4-L3-T27-B64": ({"dim_feat": 128, "dim_rep": 256, "num_heads": 4}, 27, 64),
+}
+
+
+def probe_step_seconds(overrides: dict, clip_len: int, batch: int, threads: int, steps: int = 8) -> float:
+    """Median seconds of one real training step (forward, loss, backward, AdamW) of a fresh model."""
+    import statistics
+
+    import torch
+
+    sys.path.insert(0, str(_HERE))
+    from pretrain_lifting_small import small_config
+
+    from motionhub import DSTformerForPoseLifting
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = DSTformerForPoseLifting(small_config(maxlen=clip_len, **overrides))
+    model.config._attn_implementation = "eager"  # as the campaign trains
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    x, y = torch.randn(batch, clip_len, 17, 3), torch.randn(batch, clip_len, 17, 3) * 0.3
+    times = []
+    for i in range(steps + 2):
+        t0 = time.perf_counter()
+        model(keypoints=x, labels=y).loss.backward()
+        opt.step()
+        opt.zero_grad()
+        if i >= 2:  # the first steps allocate
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=Path, required=True, help="run folders (with optimiser state: keep out of git)")
+    p.add_argument("--results", type=Path, required=True, help="folder for the table and each run's curve")
+    p.add_argument("--budget-cpu-minutes", type=float, default=30.0, help="CPU time per candidate (threads x wall)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--only", nargs="+", default=None, choices=sorted(CANDIDATES), help="candidates to run")
+    p.add_argument("--eval-frames", type=int, default=540)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--data-root", type=Path, default=None)
+    args = p.parse_args(argv)
+
+    sys.path.insert(0, str(_HERE))
+    from make_default_lifter import measure_lift_time
+
+    names = args.only or list(CANDIDATES)
+    args.results.mkdir(parents=True, exist_ok=True)
+    table_file = args.results / "sweep.json"
+    table = json.loads(table_file.read_text()) if table_file.exists() else {"runs": {}}
+    table.update({"budget_cpu_minutes": args.budget_cpu_minutes, "threads": args.threads, "lr": args.lr,
+                  "eval": f"S8, first {args.eval_frames} frames of every sequence (120 sequences), non-overlapping "
+                          "windows of the clip length, no flip; mm",
+                  "command": "python examples/train/sweep_lifting.py " + " ".join(argv or sys.argv[1:])})
+    wall_budget_s = 60 * args.budget_cpu_minutes / args.threads
+    for name in names:
+        overrides, clip_len, batch = CANDIDATES[name]
+        run = args.runs / name
+        if (run / "run.json").exists():
+            max_steps = json.loads((run / "run.json").read_text())["max_steps"]
+            step_s = table["runs"].get(name, {}).get("probe_step_seconds")
+        else:
+            step_s = probe_step_seconds(overrides, clip_len, batch, args.threads)
+            max_steps = max(30, int(wall_budget_s / step_s))
+        print(f"== {name}: {step_s and round(step_s, 3)} s/step -> {max_steps} steps", flush=True)
+        if not (run / "final" / "model.safetensors").is_file():
+            save = max(1, -(-max_steps // 3))
+            cmd = [sys.executable, str(_HERE / "campaign_lifting.py"), "--run", str(run), "--init", "scratch",
+                   "--max-steps", str(max_steps), "--batch-size", str(batch), "--clip-len", str(clip_len),
+                   "--lr", str(args.lr), "--warmup-steps", str(max(10, min(200, max_steps // 10))),
+                   "--save-steps", str(save), "--eval-frames", str(args.eval_frames),
+                   "--threads", str(args.threads), "--config", json.dumps(overrides)]
+            if args.data_root is not None:
+                cmd += ["--data-root", str(args.data_root)]
+            if (run / "run.json").exists():  # resume: the stored settings are the run's
+                cmd = cmd[:4] + ["--threads", str(args.threads)]
+            subprocess.run(cmd, check=True)
+        import torch
+
+        from motionhub import AutoModelForPoseLifting
+
+        torch.set_num_threads(args.threads)
+        model = AutoModelForPoseLifting.from_pretrained(run / "final").eval()
+        timing = measure_lift_time(model, repeats=5)
+        curve = json.loads((run / "curve.json").read_text())
+        last = curve["points"][-1]
+        table["runs"][name] = {
+            "config_overrides": overrides, "clip_len": clip_len, "batch_size": batch, "probe_step_seconds": step_s,
+            "max_steps": max_steps, "params": sum(t.numel() for t in model.parameters()),
+            "frames_seen": last["frames_seen"], "train_cpu_hours": last["cpu_hours"],
+            "train_frames_per_s": round(last["frames_seen"] / max(last["train_seconds"], 1e-9), 1),
+            "s8_mpjpe_mm": last.get("mpjpe_mm"), "s8_p_mpjpe_mm": last.get("p_mpjpe_mm"),
+            "curve": [{k: q.get(k) for k in ("step", "cpu_hours", "mpjpe_mm", "p_mpjpe_mm")} for q in curve["points"]],
+            "lift_1000_frames_flip_s": timing["median_seconds"],
+        }
+        out = args.results / name
+        out.mkdir(parents=True, exist_ok=True)
+        for f in ("run.json", "curve.json"):
+            shutil.copy(run / f, out / f)
+        from motionhub.io_utils import write_text
+
+        write_text(table_file, json.dumps(table, indent=1) + "\n")
+        write_text(args.results / "README.md", render(table))
+        print(json.dumps({name: table["runs"][name]["s8_mpjpe_mm"]}), flush=True)
+    return 0
+
+
+def render(table: dict) -> str:
+    lines = [
+        "# Equal-budget sweep of DSTformer lifting configurations",
+        "",
+        f"Each row: trained from scratch on the SH detections of S1/S5/S6/S7 for **{table['budget_cpu_minutes']:g} "
+        f"CPU-minutes** ({table['threads']} threads), a full warm-up + cosine schedule planned from the run's measured "
+        f"step time, peak lr {table['lr']:g}. Held-out: {table['eval']}. Speed: model time to lift 1,000 frames with "
+        "flip averaging on 2 threads (shipped-default constraint: <= 3 s).",
+        "",
+        "| candidate | params | clip | batch | steps | frames seen | train frames/s | S8 MPJPE | S8 P-MPJPE "
+        "| curve (MPJPE at thirds) | s / 1,000 frames (flip) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in sorted(table["runs"].items(), key=lambda kv: kv[1]["s8_mpjpe_mm"] or 1e9):
+        curve = " / ".join(f"{q['mpjpe_mm']}" for q in r["curve"])
+        lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | {r['max_steps']} | "
+                     f"{r['frames_seen'] / 1e6:.2f} M | {r['train_frames_per_s']:.0f} | **{r['s8_mpjpe_mm']}** | "
+                     f"{r['s8_p_mpjpe_mm']} | {curve} | {r['lift_1000_frames_flip_s']:.2f} |")
+    lines += ["", "Reproduce (run folders hold optimiser state: outside the repository):", "", "```bash",
+              table["command"], "```", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
