@@ -26,9 +26,10 @@ once), and a thread samples RSS during one forward after a warm-up; the table re
 Usage:  python benchmarks/bench_dstformer.py --official-repo /path/to/MotionBERT [--repeats 5] [--compile] [--onnx]
         [--background-load N] [--official-own-process] [--json out.json]
 
-OpenMP: motionhub, imported before torch, makes torch's threads wait passively (motionhub/__init__.py), and every
-in-process variant runs with that. ``--official-own-process`` times the official code in its own process with the
-setting its users have (libgomp's default unless OMP_WAIT_POLICY is set), still interleaved one forward at a time.
+OpenMP: like the motionhub command and training scripts, this script chooses passive waiting for torch's threads
+before it imports torch (``motionhub.runtime.use_passive_openmp_wait``), and every in-process variant runs with that.
+``--official-own-process`` times the official code in its own process with the setting its users have (libgomp's
+default unless OMP_WAIT_POLICY is set), still interleaved one forward at a time.
 
 With ``--official-repo`` (a MotionBERT checkout, e.g. a snapshot fetched for the purpose at dccfe7b; nothing of it
 is copied here) the ``official`` variant is the real ``lib/model/DSTformer.py`` and motionhub's model holds the same
@@ -46,13 +47,15 @@ import sys
 import tempfile
 import time
 
-# What the user set, before motionhub (imported first, as its command does) chooses passive OpenMP waiting for this
-# process; --official-own-process gives the official code back the setting it would run with.
+# What the user set, before this process chooses passive OpenMP waiting (first, as the motionhub command does);
+# --official-own-process gives the official code back the setting it would run with.
 USER_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY")
-# A timing worker (this file's or bench_training_step.py's) runs the official code as its users do, so motionhub must
-# not choose its policy there: torch is loaded first, by the official model's imports alone.
+# A timing worker (this file's or bench_training_step.py's) runs the official code as its users do, so it must not
+# choose motionhub's policy: torch is loaded first, by the official model's imports alone.
 if "--timing-worker" not in sys.argv:
-    import motionhub  # noqa: F401  (before torch: see motionhub/__init__.py)
+    from motionhub.runtime import use_passive_openmp_wait
+
+    use_passive_openmp_wait()  # before torch: see motionhub/runtime.py
 
 # isort: split
 import torch
@@ -338,8 +341,8 @@ def main() -> None:
                         "machine: every variant competes with them alike)")
     parser.add_argument("--official-own-process", action="store_true",
                         help="time the official variant in its own process, with the OpenMP settings its users have "
-                        "(libgomp's default unless OMP_WAIT_POLICY is set), not the passive waiting motionhub sets for "
-                        "this process (interleaved all the same)")
+                        "(libgomp's default unless OMP_WAIT_POLICY is set), not the passive waiting this script "
+                        "chooses for its own process (interleaved all the same)")
     parser.add_argument("--json", default=None, help="write the results here")
     parser.add_argument("--memory-child", nargs=3, metavar=("PRESET", "VARIANT", "REPO"), help=argparse.SUPPRESS)
     parser.add_argument("--timing-worker", nargs=3, metavar=("PRESET", "VARIANT", "REPO"), help=argparse.SUPPRESS)

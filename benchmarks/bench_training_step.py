@@ -11,8 +11,8 @@ gradient norm and of the loss).
 Usage:  python benchmarks/bench_training_step.py --official-repo /path/to/MotionBERT [--steps 30] [--compile]
         [--profile] [--background-load N] [--official-own-process] [--json out.json]
 
-OpenMP: as in bench_dstformer.py, motionhub is imported before torch, so every in-process variant runs with the
-passive waiting motionhub sets (as motionhub's training entry points do: they import motionhub first).
+OpenMP: as in bench_dstformer.py, passive waiting is chosen before torch is imported, so every in-process variant
+runs with the passive waiting of motionhub's training entry points (``motionhub.runtime.use_passive_openmp_wait``).
 ``--official-own-process`` times the official step in its own process with the setting its users have (libgomp's
 default unless OMP_WAIT_POLICY is set), interleaved one step at a time; ``--background-load N`` adds N busy-looping
 processes (a shared machine).
@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-# first: it records the user's OpenMP wait policy, then imports motionhub before torch (see its docstring)
+# first: it records the user's OpenMP wait policy, then chooses passive waiting before torch (see its docstring)
 import bench_dstformer as bench  # noqa: E402
 
 # isort: split

@@ -41,6 +41,10 @@ import json
 import sys
 from pathlib import Path
 
+from motionhub.runtime import use_passive_openmp_wait
+
+use_passive_openmp_wait()  # before torch (main() imports it): passive OpenMP waiting, see motionhub/runtime.py
+
 PRESET_HELP = (
     "from-scratch model config: a config.json (or its folder), a model_type ('dstformer', 'stmo', 'mpm': the family "
     "defaults) or model_type:preset naming a config classmethod (dstformer:motionbert, dstformer:motionbert_lite, "

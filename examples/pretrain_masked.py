@@ -74,7 +74,9 @@ def load_motion(args) -> tuple[list, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    import motionhub  # noqa: F401  (before torch: passive OpenMP waiting, see motionhub/__init__.py)
+    from motionhub.runtime import use_passive_openmp_wait
+
+    use_passive_openmp_wait()  # before torch: passive OpenMP waiting, see motionhub/runtime.py
 
     # isort: split
     import torch

@@ -1,34 +1,29 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
 """motionhub: Hugging Face-native pretrained human-motion encoders and their task heads.
 
-``import motionhub`` is quick: it imports neither torch nor transformers. The names below are loaded on first use,
-and the first use of any of them registers every encoder family and task model with transformers'
-``AutoConfig`` / ``AutoModel`` / ``AutoProcessor`` (:class:`MotionProcessor`) and with motionhub's task Auto classes
-(``AutoModelForPoseLifting`` ...), as do motionhub's pipelines and commands. Code that goes straight to
-transformers' Auto classes with a motionhub model folder calls :func:`register` first::
+``import motionhub`` is quick and leaves the process alone: it imports neither torch nor transformers and does not
+change the environment. The names below are loaded on first use, and the first use of any of them registers every
+encoder family and task model with transformers' ``AutoConfig`` / ``AutoModel`` / ``AutoProcessor``
+(:class:`MotionProcessor`) and with motionhub's task Auto classes (``AutoModelForPoseLifting`` ...), as do motionhub's
+pipelines and commands. transformers' Auto classes need nothing more, in either import order: once motionhub is
+imported, the first time transformers looks up a model type it does not ship, motionhub registers itself
+(:mod:`motionhub._auto_hook`)::
 
     import motionhub, transformers
-    motionhub.register()
     encoder = transformers.AutoModel.from_pretrained("path/to/dstformer-folder")
+
+:func:`register` does the same explicitly. The passive OpenMP waiting that motionhub's command and training scripts
+choose is :func:`motionhub.runtime.use_passive_openmp_wait`, for programs to call before they import torch.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from . import _auto_hook
 
-# torch's CPU kernels run on OpenMP (libgomp) threads that, by default, spin after finishing their share of an
-# operation until the slowest one is done. When other work shares the cores, a descheduled thread then leaves the
-# others burning their time slices at every one of the forward's thousands of operations: with two busy processes on
-# 2 cores the DSTformer forward took 2.7x as long as with passive waiting (benchmarks/results/README.md, "On a
-# shared machine"), for ~5 % on a quiet machine. libgomp reads the policy once, when torch loads it, so this only
-# takes effect if motionhub is imported before torch (the motionhub command always is); a value you set is kept.
-if "OMP_WAIT_POLICY" not in os.environ and "torch" not in sys.modules:
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+__version__ = "0.1.0"
 
 # public name -> the module that defines it (loaded on first attribute access, PEP 562)
 _LAZY = {
@@ -64,8 +59,14 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
 
 def register() -> None:
     """Register every motionhub model with transformers' Auto classes and motionhub's (idempotent; imports torch and
-    transformers). See :func:`motionhub.auto.register_all`."""
+    transformers). Rarely needed: the first use of a motionhub name, or transformers' first lookup of a motionhub
+    model type, does it. See :func:`motionhub.auto.register_all`."""
     importlib.import_module(f"{__name__}.auto").register_all()
+
+
+# transformers' Auto classes register motionhub on their first lookup of a model type they do not ship (imports only
+# the standard library; see motionhub/_auto_hook.py)
+_auto_hook.install(register)
 
 
 def __getattr__(name: str) -> Any:

@@ -54,8 +54,9 @@ def register_all() -> None:
     motionhub model. Idempotent; ``motionhub.register()`` is this function.
 
     ``import motionhub`` does not call it (so that ``motionhub --help`` and ``import motionhub`` stay quick): the first
-    use of a motionhub class, Auto class, pipeline or command does. Code that goes straight to transformers' Auto
-    classes with a motionhub folder calls ``motionhub.register()`` first.
+    use of a motionhub class, Auto class, pipeline or command does, and so does transformers' first lookup of a model
+    type it does not ship (``transformers.AutoModel.from_pretrained`` of a motionhub folder; see
+    :mod:`motionhub._auto_hook`). A failed registration is tried again by the next call.
     """
     global _ALL_REGISTERED
     if _ALL_REGISTERED:
@@ -63,13 +64,17 @@ def register_all() -> None:
     _ALL_REGISTERED = True  # set first: the imports below come back here through the Auto classes
     import importlib
 
-    for family in ("dstformer", "stmo", "mpm"):  # each family's package calls register_family on import
-        importlib.import_module(f"motionhub.encoders.{family}")
-    importlib.import_module("motionhub.heads")  # the task models of every family register themselves
-    from .processor import MotionProcessor
+    try:
+        for family in ("dstformer", "stmo", "mpm"):  # each family's package calls register_family on import
+            importlib.import_module(f"motionhub.encoders.{family}")
+        importlib.import_module("motionhub.heads")  # the task models of every family register themselves
+        from .processor import MotionProcessor
 
-    for config_class in _FAMILY_CONFIGS:  # every family's folders load with AutoProcessor
-        register_processor(config_class, MotionProcessor)
+        for config_class in _FAMILY_CONFIGS:  # every family's folders load with AutoProcessor
+            register_processor(config_class, MotionProcessor)
+    except BaseException:
+        _ALL_REGISTERED = False  # what is registered stays (each step is idempotent); the next call finishes it
+        raise
 
 
 class _MotionAutoClass(_BaseAutoModelClass):

@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     import os
 
+    from .runtime import use_passive_openmp_wait
+
+    use_passive_openmp_wait()  # first, before any command imports torch (motionhub/runtime.py)
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = os.environ.get("MOTIONHUB_DEBUG", "") not in ("", "0")
     if "--debug" in argv:

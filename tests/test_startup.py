@@ -1,6 +1,8 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
 """Start-up stays quick: ``import motionhub`` and every ``motionhub ... --help`` import neither torch nor
 transformers (they are what made ``--help`` take 10-21 s); the first use of a motionhub name registers everything.
+``import motionhub`` leaves the environment alone; the command and the training scripts choose passive OpenMP waiting
+(tests/test_auto_registration.py: transformers' Auto classes find motionhub's models in every import order).
 
 Each check runs in a fresh interpreter, so what earlier tests imported does not hide an eager import.
 """
@@ -108,21 +110,41 @@ def _openmp_report(*args: str, check: bool = True, **env: str) -> tuple[str, str
     return res.stdout, res.stderr
 
 
-def test_openmp_threads_wait_passively_when_motionhub_comes_first():
-    # spinning OpenMP threads made the DSTformer forward 2.7x slower on a shared machine (motionhub/__init__.py)
+def test_import_motionhub_leaves_the_environment_alone():
+    # a library must not change its host program's process: the OpenMP policy is the entry points' choice
+    code = ("import os\nbefore = dict(os.environ)\nimport motionhub\nmotionhub.__version__\n"
+            "assert dict(os.environ) == before, set(os.environ.items()) ^ set(before.items())\nprint('same')")
+    out, _ = _openmp_report("-c", code)
+    assert out.strip() == "same"
     _, report = _openmp_report("-c", "import motionhub, torch; torch.ones(64, 64) @ torch.ones(64, 64)")
-    assert "GOMP_SPINCOUNT = '0'" in report, report
+    assert "GOMP_SPINCOUNT = '300000'" in report, report  # libgomp's default: what the program chose
+
+
+_PASSIVE = "from motionhub.runtime import use_passive_openmp_wait; print(use_passive_openmp_wait())"
+
+
+def test_openmp_threads_wait_passively_when_chosen_before_torch():
+    # spinning OpenMP threads made the DSTformer forward 2.7x slower on a shared machine (motionhub/runtime.py)
+    out, report = _openmp_report("-c", f"{_PASSIVE}; import torch; torch.ones(64, 64) @ torch.ones(64, 64)")
+    assert out.strip() == "True" and "GOMP_SPINCOUNT = '0'" in report, report
 
 
 def test_a_wait_policy_the_user_set_is_kept():
-    _, report = _openmp_report("-c", "import motionhub, torch; torch.ones(2)", OMP_WAIT_POLICY="ACTIVE")
-    assert "GOMP_SPINCOUNT = '30000000000'" in report, report
+    out, report = _openmp_report("-c", f"{_PASSIVE}; import torch; torch.ones(2)", OMP_WAIT_POLICY="ACTIVE")
+    assert out.strip() == "False" and "GOMP_SPINCOUNT = '30000000000'" in report, report
 
 
 def test_after_torch_the_environment_is_left_alone():
     # libgomp has read its settings already: setting the variable then would only claim what is not in effect
-    out, report = _openmp_report("-c", "import os, torch, motionhub; print(os.environ.get('OMP_WAIT_POLICY'))")
-    assert out.strip() == "None" and "GOMP_SPINCOUNT = '300000'" in report, report
+    out, report = _openmp_report("-c", f"import os, torch; {_PASSIVE}; print(os.environ.get('OMP_WAIT_POLICY'))")
+    assert out.split() == ["False", "None"] and "GOMP_SPINCOUNT = '300000'" in report, report
+
+
+def test_the_motionhub_command_waits_passively():
+    # as the console script runs it (pyproject.toml [project.scripts]); `info` of a missing model loads torch first
+    code = "import sys; from motionhub.cli import main; sys.exit(main())"
+    _, report = _openmp_report("-c", code, "info", "/nonexistent", check=False)
+    assert "GOMP_SPINCOUNT = '0'" in report, report[-2000:]
 
 
 @pytest.mark.parametrize("script, args", [
@@ -131,9 +153,11 @@ def test_after_torch_the_environment_is_left_alone():
     ("examples/pretrain_masked.py", ["--objective", "pstmo", "--out", "OUT", "--data-root", "/nonexistent"]),
     ("examples/train/pretrain_lifting_small.py", ["--help"]),
     ("examples/train/finetune_h36m_lifting.py", ["--help"]),
+    ("examples/train/campaign_lifting.py", ["--run", "OUT", "--data-root", "/nonexistent"]),
 ])
 def test_training_entry_points_train_with_passive_waiting(script, args, tmp_path):
-    # they import motionhub before torch: under load a training step was 1.6x faster (benchmarks/results/README.md)
+    # they call use_passive_openmp_wait before torch: under load a training step was 1.6x faster
+    # (benchmarks/results/README.md)
     root = Path(__file__).resolve().parents[1]
     args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
     _, report = _openmp_report(str(root / script), *args, check=False)

@@ -44,6 +44,10 @@ from pathlib import Path
 
 import numpy as np
 
+from motionhub.runtime import use_passive_openmp_wait
+
+use_passive_openmp_wait()  # before torch (main() imports it): passive OpenMP waiting, see motionhub/runtime.py
+
 __all__ = ["H36MLiftingClips", "build_parser", "load_h36m", "main"]
 
 _HERE = Path(__file__).resolve().parent

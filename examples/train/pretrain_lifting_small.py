@@ -20,7 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-import motionhub  # noqa: F401  (before torch: passive OpenMP waiting, see motionhub/__init__.py)
+from motionhub.runtime import use_passive_openmp_wait
+
+use_passive_openmp_wait()  # before torch: passive OpenMP waiting, see motionhub/runtime.py
 
 # isort: split
 import torch

@@ -5,7 +5,7 @@ A published motionhub repository holds:
 
 * ``config.json`` and ``model.safetensors`` (``model-0000i-of-0000n.safetensors`` + ``model.safetensors.index.json``
   when larger than ``max_shard_size``), exactly what ``save_pretrained`` writes, so
-  ``AutoModel.from_pretrained("org/name")`` works after ``motionhub.register()`` (or any use of a motionhub class);
+  ``AutoModel.from_pretrained("org/name")`` works once motionhub is imported (in either order with transformers);
 * ``README.md``, a model card rendered by :func:`generate_model_card` from the template
   ``model_cards/template.md`` (installed as package data of ``motionhub.model_cards``): YAML metadata
   (``library_name: motionhub``, tags, license, datasets, base_model, pipeline_tag, ``model-index`` results) and

@@ -352,8 +352,8 @@ def _get_started(repo_id: str, arch: str | None, task: Task, cfg: Mapping[str, A
     frames = frames if isinstance(frames, int) else 27
     lines = ["import torch", "import motionhub"]
     if task.auto_class_name == "AutoModel":
-        lines += ["from transformers import AutoModel", "",
-                  "motionhub.register()  # motionhub's models -> transformers' Auto classes (import motionhub is lazy)"]
+        lines[-1] = "import motionhub  # transformers' Auto classes then know motionhub's models"
+        lines.append("from transformers import AutoModel")
     else:
         lines.append(f"from motionhub import {task.auto_class_name}")
     lines += ["", f'model = {task.auto_class_name}.from_pretrained("{repo_id}")']
