@@ -14,8 +14,11 @@ Resumable: a candidate whose run folder has ``final/`` is not trained again; an 
 newest checkpoint with the step count stored in its ``run.json``. Run folders hold optimiser state and go outside the
 repository (``--runs``); the table and each run's ``run.json`` / ``curve.json`` go to ``--results``.
 
-    python examples/train/sweep_lifting.py --runs /tmp/sweep_lifting --results results/sweep_lifting \\
-        --budget-cpu-minutes 30 --threads 2
+    OMP_WAIT_POLICY=ACTIVE python examples/train/sweep_lifting.py --runs /tmp/sweep_lifting \\
+        --results results/sweep_lifting --budget-cpu-minutes 30 --threads 2
+
+(``OMP_WAIT_POLICY=ACTIVE``: with the default passive waiting of motionhub's training scripts, a 2-thread training
+process next to low-priority (``nice``) work ran at half speed here: its sleeping OpenMP thread hands the core over.)
 
 Short equal budgets favour small models (they converge sooner); the table is read together with each run's curve,
 and the chosen configuration is then trained for long (``campaign_lifting.py``).
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -84,11 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--eval-frames", type=int, default=540)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--data-root", type=Path, default=None)
+    p.add_argument("--probe", default=None, choices=sorted(CANDIDATES), help=argparse.SUPPRESS)  # child process
     args = p.parse_args(argv)
 
-    sys.path.insert(0, str(_HERE))
-    from make_default_lifter import measure_lift_time
-
+    if args.probe:  # the child process of one step-time probe: print it and stop
+        overrides, clip_len, batch = CANDIDATES[args.probe]
+        print(json.dumps({"step_seconds": probe_step_seconds(overrides, clip_len, batch, args.threads)}))
+        return 0
+    # This process never imports torch: its OpenMP threads would compete with the training child for the two cores
+    # (spinning ones take a whole core under OMP_WAIT_POLICY=ACTIVE). Probe, training and timing run as children.
     names = args.only or list(CANDIDATES)
     args.results.mkdir(parents=True, exist_ok=True)
     table_file = args.results / "sweep.json"
@@ -96,17 +104,24 @@ def main(argv: list[str] | None = None) -> int:
     table.update({"budget_cpu_minutes": args.budget_cpu_minutes, "threads": args.threads, "lr": args.lr,
                   "eval": f"S8, first {args.eval_frames} frames of every sequence (120 sequences), non-overlapping "
                           "windows of the clip length, no flip; mm",
-                  "command": "python examples/train/sweep_lifting.py " + " ".join(argv or sys.argv[1:])})
+                  "command": "".join(f"{k}={os.environ[k]} " for k in ("OMP_WAIT_POLICY",) if k in os.environ)
+                  + "python examples/train/sweep_lifting.py " + " ".join(argv or sys.argv[1:])})
     wall_budget_s = 60 * args.budget_cpu_minutes / args.threads
     for name in names:
         overrides, clip_len, batch = CANDIDATES[name]
         run = args.runs / name
+        probe_file = run / "probe.json"  # the measured step time that planned the run's length
         if (run / "run.json").exists():
             max_steps = json.loads((run / "run.json").read_text())["max_steps"]
-            step_s = table["runs"].get(name, {}).get("probe_step_seconds")
+            step_s = json.loads(probe_file.read_text())["step_seconds"] if probe_file.exists() else None
         else:
-            step_s = probe_step_seconds(overrides, clip_len, batch, args.threads)
+            probe = subprocess.run([sys.executable, __file__, "--runs", str(args.runs), "--results", str(args.results),
+                                    "--threads", str(args.threads), "--probe", name],
+                                   check=True, capture_output=True, text=True)
+            step_s = json.loads(probe.stdout.strip().splitlines()[-1])["step_seconds"]
             max_steps = max(30, int(wall_budget_s / step_s))
+            run.mkdir(parents=True, exist_ok=True)
+            probe_file.write_text(json.dumps({"step_seconds": step_s, "max_steps": max_steps}))
         print(f"== {name}: {step_s and round(step_s, 3)} s/step -> {max_steps} steps", flush=True)
         if not (run / "final" / "model.safetensors").is_file():
             save = max(1, -(-max_steps // 3))
@@ -120,28 +135,29 @@ def main(argv: list[str] | None = None) -> int:
             if (run / "run.json").exists():  # resume: the stored settings are the run's
                 cmd = cmd[:4] + ["--threads", str(args.threads)]
             subprocess.run(cmd, check=True)
-        import torch
-
-        from motionhub import AutoModelForPoseLifting
-
-        torch.set_num_threads(args.threads)
-        model = AutoModelForPoseLifting.from_pretrained(run / "final").eval()
-        timing = measure_lift_time(model, repeats=5)
+        timing_file = run / "lift_time.json"
+        subprocess.run([sys.executable, str(_HERE / "time_lifters.py"), str(run / "final"), "--threads",
+                        str(args.threads), "--json", str(timing_file)], check=True)
+        timing = next(iter(json.loads(timing_file.read_text())["models"].values()))
         curve = json.loads((run / "curve.json").read_text())
         last = curve["points"][-1]
         table["runs"][name] = {
             "config_overrides": overrides, "clip_len": clip_len, "batch_size": batch, "probe_step_seconds": step_s,
-            "max_steps": max_steps, "params": sum(t.numel() for t in model.parameters()),
+            "max_steps": max_steps, "params": timing["params"],
             "frames_seen": last["frames_seen"], "train_cpu_hours": last["cpu_hours"],
-            "train_frames_per_s": round(last["frames_seen"] / max(last["train_seconds"], 1e-9), 1),
+            # the rate that planned the budget (probe on a quiet machine); the run's own logged rate may include
+            # time lost to other work on the machine
+            "train_frames_per_s": round(batch * clip_len / step_s, 1) if step_s else None,
+            "run_frames_per_s": round(last["frames_seen"] / max(last["train_seconds"], 1e-9), 1),
             "s8_mpjpe_mm": last.get("mpjpe_mm"), "s8_p_mpjpe_mm": last.get("p_mpjpe_mm"),
             "curve": [{k: q.get(k) for k in ("step", "cpu_hours", "mpjpe_mm", "p_mpjpe_mm")} for q in curve["points"]],
             "lift_1000_frames_flip_s": timing["median_seconds"],
         }
         out = args.results / name
         out.mkdir(parents=True, exist_ok=True)
-        for f in ("run.json", "curve.json"):
-            shutil.copy(run / f, out / f)
+        for f in ("run.json", "curve.json", "probe.json"):
+            if (run / f).exists():
+                shutil.copy(run / f, out / f)
         from motionhub.io_utils import write_text
 
         write_text(table_file, json.dumps(table, indent=1) + "\n")
@@ -159,14 +175,14 @@ def render(table: dict) -> str:
         f"step time, peak lr {table['lr']:g}. Held-out: {table['eval']}. Speed: model time to lift 1,000 frames with "
         "flip averaging on 2 threads (shipped-default constraint: <= 3 s).",
         "",
-        "| candidate | params | clip | batch | steps | frames seen | train frames/s | S8 MPJPE | S8 P-MPJPE "
+        "| candidate | params | clip | batch | steps | frames seen | train frames/s (probe) | S8 MPJPE | S8 P-MPJPE "
         "| curve (MPJPE at thirds) | s / 1,000 frames (flip) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in sorted(table["runs"].items(), key=lambda kv: kv[1]["s8_mpjpe_mm"] or 1e9):
         curve = " / ".join(f"{q['mpjpe_mm']}" for q in r["curve"])
         lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | {r['max_steps']} | "
-                     f"{r['frames_seen'] / 1e6:.2f} M | {r['train_frames_per_s']:.0f} | **{r['s8_mpjpe_mm']}** | "
+                     f"{r['frames_seen'] / 1e6:.2f} M | {r['train_frames_per_s'] or '-'} | **{r['s8_mpjpe_mm']}** | "
                      f"{r['s8_p_mpjpe_mm']} | {curve} | {r['lift_1000_frames_flip_s']:.2f} |")
     lines += ["", "Reproduce (run folders hold optimiser state: outside the repository):", "", "```bash",
               table["command"], "```", ""]
