@@ -1,19 +1,23 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
 """Writing files so that nothing is lost: every file motionhub writes goes to a temporary file in the same folder,
 is flushed to disk and renamed over the target (``os.replace``, atomic on POSIX and Windows). A write that fails or is
-killed halfway leaves the previous file untouched (at worst a hidden ``.<name>.*.tmp<suffix>`` file next to it).
+killed halfway leaves the previous file untouched. A failed write removes its temporary file; a killed one (SIGKILL,
+power loss) leaves a hidden ``.<name>.<pid>.<random>.tmp<suffix>`` next to it, which the next successful write of the
+same target removes once process ``<pid>`` is gone (see :func:`atomic_path`).
 
 * :func:`atomic_path` - a temporary path with the target's suffix, for writers that take a file name
   (``np.savez``, PIL, PyAV, ``ModelCard.save``);
 * :func:`atomic_write` - an open temporary file object (text or binary);
 * :func:`write_text` / :func:`write_bytes` - the one-call forms;
 * :func:`check_output_path` - validate an output path *before* the work starts (suffix, not a folder, writable
-  parent), so a long run never ends with "cannot write".
+  parent, not one of the command's input files), so a long run never ends with "cannot write" and never replaces
+  its own input.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -49,22 +53,64 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _temporary_name_pattern(path: Path) -> re.Pattern[str]:
+    # .<name>.<pid>.<mkstemp's random part>.tmp<suffix>
+    return re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^.]+" + re.escape(".tmp" + path.suffix))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, owned by another user
+        return True
+    return True
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporaries of ``path`` left by writers that were killed (their pid no longer exists)."""
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would terminate the process on Windows
+        return
+    pattern, prefix = _temporary_name_pattern(path), f".{path.name}."
+    try:
+        with os.scandir(path.parent) as entries:
+            names = [e.name for e in entries if e.name.startswith(prefix)]
+    except OSError:  # pragma: no cover
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or int(match[1]) == os.getpid() or _pid_alive(int(match[1])):
+            continue
+        try:
+            (path.parent / name).unlink()
+        except OSError:  # pragma: no cover - gone already, or not ours to remove
+            pass
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path next to ``path`` (same suffix); on success it is fsynced and renamed to ``path``.
 
     The parent folder is created if needed. On an exception the temporary file is removed and ``path`` keeps its
-    previous content. Use it for writers that want a file name::
+    previous content; an ``OSError`` (a full disk, ...) names ``path``. Use it for writers that want a file name::
 
         with atomic_path("pose3d.npz") as tmp:
             np.savez_compressed(tmp, pose_3d=pose)
+
+    The temporary file is ``.<name>.<pid>.<random>.tmp<suffix>`` (hidden, the writer's process id in it). A writer
+    killed before it could clean up (SIGKILL, power loss) leaves it behind; the next successful write of the same
+    target removes such temporaries of ``path`` whose process no longer exists (checked with ``os.kill(pid, 0)``;
+    POSIX only). Temporaries of live processes (a concurrent write) and of other targets are left alone. In a folder
+    shared between machines or containers, a temporary of a live writer elsewhere may look stale here: removing it
+    makes that write fail with an error, it never loses a finished file.
     """
     path = Path(path)
     if path.is_dir():
         raise OutputPathError(f"{path} is a folder; give a file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     # the real suffix last: np.savez appends ".npz" to names not ending in it; PyAV picks the format by suffix
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp" + path.suffix)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + path.suffix)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -73,13 +119,16 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             os.fsync(fh.fileno())
         os.chmod(tmp, _umask_mode())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         try:
             tmp.unlink()
         except FileNotFoundError:
             pass
+        if isinstance(err, OSError) and err.errno is not None and err.filename is None:
+            err.filename = str(path)  # "[Errno 28] No space left on device: 'out.npz'", not an anonymous error
         raise
     _fsync_dir(path.parent)
+    _remove_stale_temporaries(path)
 
 
 @contextmanager
@@ -114,10 +163,16 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 
 def check_output_path(path: str | os.PathLike | None, suffixes: Iterable[str] | None = None, *,
-                      what: str = "output") -> Path | None:
+                      what: str = "output", inputs: Iterable[str | os.PathLike | None] = ()) -> Path | None:
     """Check, before any work, that ``path`` can be written: it is not a folder, its suffix is one of ``suffixes``
-    (case-insensitive; ``None`` = any), and its parent is a writable folder or can be created (missing parents are
-    created at write time, as every motionhub writer does).
+    (case-insensitive; ``None`` = any), its parent is a writable folder or can be created (missing parents are
+    created at write time, as every motionhub writer does), and it is none of the command's ``inputs``.
+
+    Args:
+        inputs: the files (and folders) the command reads. ``path`` must not be one of them: not the same path
+            once resolved (symbolic links, ``..``), not the same file under another name (a hard link,
+            ``os.path.samefile``) and, for a folder, not an existing file inside it (it may be read as input).
+            ``None`` entries and paths that do not exist (Hub repo ids, ``default``) are skipped.
 
     Returns:
         ``path`` as a :class:`~pathlib.Path` (``None`` passes through).
@@ -130,6 +185,7 @@ def check_output_path(path: str | os.PathLike | None, suffixes: Iterable[str] | 
     path = Path(path)
     if path.is_dir():
         raise OutputPathError(f"{what} {path} is a folder; give a file name")
+    _check_not_an_input(path, inputs, what)
     if suffixes is not None:
         allowed = tuple(s.lower() for s in suffixes)
         if path.suffix.lower() not in allowed:
@@ -150,3 +206,26 @@ def check_output_path(path: str | os.PathLike | None, suffixes: Iterable[str] | 
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputPathError(f"{what} {path}: folder {existing} is not writable")
     return path
+
+
+def _check_not_an_input(path: Path, inputs: Iterable[str | os.PathLike | None], what: str) -> None:
+    """Writing ``path`` must not replace a file the command reads (``motionhub lift x.npz -o x.npz``)."""
+    target = path.resolve()
+    for item in inputs:
+        if item is None:
+            continue
+        source = Path(item).expanduser()
+        try:
+            if not source.exists():
+                continue
+            if source.is_dir():
+                if path.exists() and target.is_relative_to(source.resolve()):
+                    raise OutputPathError(f"{what} {path} is inside the input folder {source}, whose files are read "
+                                          "as input: writing it would replace one of them; write it elsewhere")
+                continue
+            if target == source.resolve() or (path.exists() and os.path.samefile(path, source)):
+                same = "is" if target == source.resolve() else "is the same file (a hard link) as"
+                raise OutputPathError(f"{what} {path} {same} the input {source}: writing it would destroy the input; "
+                                      "choose another output name")
+        except OSError:  # an unreadable input or output: the read / the write reports it
+            continue

@@ -100,6 +100,46 @@ def _check_weight_config(model: nn.Module, source: Any, kwargs: dict[str, Any]) 
             )
 
 
+def _dtype_kind(name: str) -> str:
+    """Kind of a safetensors dtype name (``F32``, ``BF16``, ``I64``, ``U8``, ``BOOL``, ``C64``, ...)."""
+    if name == "BOOL":
+        return "bool"
+    if name.startswith(("F", "BF")):
+        return "floating point"
+    return "complex" if name.startswith("C") else "integer"
+
+
+def _torch_kind(dtype: torch.dtype) -> str:
+    if dtype == torch.bool:
+        return "bool"
+    if dtype.is_floating_point:
+        return "floating point"
+    return "complex" if dtype.is_complex else "integer"
+
+
+def _check_weight_dtypes(model: nn.Module, source: Any, kwargs: dict[str, Any]) -> None:
+    """A tensor stored as another kind of number than the model's parameter (an ``int64`` weight for a float
+    parameter: truncated values from a damaged or hand-edited file) is an error naming the file and the tensor;
+    transformers would cast it silently. Float widths (``F16`` / ``BF16`` files in a float32 model) are ordinary."""
+    from safetensors import safe_open
+
+    state = model.state_dict()
+    prefix = model.base_model_prefix + "."
+    for file in _local_weight_files(source, kwargs):
+        with safe_open(str(file), framework="pt") as f:
+            for key in f.keys():  # noqa: SIM118 (safe_open is not iterable)
+                name = next((k for k in (key, prefix + key, key.removeprefix(prefix)) if k in state), None)
+                if name is None:  # not a tensor of this model (an unused head): _check_load reported it
+                    continue
+                stored, wanted = f.get_slice(key).get_dtype(), state[name].dtype
+                if _dtype_kind(stored) != _torch_kind(wanted):
+                    raise WeightsMismatchError(
+                        f"{file}: tensor {key!r} is stored as {stored} ({_dtype_kind(stored)}) but the model's "
+                        f"{name} is {str(wanted).removeprefix('torch.')}: it would be cast silently; the file is "
+                        "damaged or was edited, restore it"
+                    )
+
+
 def check_motion_input(
     x: torch.Tensor,
     *,
@@ -256,7 +296,8 @@ class MotionPreTrainedModel(PreTrainedModel):
 
         An error names the tensors when the file lacks weights the model has (``missing``), holds weights it has not
         (``unexpected``) or holds them in another shape (``mismatched``; ``ignore_mismatched_sizes=True`` re-initialises
-        them instead, e.g. a new class count), and when a weight-bound config field (``num_heads``, ...) differs from
+        them instead, e.g. a new class count) or as another kind of number (an integer tensor for a float parameter,
+        which transformers would cast silently), and when a weight-bound config field (``num_heads``, ...) differs from
         what the weights were saved with. The one expected case passes with a one-line note: a task model initialised
         from a checkpoint of another class (a bare encoder, or another task's model): the encoder's weights all load,
         the new head is initialised, the other head is dropped. ``strict=False`` restores transformers' behaviour
@@ -276,6 +317,7 @@ class MotionPreTrainedModel(PreTrainedModel):
         if strict:
             _check_load(model, info, pretrained_model_name_or_path, ignore_mismatched)
             _check_weight_config(model, pretrained_model_name_or_path, kwargs)
+            _check_weight_dtypes(model, pretrained_model_name_or_path, kwargs)
         return (model, info) if want_info else model
 
     def save_pretrained(self, save_directory, *args, **kwargs):

@@ -321,11 +321,11 @@ def from_official(name: str, **kwargs):
     import motionhub
 
     folder = official_model_path(name, **kwargs)
-    config = AutoConfig.from_pretrained(folder)
+    config = AutoConfig.from_pretrained(folder, trust_remote_code=False)  # motionhub's own conversion: no code
     arch = (config.architectures or [get_official(name).architecture])[0]
     cls = getattr(motionhub, arch, None)
     if cls is None:
         import motionhub.heads
 
         cls = getattr(motionhub.heads, arch)
-    return cls.from_pretrained(folder).eval()
+    return cls.from_pretrained(folder, trust_remote_code=False).eval()

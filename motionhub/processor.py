@@ -9,7 +9,9 @@ conventions (a :class:`transformers.FeatureExtractionMixin`: ``save_pretrained``
 
 Per-frame preparation (lifting, mesh; :meth:`MotionProcessor.prepare_keypoints`), per person:
 
-1. a missing confidence channel is set to 1; joints with a NaN coordinate or confidence are *missing*;
+1. a missing confidence channel is set to 1; joints with a NaN coordinate are *missing* (their confidence is
+   ignored). A NaN confidence next to finite x, y is an error (is the joint detected or not?), and so is a negative
+   confidence (:func:`check_plausible_2d`);
 2. the layout is converted to the model's input layout (:attr:`joint_layout`, H36M-17 for every released model) with
    :func:`motionhub.skeleton.to_h36m` (rule :attr:`confidence`; ``mpii-16`` input by :attr:`mpii_convention`:
    ``"mpii"`` = true MPII joint positions, ``"h36m_sh"`` = Stacked-Hourglass detections trained on Human3.6M). A
@@ -246,19 +248,43 @@ def as_motion_input(
         if len(size) != 2 or min(size) <= 0:
             raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
         image_size = size
-    check_plausible_2d(arr, image_size, is_norm)
+    check_plausible_2d(arr, image_size, is_norm, source=meta.get("source"))
     return MotionInput(arr, src_layout, image_size, is_norm, fps, multi, meta)
 
 
-def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, normalized: bool) -> None:
+def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, normalized: bool, *,
+                       source: str | None = None) -> None:
     """Refuse 2D input that no detector writes, instead of returning a confident answer for it.
 
-    ``arr``: ``(M, T, J, 2|3)``; the third channel is a confidence. Refused: no visible keypoint at all (every
-    joint NaN, or every coordinate exactly 0 as an empty detector file has it); a third channel that is not a
-    confidence (most values outside [0, 1.5]: 3D coordinates passed as 2D); pixel keypoints that mostly lie far
-    outside the given image (wrong ``image_size``, or not pixel coordinates).
+    ``arr``: ``(M, T, J, 2|3)``; the third channel is a confidence. Refused: a third channel that is not a
+    confidence (most values outside [0, 1.5]: 3D coordinates passed as 2D); negative confidences; a NaN confidence
+    next to finite x, y (the joint would be dropped although it has a position: give it a confidence, 1 if unknown,
+    or mark it missing with NaN x, y); no visible keypoint at all (every joint NaN, or every coordinate exactly 0 as
+    an empty detector file has it); pixel keypoints that mostly lie far outside the given image (wrong
+    ``image_size``, or not pixel coordinates). ``source`` (the file) starts the message of the confidence errors.
     """
     xy = arr[..., :2]
+    where = source or "the input"
+    if arr.shape[-1] == 3:
+        c = arr[..., 2]
+        conf = c[np.isfinite(c)]
+        odd = (conf < -0.01) | (conf > 1.5)
+        if conf.size and odd.mean() > 0.5:
+            raise ValueError(
+                f"the third channel is not a confidence in [0, 1] (values from {conf.min():.4g} to {conf.max():.4g}): "
+                "this looks like 3D coordinates given as 2D keypoints. Pass (x, y) or (x, y, confidence) in pixels; "
+                "3D skeletons go to a 3D-input model"
+            )
+        for bad, what, fix in (
+            (np.isfinite(c) & (c < 0), "a negative confidence", "confidences are scores in [0, 1]"),
+            (np.isnan(c) & np.isfinite(xy).all(axis=-1), "finite x, y but a NaN confidence",
+             "give them a confidence (1 if unknown) or mark them missing with NaN x, y"),
+        ):
+            if bad.any():
+                frames = int(bad.any(axis=(0, 2)).sum())  # (M, T, J) -> frames with at least one such keypoint
+                lowest = f" (lowest {c[bad].min():.4g})" if what.startswith("a negative") else ""
+                raise ValueError(f"{where}: {int(bad.sum())} keypoint(s) in {frames} frame(s) have {what}{lowest}: "
+                                 f"{fix}")
     visible = np.isfinite(xy).all(axis=-1)
     if arr.shape[-1] == 3:
         visible &= ~(np.isfinite(arr[..., 2]) & (arr[..., 2] <= 0))
@@ -269,15 +295,6 @@ def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, norm
     pts = xy[visible]
     if not np.any(pts != 0):
         raise ValueError("every keypoint of the input is at (0, 0): the clip holds no detections")
-    if arr.shape[-1] == 3:
-        conf = arr[..., 2][np.isfinite(arr[..., 2])]
-        odd = (conf < -0.01) | (conf > 1.5)
-        if conf.size and odd.mean() > 0.5:
-            raise ValueError(
-                f"the third channel is not a confidence in [0, 1] (values from {conf.min():.4g} to {conf.max():.4g}): "
-                "this looks like 3D coordinates given as 2D keypoints. Pass (x, y) or (x, y, confidence) in pixels; "
-                "3D skeletons go to a 3D-input model"
-            )
     if image_size is not None and not normalized:
         w, h = image_size
         far = (pts[:, 0] < -0.5 * w) | (pts[:, 0] > 1.5 * w) | (pts[:, 1] < -0.5 * h) | (pts[:, 1] > 1.5 * h)
@@ -546,9 +563,15 @@ class MotionProcessor(FeatureExtractionMixin):
 
             register_all()  # AutoConfig must know every family
             hub = {k: kwargs[k] for k in ("cache_dir", "local_files_only", "token", "revision") if k in kwargs}
-            try:
-                config = AutoConfig.from_pretrained(pretrained_model_name_or_path, **hub)
-            except (OSError, ValueError):
+            try:  # trust_remote_code explicit: None would make transformers ask on stdin
+                config = AutoConfig.from_pretrained(pretrained_model_name_or_path,
+                                                    trust_remote_code=bool(kwargs.get("trust_remote_code")), **hub)
+            except (OSError, ValueError) as err:
+                from .pipelines.loading import remote_code_refused
+
+                refused = remote_code_refused(err, pretrained_model_name_or_path)
+                if refused is not None:
+                    raise refused from None
                 raise missing from None
             return cls.from_model_config(config)
 

@@ -77,3 +77,80 @@ def test_cli_refuses_an_empty_clip_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "every keypoint is missing" in err and "Traceback" not in err
     assert not (tmp_path / "out.npz").exists()
+
+
+# ----------------------------------------------------------------------------------- issue 29: exit 0 with garbage
+def test_negative_confidences_are_refused(screen, action):
+    kp = _clip()
+    kp[3:5, 2:4, 2] = -0.2
+    for run in (screen.prepare_keypoints, action.prepare_clips):
+        with pytest.raises(ValueError, match=r"4 keypoint\(s\) in 2 frame\(s\) have a negative confidence"):
+            run(kp)
+
+
+def test_nan_confidence_beside_a_position_is_refused_not_dropped(screen, action):
+    """Such joints were silently made missing (their observed x, y thrown away); NaN x, y with any confidence stays
+    the ordinary 'missing' marker."""
+    kp = _clip()
+    kp[5:8, 0, 2] = np.nan
+    for run in (screen.prepare_keypoints, action.prepare_clips):
+        with pytest.raises(ValueError, match=r"3 keypoint\(s\) in 3 frame\(s\) have finite x, y but a NaN confidence"):
+            run(kp)
+    kp[5:8, 0, :2] = np.nan  # missing joints: fine
+    prepared, _ = screen.prepare_keypoints(kp)
+    assert prepared[0].missing[5:8, 0].all()
+
+
+@pytest.mark.parametrize("case", ["negative", "nan"])
+def test_cli_names_the_file_with_bad_confidences(tmp_path, capsys, case):
+    kp = _clip(30)
+    kp[2:6, 1, 2] = -1.0 if case == "negative" else np.nan
+    path = tmp_path / "clip.npz"
+    save_generic(path, MotionSequence(keypoints_2d=kp, layout="h36m-17", fps=50.0, image_size=(1000, 1000)))
+    code = main(["lift", str(path), "-o", str(tmp_path / "out.npz"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert f"{path}: 4 keypoint(s) in 4 frame(s)" in err
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_lifting_a_file_without_2d_keypoints_is_one_line(tmp_path, capsys):
+    path = tmp_path / "poses3d.npz"
+    save_generic(path, MotionSequence(keypoints_3d=np.random.default_rng(0).normal(size=(20, 17, 3)), units_3d="m",
+                                      layout="h36m-17", fps=50.0))
+    code = main(["lift", str(path), "-o", str(tmp_path / "out.npz"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "IndexError" not in err, err
+    assert err.strip() == f"motionhub lift: error: no 2D keypoints in {path}: use a 3D model or `motionhub stride`"
+
+
+@pytest.mark.parametrize("frames", [1, 2])
+def test_evaluate_on_too_short_clips_writes_valid_json(tmp_path, capsys, frames):
+    """The acceleration error needs 3 frames: it was printed as 'nan' and written as a bare NaN (invalid JSON)."""
+    import json
+
+    rng = np.random.default_rng(frames)
+    gt = rng.normal(0, 0.3, (frames, 17, 3))
+    gt[..., 2] += 4.0
+    path = tmp_path / "short.npz"
+    save_generic(path, MotionSequence(keypoints_2d=_clip(frames), keypoints_3d=gt, units_3d="m", layout="h36m-17",
+                                      fps=50.0, image_size=(1000, 1000)))
+    out = tmp_path / "metrics.json"
+    assert main(["evaluate", "default", str(path), "-o", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "accel err  n/a" in printed and "nan" not in printed.lower(), printed
+
+    def no_constants(name):
+        raise AssertionError(f"{name} is not JSON")
+
+    metrics = json.loads(out.read_text(), parse_constant=no_constants)
+    assert metrics["accel_error"] is None and metrics["per_sequence"][0]["accel_error"] is None
+    assert any("accel_error" in note for note in metrics["notes"]) and metrics["mpjpe"] > 0
+
+
+def test_cli_json_writers_refuse_nan(tmp_path):
+    from motionhub.commands._common import write_json_or_npz
+
+    with pytest.raises(ValueError, match="JSON"):
+        write_json_or_npz(tmp_path / "x.json", {"value": float("nan")})
+    assert not (tmp_path / "x.json").exists()

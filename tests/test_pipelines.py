@@ -121,8 +121,12 @@ def test_layout_conversion(lifter_model, layout, joints):
 def test_nan_joints_are_zeroed_with_zero_confidence(lifter_model):
     kp = _pixels(10, j=17, seed=4)
     kp[3, 11] = np.nan  # COCO left hip of frame 3 -> H36M left hip AND pelvis/spine are missing
-    kp[5, 0, 2] = np.nan  # a NaN confidence makes the joint missing too
+    kp[5, 0] = np.nan  # a missing joint: NaN x, y (and confidence)
     pipe = PoseLiftingPipeline(lifter_model, progress=False)
+    odd = kp.copy()
+    odd[6, 0, 2] = np.nan  # a NaN confidence beside a position is refused, not silently dropped (issue 29)
+    with pytest.raises(ValueError, match=r"1 keypoint\(s\) in 1 frame\(s\) have finite x, y but a NaN confidence"):
+        pipe(odd, layout="coco-17")
     res = pipe(kp, layout="coco-17")
     assert np.isfinite(res.pose_3d).all()
     assert res.missing[3, 0] and res.missing[3, 4] and res.missing[3, 7]

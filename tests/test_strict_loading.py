@@ -73,6 +73,30 @@ def test_removed_head_is_an_error_although_the_encoder_fits(saved):
         DSTformerForPoseLifting.from_pretrained(saved)
 
 
+def test_a_weight_stored_as_integers_is_an_error_naming_it(saved, tmp_path, capsys):
+    """An int64 tensor for a float parameter was cast silently (issue 29); float widths stay ordinary."""
+    from safetensors import safe_open
+
+    file = saved / "model.safetensors"
+    with safe_open(str(file), framework="pt") as f:
+        metadata = f.metadata()
+    tensors = load_file(file)
+    good = dict(tensors)
+    tensors["head.weight"] = (tensors["head.weight"] * 100).round().to(torch.int64)
+    save_file(tensors, file, metadata=metadata)
+    with pytest.raises(WeightsMismatchError, match=r"model\.safetensors: tensor 'head\.weight' is stored as I64"):
+        DSTformerForPoseLifting.from_pretrained(saved)
+    code = main(["info", str(saved)])  # reads the header only: no load
+    assert code == 0
+    capsys.readouterr()
+    code = main(["export", str(saved), str(tmp_path / "m.onnx"), "--no-check", "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "'head.weight'" in err and str(file) in err, err
+    save_file({k: v.half() for k, v in good.items()}, file, metadata=metadata)  # a float16 file loads
+    model = DSTformerForPoseLifting.from_pretrained(saved)
+    assert torch.allclose(model.head.weight.float(), good["head.weight"].half().float())
+
+
 def test_cli_reports_mismatch_in_one_line(saved, tmp_path, capsys):
     _edit_config(saved, depth=1)
     clip = tmp_path / "clip.npz"

@@ -15,7 +15,9 @@ __all__ = [
     "add_input_args",
     "add_model_args",
     "add_runtime_args",
+    "add_trust_remote_code_arg",
     "load_dataset",
+    "model_inputs",
     "model_spec",
     "quiet_loading",
     "read_sequence",
@@ -33,6 +35,25 @@ def add_model_args(p: argparse.ArgumentParser, *, required: bool, what: str) -> 
         help=f"{what}: a save_pretrained folder, a Hugging Face Hub repo id (org/name) or an official checkpoint "
         "file (.bin/.pth, converted on the fly)" + ("" if required else "; default: the embedded default model"),
     )
+    add_trust_remote_code_arg(p)
+
+
+def add_trust_remote_code_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--trust-remote-code", action="store_true",
+                   help="allow the model to run Python code it ships (a config.json 'auto_map' naming .py files). Off "
+                   "by default: such a model is refused, never run, and no question is asked")
+
+
+def model_inputs(spec: str | None) -> list[Path]:
+    """The local files a model argument reads: a checkpoint file, or a model folder's ``*.json`` / ``*.safetensors``
+    (empty for a Hub repo id and the embedded default). For ``check_output_path(..., inputs=...)``: no output may
+    replace them."""
+    if spec is None or spec == DEFAULT_MODEL:
+        return []
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return sorted(path.glob("*.json")) + sorted(path.glob("*.safetensors"))
+    return [path] if path.is_file() else []
 
 
 def add_runtime_args(p: argparse.ArgumentParser, *, flip_default: bool, batch_size: int = 8) -> None:
@@ -167,7 +188,7 @@ def write_json_or_npz(path: Path, data: dict[str, Any]) -> Path:
     if suffix == ".json":
         from ..pipelines.results import json_safe
 
-        write_text(path, json.dumps(json_safe(data), indent=1))
+        write_text(path, json.dumps(json_safe(data), indent=1, allow_nan=False))  # NaN is not JSON: write None
     elif suffix == ".npz":
         arrays = {}
         for key, value in data.items():
@@ -175,7 +196,7 @@ def write_json_or_npz(path: Path, data: dict[str, Any]) -> Path:
                                                           isinstance(value[0], (int, float, str))):
                 from ..pipelines.results import json_safe
 
-                arrays[key + "_json"] = np.array(json.dumps(json_safe(value)))
+                arrays[key + "_json"] = np.array(json.dumps(json_safe(value), allow_nan=False))
             elif value is not None:
                 arrays[key] = np.asarray(value)
         with atomic_path(path) as tmp:

@@ -10,6 +10,7 @@ from ._common import (
     add_input_args,
     add_model_args,
     add_runtime_args,
+    model_inputs,
     quiet_loading,
     read_sequence,
     write_json_or_npz,
@@ -37,7 +38,8 @@ def action_pipeline(args: argparse.Namespace, task: str):
 
     return ActionPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
                           clip_len=args.clip_len, num_persons=args.num_persons, confidence=args.confidence,
-                          normalization=args.clip_normalization, task=task, progress=not args.quiet)
+                          normalization=args.clip_normalization, task=task, progress=not args.quiet,
+                          trust_remote_code=args.trust_remote_code)
 
 
 def register(subparsers) -> None:
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..io_utils import check_output_path
 
-    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
+    check_output_path(args.output, (".json", ".npz"), what="-o",  # before any work
+                      inputs=[*args.inputs, *model_inputs(args.model)])
     if args.top_k < 1:
         raise ValueError(f"--top-k must be >= 1, got {args.top_k}")
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]

@@ -34,9 +34,12 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..conversion import convert_checkpoint
+    from ..io_utils import check_output_path
 
     if args.out_dir.exists() and not args.out_dir.is_dir():
         raise NotADirectoryError(f"output folder {args.out_dir} is a file; give a folder (created if missing)")
+    for name in ("config.json", "model.safetensors", "model.safetensors.index.json"):  # what save_pretrained writes
+        check_output_path(args.out_dir / name, what="output folder", inputs=[args.src, args.official_config])
     overrides = {}
     if args.num_heads is not None:
         overrides["num_heads"] = args.num_heads

@@ -10,6 +10,7 @@ from ._common import (
     add_input_args,
     add_model_args,
     add_runtime_args,
+    model_inputs,
     quiet_loading,
     read_sequence,
     write_json_or_npz,
@@ -43,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..io_utils import check_output_path
 
-    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
+    check_output_path(args.output, (".json", ".npz"), what="-o",  # before any work
+                      inputs=[*args.inputs, *model_inputs(args.model)])
     seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
     pipe = action_pipeline(args, "action-embedding")
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)

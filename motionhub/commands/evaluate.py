@@ -9,6 +9,8 @@ from pathlib import Path
 from ._common import (
     DEFAULT_MODEL,
     add_input_args,
+    add_trust_remote_code_arg,
+    model_inputs,
     model_spec,
     quiet_loading,
     read_sequences,
@@ -39,6 +41,7 @@ def register(subparsers) -> None:
                    help="files with ground truth (generic npz with keypoints_2d + keypoints_3d or label), datasets "
                    "or folders of .npz files")
     p.add_argument("-o", "--output", type=Path, default=None, help="write the metrics (.json or .npz)")
+    add_trust_remote_code_arg(p)
     p.add_argument("--split", default=None,
                    help="clips of a dataset input: a named split (test, xsub_val) or FIELD=V[,V...] on a per-clip "
                    "field (view=3, subject=2,4)")
@@ -85,9 +88,9 @@ def run(args: argparse.Namespace) -> int:
         model_task,
     )
 
-    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
     spec = model_spec(args.model)
-    model = load_model(spec, None, device=args.device)
+    check_output_path(args.output, (".json", ".npz"), what="-o", inputs=[*args.data, *model_inputs(spec)])
+    model = load_model(spec, None, device=args.device, trust_remote_code=args.trust_remote_code)
     task = model_task(model)
     action_kwargs = {
         "device": args.device, "batch_size": args.batch_size, "flip": args.flip, "clip_len": args.clip_len,
@@ -125,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  MPJPE      {res['mpjpe']:.2f} {u}")
         print(f"  P-MPJPE    {res['p_mpjpe']:.2f} {u}   (= PA-MPJPE, Procrustes-aligned)")
         print(f"  N-MPJPE    {res['n_mpjpe']:.2f} {u}")
-        print(f"  accel err  {res['accel_error']:.2f} {u}/frame^2")
+        accel = res["accel_error"]  # None: no sequence has 3 frames (the second difference needs them)
+        print(f"  accel err  {'n/a' if accel is None else f'{accel:.2f}'} {u}/frame^2"
+              + ("  (needs sequences of at least 3 frames)" if accel is None else ""))
     elif task in ("pose-lifting",):
         raise ValueError(
             "lifting evaluation needs 3D ground truth: every input must have keypoints_3d (generic npz key, with "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import DEFAULT_MODEL, model_spec, quiet_loading
+from ._common import DEFAULT_MODEL, add_trust_remote_code_arg, model_inputs, model_spec, quiet_loading
 
 __all__ = ["register", "run"]
 
@@ -32,6 +32,7 @@ def register(subparsers) -> None:
                    help="largest accepted difference to the eager model (default 1e-4)")
     p.add_argument("--no-check", action="store_true", help="skip the comparison with the eager model")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    add_trust_remote_code_arg(p)
     p.set_defaults(func=run)
 
 
@@ -39,13 +40,14 @@ def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     from ..io_utils import check_output_path
 
-    check_output_path(args.output, (".onnx", ".pt2"), what="the output")  # before loading anything
+    check_output_path(args.output, (".onnx", ".pt2"), what="the output",  # before loading anything
+                      inputs=model_inputs(model_spec(args.model)))
     if args.frames is not None and args.frames < 1:
         raise ValueError(f"--frames must be >= 1, got {args.frames}")
     from ..export.model import export_model
     from ..pipelines import load_model
 
-    model = load_model(model_spec(args.model), None, device="cpu")
+    model = load_model(model_spec(args.model), None, device="cpu", trust_remote_code=args.trust_remote_code)
     res = export_model(model, args.output, frames=args.frames, opset=args.opset, check=not args.no_check,
                        atol=args.atol)
     shape = "(" + ", ".join(res.input_shape) + ")"

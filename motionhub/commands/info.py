@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ._common import DEFAULT_MODEL, model_spec
+from ._common import DEFAULT_MODEL, add_trust_remote_code_arg, model_spec
 
 __all__ = ["describe_model", "register", "run"]
 
@@ -29,6 +29,7 @@ def register(subparsers) -> None:
     p.add_argument("model", help=f"model folder, Hub repo id, official checkpoint, or '{DEFAULT_MODEL}'")
     p.add_argument("--json", action="store_true", help="print the description as JSON")
     p.add_argument("--card-lines", type=int, default=12, help="lines of the model card to show (default 12)")
+    add_trust_remote_code_arg(p)
     p.set_defaults(func=run)
 
 
@@ -93,9 +94,11 @@ def _resolve_folder(spec: str | None) -> Path | None:
         raise ValueError(f"cannot fetch {spec!r} from the Hub: {str(err).strip().splitlines()[0]}") from None
 
 
-def describe_model(spec: str | None, card_lines: int = 12) -> dict:
-    """Description of a model (the data ``motionhub info`` prints)."""
+def describe_model(spec: str | None, card_lines: int = 12, *, trust_remote_code: bool = False) -> dict:
+    """Description of a model (the data ``motionhub info`` prints). A model whose config asks to run its own code
+    (``auto_map``) is refused unless ``trust_remote_code``."""
     from ..pipelines import load_model, model_task
+    from ..pipelines.loading import remote_code_refused
 
     folder = _resolve_folder(spec)
     desc: dict = {"model": DEFAULT_MODEL if spec is None else spec}
@@ -106,7 +109,7 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
         desc["official"] = {k: v for k, v in entry.to_dict().items()
                             if k in ("family", "description", "license", "reported", "download_page", "paper")}
     if folder is None:  # an official checkpoint: convert in memory
-        model = load_model(spec)
+        model = load_model(spec, trust_remote_code=trust_remote_code)
         config = model.config
         desc["source"] = "official checkpoint (converted in memory; save it with `motionhub convert`)"
         desc["parameters"] = sum(p.numel() for p in model.parameters())
@@ -124,8 +127,11 @@ def describe_model(spec: str | None, card_lines: int = 12) -> dict:
         motionhub.register()  # the model types (import motionhub is lazy)
 
         try:
-            config = AutoConfig.from_pretrained(str(folder))
+            config = AutoConfig.from_pretrained(str(folder), trust_remote_code=trust_remote_code)
         except ValueError as err:
+            refused = remote_code_refused(err, folder)
+            if refused is not None:
+                raise refused from None
             raise ValueError(f"{folder}/config.json: {str(err).splitlines()[0]}") from None
         archs = list(getattr(config, "architectures", None) or [])
         arch = archs[0] if archs else type(config).__name__.replace("Config", "Model")
@@ -180,11 +186,11 @@ def _processor_summary(folder, model_or_config) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    desc = describe_model(model_spec(args.model), args.card_lines)
+    desc = describe_model(model_spec(args.model), args.card_lines, trust_remote_code=args.trust_remote_code)
     if args.json:
         from ..pipelines.results import json_safe
 
-        print(json.dumps(json_safe(desc), indent=1))
+        print(json.dumps(json_safe(desc), indent=1, allow_nan=False))
         return 0
     params = desc.get("parameters")
     print(f"{desc['model']}")

@@ -12,6 +12,7 @@ from ._common import (
     add_model_args,
     add_runtime_args,
     info,
+    model_inputs,
     model_spec,
     quiet_loading,
     read_sequence,
@@ -70,10 +71,10 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _check_output(path: Path | None, allowed: tuple[str, ...], flag: str) -> None:
+def _check_output(path: Path | None, allowed: tuple[str, ...], flag: str, args: argparse.Namespace) -> None:
     from ..io_utils import check_output_path
 
-    check_output_path(path, allowed, what=flag)
+    check_output_path(path, allowed, what=flag, inputs=[args.input, *model_inputs(args.model)])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,13 +83,13 @@ def run(args: argparse.Namespace) -> int:
     from ..video.decode import is_video
     from . import _lift_io
 
-    _check_output(args.output, (".npz", ".json", ".bvh"), "-o")
-    _check_output(args.plot, (".gif", ".png", ".mp4"), "--plot")
-    _check_output(args.save_2d, (".npz",), "--save-2d")
+    _check_output(args.output, (".npz", ".json", ".bvh"), "-o", args)
+    _check_output(args.plot, (".gif", ".png", ".mp4"), "--plot", args)
+    _check_output(args.save_2d, (".npz",), "--save-2d", args)
     output = args.output
     if output is None and args.plot is None:
         output = Path(args.input.stem + "_pose3d.npz")
-        _check_output(output, (".npz",), "default output")
+        _check_output(output, (".npz",), "default output", args)
     video = args.input if is_video(args.input) else None
     if video is not None:
         if not video.is_file():
@@ -102,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         extra = {"image_size": tuple(args.image_size)} if args.image_size and _takes_image_size(args) else None
         seq = read_sequence(args.input, args.layout, args.input_format, args.index, args.person, reader_kwargs=extra)
+        if seq.keypoints_2d is None:
+            raise ValueError(f"no 2D keypoints in {args.input}: use a 3D model or `motionhub stride`")
     if args.fps is not None:
         seq.fps = float(args.fps)
     if args.save_2d is not None:
@@ -116,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         model_spec(args.model), device=device, batch_size=args.batch_size, flip=args.flip, window=args.window,
         stride=args.stride, normalization=args.normalization, fill_missing=fill,
         image_size=args.image_size, output_units=args.units, progress=not args.quiet, backend=args.backend,
+        trust_remote_code=args.trust_remote_code,
     )
     result = pipe(seq, layout=args.layout)
     m = result.meta

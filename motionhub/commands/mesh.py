@@ -11,6 +11,7 @@ from ._common import (
     add_input_args,
     add_model_args,
     add_runtime_args,
+    model_inputs,
     quiet_loading,
     read_sequence,
 )
@@ -52,21 +53,26 @@ def run(args: argparse.Namespace) -> int:
     from ..io_utils import check_output_path
     from ..pipelines import MeshPipeline
 
-    check_output_path(args.output, (".npz", ".json"), what="-o")
-    check_output_path(args.plot, (".gif", ".png"), what="--plot")
+    inputs = [args.input, *model_inputs(args.model)]
+    check_output_path(args.output, (".npz", ".json"), what="-o", inputs=inputs)
+    check_output_path(args.plot, (".gif", ".png"), what="--plot", inputs=inputs)
     try:  # fail before loading anything when SMPL is missing or the path is wrong
         if args.smpl is None and not os.environ.get(SMPL_ENV_VAR):
             resolve_smpl_paths(None)
-        resolve_smpl_paths(args.smpl)
+        smpl = resolve_smpl_paths(args.smpl)
     except SMPLNotFoundError as err:
         raise SMPLNotFoundError(
             f"motionhub mesh needs the SMPL body model: pass --smpl PATH (SMPL .pkl file or a folder with it and "
             f"J_regressor_h36m_correct.npy) or set {SMPL_ENV_VAR}. Details: {err}"
         ) from None
+    smpl_files = [smpl.model, smpl.j_regressor_h36m, smpl.j_regressor_extra, smpl.mean_params]
+    for path, flag in ((args.output, "-o"), (args.plot, "--plot")):  # an .npz SMPL model must not be overwritten
+        check_output_path(path, what=flag, inputs=smpl_files)
     seq = read_sequence(args.input, args.layout, args.input_format, args.index, args.person)
     pipe = MeshPipeline(args.model, device=args.device, batch_size=args.batch_size, flip=args.flip,
                         window=args.window, stride=args.stride, normalization=args.normalization,
-                        smpl_model_path=args.smpl, image_size=args.image_size, progress=not args.quiet)
+                        smpl_model_path=args.smpl, image_size=args.image_size, progress=not args.quiet,
+                        trust_remote_code=args.trust_remote_code)
     result = pipe(seq, layout=args.layout)
     result.save(args.output)
     print(f"recovered {result.theta.shape[-2]} frames of SMPL meshes ({result.vertices.shape[-2]} vertices, mm); "

@@ -10,6 +10,7 @@ from ._common import (
     add_input_args,
     add_model_args,
     add_runtime_args,
+    model_inputs,
     quiet_loading,
     read_sequence,
     write_json_or_npz,
@@ -48,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     from ..io_utils import check_output_path
     from ..metrics import oneshot_predict
 
-    check_output_path(args.output, (".json", ".npz"), what="-o")  # before any work
+    check_output_path(args.output, (".json", ".npz"), what="-o",  # before any work
+                      inputs=[*args.support, *args.query, *model_inputs(args.model)])
     support = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.support]
     queries = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.query]
     if args.support_labels is not None:

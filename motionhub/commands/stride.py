@@ -84,7 +84,7 @@ def load_prior(model: str | None, num_heads: int | None = None):
 
         overrides = {} if num_heads is None else {"num_heads": num_heads}
         return convert_checkpoint(path, family="stride", **overrides)
-    return DSTformerForPoseLifting.from_pretrained(model)
+    return DSTformerForPoseLifting.from_pretrained(model, trust_remote_code=False)  # a concrete class: no auto_map
 
 
 def _read_input(path: Path) -> tuple[np.ndarray, np.ndarray | None, object]:
@@ -123,7 +123,9 @@ def run(args: argparse.Namespace) -> int:
     from ..io_utils import check_output_path
     from ..tasks.stride import prepare_stride_input, test_time_train
 
-    check_output_path(args.output, (".npz",), what="-o")  # before any work
+    from ._common import model_inputs
+
+    check_output_path(args.output, (".npz",), what="-o", inputs=[args.input, *model_inputs(args.model)])  # first
     if args.threads:
         import torch
 

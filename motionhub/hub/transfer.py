@@ -200,7 +200,7 @@ def push_folder(
 
                     register_all()  # AutoConfig must know every family
 
-                    cfg_obj = AutoConfig.from_pretrained(staged)
+                    cfg_obj = AutoConfig.from_pretrained(staged, trust_remote_code=False)  # never run its code
                 except (ValueError, KeyError, OSError):  # family not installed: describe the raw config.json
                     cfg_obj = config
                 card_kwargs.setdefault("num_parameters", _safetensors_parameter_count(staged))
@@ -225,7 +225,7 @@ def _add_missing_processor(folder: Path) -> None:
 
     register_all()  # AutoConfig must know every family
     try:
-        config = AutoConfig.from_pretrained(folder)
+        config = AutoConfig.from_pretrained(folder, trust_remote_code=False)  # never run the folder's code
     except (ValueError, KeyError, OSError):
         return
     MotionProcessor.from_model_config(config).save_pretrained(folder)

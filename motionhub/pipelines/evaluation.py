@@ -79,7 +79,9 @@ def evaluate_lifting(
     Returns:
         ``{"mpjpe", "p_mpjpe", "pa_mpjpe", "n_mpjpe", "accel_error"}`` frame-weighted means over all sequences, in
         ``units`` (the ground truth's: ``"mm"`` or ``"m"``; acceleration error per frame²), plus ``protocol`` (the rule
-        used), ``num_sequences``, ``num_frames`` and ``per_sequence`` (source, frames, metrics, rule, scale).
+        used), ``num_sequences``, ``num_frames`` and ``per_sequence`` (source, frames, metrics, rule, scale). A
+        metric that no frame defines (the acceleration error of sequences shorter than 3 frames) is ``None``, with
+        an explanation in ``notes``.
         ``pa_mpjpe`` equals ``p_mpjpe`` (both are the Procrustes-aligned error, "Protocol #2").
     """
     from tqdm.auto import tqdm
@@ -162,16 +164,20 @@ def evaluate_lifting(
             errs = _lifting_errors(pred_gt[valid], gt[valid])
             entry = {"source": source, "person": m, "frames": int(valid.sum()), "protocol": rule, "scale": scale}
             for key, values in errs.items():
-                entry[key] = float(values.mean()) if values.size else float("nan")
+                entry[key] = float(values.mean()) if values.size else None
                 totals[key] = totals.get(key, 0.0) + float(values.sum())
                 counts[key] = counts.get(key, 0) + int(values.size)
             per_seq.append(entry)
     if not per_seq:
         raise ValueError("no frame with complete (finite) ground truth in the given sequences")
-    summary = {key: totals[key] / counts[key] if counts[key] else float("nan") for key in totals}
+    summary = {key: totals[key] / counts[key] if counts[key] else None for key in totals}
     summary["pa_mpjpe"] = summary["p_mpjpe"]
+    notes = []
+    if summary.get("accel_error") is None:
+        notes.append("accel_error is undefined (None): it needs sequences of at least 3 frames with ground truth")
     return {
         **summary,
+        **({"notes": notes} if notes else {}),
         "units": gt_units,
         "protocol": "+".join(sorted(used)),
         "num_sequences": len(per_seq),

@@ -363,7 +363,7 @@ class LiftResult:
         from ..io_utils import atomic_path, write_text
 
         if suffix == ".json":
-            write_text(path, json.dumps(self.to_dict()))
+            write_text(path, json.dumps(self.to_dict(), allow_nan=False))  # NaN is no JSON (to_dict: None)
             return path
         if suffix != ".npz":
             raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
@@ -378,7 +378,7 @@ class LiftResult:
             "fps": np.array(0.0 if self.fps is None else float(self.fps)),
             "keypoints_2d_normalized": self.keypoints_2d,
             "missing": self.missing,
-            "meta_json": np.array(json.dumps(json_safe(self.meta))),
+            "meta_json": np.array(json.dumps(json_safe(self.meta), allow_nan=False)),
         }
         if self.pose_3d_pixels is not None:
             arrays["pose_3d_pixels"] = self.pose_3d_pixels

@@ -12,7 +12,8 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["CHECKPOINT_SUFFIXES", "REPO_ID", "load_model", "model_device", "model_task", "resolve_device"]
+__all__ = ["CHECKPOINT_SUFFIXES", "REPO_ID", "load_model", "model_device", "model_task", "remote_code_refused",
+           "resolve_device"]
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 """A Hugging Face Hub repository id ``org/name``."""
@@ -80,7 +81,9 @@ def load_model(
             ``"mesh-recovery"``); ``None`` accepts any. Multi-task models are accepted for lifting, classification and
             mesh recovery.
         device: where to put the model (``None`` = leave it where it is / CPU).
-        **from_pretrained_kwargs: passed to ``from_pretrained`` (e.g. ``smpl_model_path=``).
+        **from_pretrained_kwargs: passed to ``from_pretrained`` (e.g. ``smpl_model_path=``). ``trust_remote_code``
+            is ``False`` unless given: a model whose ``config.json`` ``auto_map`` names its own Python code is refused
+            (:func:`remote_code_refused`), never run, and transformers' interactive question is never asked.
 
     Returns:
         The model in eval mode.
@@ -162,9 +165,13 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
             f"model {str(spec)!r}: no such file or folder, and not a Hugging Face Hub repo id (org/name)"
         )
     _check_weight_files(Path(source), spec)
+    trust = bool(kwargs.pop("trust_remote_code", False))  # explicit: None would make transformers ask on stdin
     try:
-        config = AutoConfig.from_pretrained(source)
+        config = AutoConfig.from_pretrained(source, trust_remote_code=trust)
     except (OSError, ValueError) as err:
+        refused = remote_code_refused(err, source)
+        if refused is not None:
+            raise refused from None
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ValueError(f"cannot load a model config from {source!r}: {first}") from None
     archs = list(getattr(config, "architectures", None) or [])
@@ -182,10 +189,26 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
     if found not in ("mesh-recovery", "multi-task") or kwargs.get("smpl_model_path") is None:
         kwargs = {k: v for k, v in kwargs.items() if k != "smpl_model_path"}
     try:
-        return auto_cls.from_pretrained(source, **kwargs)
-    except OSError as err:
+        return auto_cls.from_pretrained(source, trust_remote_code=trust, **kwargs)
+    except (OSError, ValueError) as err:
+        refused = remote_code_refused(err, source)
+        if refused is not None:
+            raise refused from None
+        if not isinstance(err, OSError):
+            raise
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ValueError(f"cannot load the model weights from {source!r}: {first}") from None
+
+
+def remote_code_refused(err: BaseException, source: Any) -> ValueError | None:
+    """transformers' refusal to run a model's own code (``trust_remote_code=False`` and a ``config.json``
+    ``auto_map`` naming Python files) as one line naming the option that allows it; ``None`` for any other error."""
+    if "trust_remote_code=True" not in str(err):  # transformers: "Please pass the argument `trust_remote_code=True`"
+        return None
+    return ValueError(
+        f"{source}: its config.json (auto_map) asks to run Python code shipped with the model; motionhub does not "
+        "run a model's own code unless you pass --trust-remote-code (Python: trust_remote_code=True)"
+    )
 
 
 def _check_weight_files(folder: Path, spec: Any) -> None:

@@ -50,13 +50,13 @@ class MeshResult:
             data = {"units": "mm", "layout": "h36m-17", "theta": nan_to_none(self.theta),
                     "joints_3d": nan_to_none(self.joints_3d), "vertices": nan_to_none(self.vertices),
                     "faces": None if self.faces is None else self.faces.tolist(), "meta": json_safe(self.meta)}
-            write_text(path, json.dumps(data))
+            write_text(path, json.dumps(data, allow_nan=False))  # NaN is no JSON (nan_to_none: None)
             return path
         if path.suffix.lower() != ".npz":
             raise ValueError(f"output must end in .npz or .json, got {path.name!r}")
         arrays = {"theta": self.theta, "vertices": self.vertices, "joints_3d": self.joints_3d,
                   "units": np.array("mm"), "layout": np.array("h36m-17"),
-                  "meta_json": np.array(json.dumps(json_safe(self.meta)))}
+                  "meta_json": np.array(json.dumps(json_safe(self.meta), allow_nan=False))}
         if self.faces is not None:
             arrays["faces"] = self.faces
         with atomic_path(path) as tmp:

@@ -71,7 +71,7 @@ def load_default_lifting_model(device: str = "cpu"):
             f"the embedded default lifting model is missing from {DEFAULT_LIFTING_MODEL_DIR}; reinstall motionhub "
             "(the package data must include motionhub/pretrained/dstformer-lift-default/*)"
         )
-    model = DSTformerForPoseLifting.from_pretrained(DEFAULT_LIFTING_MODEL_DIR)
+    model = DSTformerForPoseLifting.from_pretrained(DEFAULT_LIFTING_MODEL_DIR, trust_remote_code=False)
     return model.to(device).eval()
 
 
