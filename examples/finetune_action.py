@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "skeletons seen as 2D: orthographic x, y with confidence 1, then the 2D pipeline; what a "
                         "2D-pretrained encoder knows; no camera intrinsics needed); auto: the model's saved "
                         "processor, else 2d when every clip has 2D keypoints, else 3d")
+    g.add_argument("--view-rotation", type=float, default=None, metavar="DEG",
+                   help="3d / ortho input: turn each training clip about the vertical axis by a random angle in "
+                        "+-DEG degrees (view invariance; default 17 for 3d, 0 for ortho); the time direction is kept")
+    g.add_argument("--eval-rotation", type=float, default=0.0, metavar="DEG",
+                   help="3d / ortho input: turn every evaluation clip by DEG degrees about the vertical axis (the "
+                        "unseen-view protocol: an angle outside the training range)")
     g.add_argument("--layout", default=None,
                    help="joint layout of PYSKL keypoints with a non-standard joint count (other formats name it)")
     g.add_argument("--oneshot", action="store_true",
@@ -319,8 +325,12 @@ def _main(args: argparse.Namespace) -> int:
     channels = 3 if kind == "3d" else min(int(config.dim_in), 3)
     common = dict(clip_len=clip_len, num_persons=num_persons, channels=channels, confidence=confidence,
                   normalization=normalization, seed=args.seed)
-    train_ds = ActionClipDataset(train_clips, train=True, label_map=data.label_map, **common)
-    eval_ds = ActionClipDataset(eval_clips, **common)
+    if kind not in ("3d", "ortho") and (args.view_rotation or args.eval_rotation):
+        raise SystemExit("error: --view-rotation / --eval-rotation turn 3D skeletons: use them with --input 3d or "
+                         "--input ortho")
+    train_ds = ActionClipDataset(train_clips, train=True, label_map=data.label_map, view_rotation=args.view_rotation,
+                                 **common)
+    eval_ds = ActionClipDataset(eval_clips, eval_rotation=args.eval_rotation, **common)
     exemplars = ActionClipDataset(data.exemplars, **common) if data.exemplars is not None else None
     n_params = sum(p.numel() for p in model.parameters())
     what = {"3d": "x, y, z (3D, metres)", "ortho": f"{channels} channels (3D seen as 2D, orthographic)"}.get(

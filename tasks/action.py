@@ -62,6 +62,7 @@ __all__ = [
     "random_move",
     "random_rotate_3d",
     "resolve_dataset",
+    "yaw_rotate",
 ]
 
 #: NTU RGB+D 60 cross-subject protocol: performers whose clips form the training set (Shahroudy et al., 2016).
@@ -143,6 +144,21 @@ def random_rotate_3d(
     return (arr @ rot.T.astype(arr.dtype)).astype(arr.dtype)
 
 
+def yaw_rotate(x: np.ndarray, degrees: float) -> np.ndarray:
+    """``(..., T, J, 3)`` 3D coordinates (y vertical) turned by ``degrees`` about the vertical axis through the mean
+    of their finite joints: the same motion seen from a camera ``degrees`` further round (NaN joints stay NaN)."""
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim < 3 or arr.shape[-1] != 3:
+        raise ValueError(f"yaw_rotate expects (..., T, J, 3), got shape {arr.shape}")
+    a = math.radians(float(degrees))
+    c, s = math.cos(a), math.sin(a)
+    rot = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+    finite = np.isfinite(arr).all(axis=-1)
+    centre = arr[finite].mean(axis=0) if finite.any() else np.zeros(3)
+    centre[1] = 0.0  # the vertical axis: only x / z of the centre matter
+    return (arr - centre) @ rot.T + centre
+
+
 # ----------------------------------------------------------------------------------------------------------- dataset
 def _clip_name(seq: MotionSequence) -> str:
     meta = seq.meta
@@ -177,6 +193,11 @@ class ActionClipDataset(Dataset):
         label_map: optional ``{original label: training label}`` (e.g. the 100 auxiliary NTU-120 classes -> 0..99);
             clips whose label is not in the map raise.
         seed: base seed of the augmentation (each item draws from ``(seed, epoch, index)``).
+        view_rotation: 3D and orthographic clips, training: each clip is turned about the vertical axis by an angle
+            uniform in ``+-view_rotation`` degrees (view invariance; ``None``: 17 for 3D clips as before, 0 for
+            orthographic ones). The time direction is never changed (sit down must stay unlike stand up).
+        eval_rotation: 3D and orthographic clips, evaluation: every clip turned by this fixed angle (degrees), the
+            unseen-view protocol (test skeletons seen from an angle no training clip was shown from).
     """
 
     def __init__(
@@ -194,6 +215,8 @@ class ActionClipDataset(Dataset):
         use_random_move: bool = True,
         label_map: dict[int, int] | None = None,
         seed: int = 0,
+        view_rotation: float | None = None,
+        eval_rotation: float = 0.0,
     ) -> None:
         if clip_len < 1 or num_persons < 1:
             raise ValueError(f"clip_len and num_persons must be >= 1, got {clip_len} and {num_persons}")
@@ -225,9 +248,20 @@ class ActionClipDataset(Dataset):
                 raise ValueError(
                     f"sequence {i} has no image_size, needed by normalization='make_cam'; set it or use 'none'"
                 )
+        if (view_rotation is not None and view_rotation < 0) or not np.isfinite(eval_rotation):
+            raise ValueError(f"view_rotation must be >= 0 degrees and eval_rotation finite, got {view_rotation} and "
+                             f"{eval_rotation}")
+        if not three_d and (view_rotation or eval_rotation):
+            raise ValueError("view_rotation / eval_rotation turn 3D skeletons: they need 3D or orthographic clips")
         self.clip_normalization = {KINECT_3D: KINECT_3D, ORTHOGRAPHIC_3D: ORTHOGRAPHIC_3D}.get(normalization,
                                                                                                "crop_scale")
+        self.view_rotation = float(view_rotation if view_rotation is not None
+                                   else (17.0 if normalization == KINECT_3D else 0.0))
+        self.eval_rotation = float(eval_rotation)
+        self._sequences_3d = None
         if normalization == ORTHOGRAPHIC_3D:  # 3D seen as 2D, then MotionBERT's 2D clip pipeline
+            if self.view_rotation or self.eval_rotation:  # turned per clip before the projection
+                self._sequences_3d = self.sequences
             self.sequences = [orthographic_2d(seq) for seq in self.sequences]
             normalization = "none"
         self.clip_len = int(clip_len)
@@ -282,7 +316,16 @@ class ActionClipDataset(Dataset):
         rng = rng if rng is not None else self._rng(index)
         if self._processor_3d is not None:
             kp = self._processor_3d.prepare_clips(seq, rng=rng if self.train else None)[0]
-            return (random_rotate_3d(kp, rng) if self.train else kp).astype(np.float32)
+            if self.train:
+                kp = random_rotate_3d(kp, rng, max_angle=self.view_rotation)
+            elif self.eval_rotation:
+                kp = yaw_rotate(kp, self.eval_rotation)
+            return kp.astype(np.float32)
+        if self._sequences_3d is not None:
+            angle = rng.uniform(-self.view_rotation, self.view_rotation) if self.train else self.eval_rotation
+            if angle:
+                seq3 = self._sequences_3d[index]
+                seq = orthographic_2d(seq3.replace(keypoints_3d=yaw_rotate(seq3.keypoints_3d, angle)))
         size = seq.image_size if self.normalization == "make_cam" else None
         kp = motionbert_clip_persons(seq.keypoints_2d, seq.layout, image_size=size, clip_len=self.clip_len,
                                      num_persons=self.num_persons, confidence=self.confidence,

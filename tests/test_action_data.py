@@ -222,3 +222,51 @@ def test_penn_action_real_data_pipeline():
     ds = ActionClipDataset(data.train[:3], clip_len=16, train=True, num_persons=1)
     clip = ds[0]["keypoints"].numpy()
     assert clip.shape == (1, 16, 17, 3) and np.isfinite(clip).all() and np.abs(clip[..., :2]).max() <= 1
+
+
+def _skeleton_3d_clip(label=0, t=20, seed=0):
+    """A (1, T, 17, 3) H36M-17 skeleton in metres, y up, walking along +x, facing the camera (z)."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(0, 0.25, (17, 3)) + np.array([0.0, 1.0, 3.0])
+    walk = np.linspace(0, 1, t)[:, None, None] * np.array([1.0, 0.0, 0.0])
+    kp = base + walk + rng.normal(0, 0.01, (t, 17, 3))
+    return MotionSequence(keypoints_3d=kp[None].astype(np.float32), layout="h36m-17", units_3d="m", label=label,
+                          meta={"clip_id": f"c{seed}"})
+
+
+def test_view_rotation_turns_3d_and_orthographic_clips_about_the_vertical_axis():
+    from motionhub.processor import KINECT_3D, ORTHOGRAPHIC_3D
+    from motionhub.tasks.action import yaw_rotate
+
+    clips = [_skeleton_3d_clip(seed=i) for i in range(4)]
+    # yaw_rotate: vertical coordinates and horizontal distances from the vertical axis through the centre are kept
+    x = clips[0].keypoints_3d.astype(np.float64)
+    r = yaw_rotate(x, 90.0)
+    np.testing.assert_allclose(r[..., 1], x[..., 1], atol=1e-9)
+    c = x.reshape(-1, 3).mean(0)
+    np.testing.assert_allclose(np.hypot(r[..., 0] - c[0], r[..., 2] - c[2]), np.hypot(x[..., 0] - c[0], x[..., 2] - c[2]),
+                               atol=1e-9)
+    np.testing.assert_allclose(yaw_rotate(r, -90.0), x, atol=1e-9)
+    # orthographic: a 90-degree turn shows the walk (along x) end-on: the horizontal image span of the pelvis
+    # track collapses, the vertical coordinates stay
+    kw = dict(clip_len=16, num_persons=1, normalization=ORTHOGRAPHIC_3D, channels=3)
+    plain = ActionClipDataset(clips, **kw).clip(0)
+    turned = ActionClipDataset(clips, eval_rotation=90.0, **kw).clip(0)
+    assert np.ptp(turned[0, :, 0, 0]) < 0.2 * np.ptp(plain[0, :, 0, 0])
+    # training draws: angles within +-view_rotation, reproducible per (seed, epoch, index), time order kept
+    train = ActionClipDataset(clips, train=True, view_rotation=180.0, **kw)
+    a, b = train.clip(1), train.clip(1)
+    np.testing.assert_array_equal(a, b)
+    train.set_epoch(1)
+    assert not np.allclose(train.clip(1), a)
+    assert ActionClipDataset(clips, train=True, **kw)._sequences_3d is None  # default: ortho not turned (as before)
+    # 3D clips: eval_rotation turns the prepared skeleton (vertical coordinates unchanged)
+    kw3 = dict(kw, normalization=KINECT_3D)
+    p3, t3 = ActionClipDataset(clips, **kw3).clip(0), ActionClipDataset(clips, eval_rotation=45.0, **kw3).clip(0)
+    np.testing.assert_allclose(p3[..., 1], t3[..., 1], atol=1e-5)
+    assert not np.allclose(p3[..., 0], t3[..., 0])
+    # 2D clips cannot be turned; negative ranges are refused
+    with pytest.raises(ValueError, match="need 3D or orthographic"):
+        ActionClipDataset([coco_clip()], clip_len=16, eval_rotation=30.0)
+    with pytest.raises(ValueError, match="view_rotation must be >= 0"):
+        ActionClipDataset(clips, view_rotation=-5.0, **kw)
