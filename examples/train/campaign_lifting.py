@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     from motionhub.runner import WindowRunner
 
     torch.set_num_threads(threads)
-    s = {**DEFAULTS, "data": "h36m-sh", "confidence_aug": 0.0, **settings}  # keys older runs did not store
+    s = {**DEFAULTS, **settings}  # DEFAULTS fill the keys older runs did not store (data, confidence_aug, ...)
     family = s.get("family") or "dstformer"  # runs started before families existed are DSTformer runs
     from motionhub.tasks.trainer import latest_checkpoint  # skips (and names) checkpoints a kill left incomplete
 
