@@ -77,7 +77,7 @@ from .processing import (
     normalize_screen,
     resample,
 )
-from .skeleton import get_layout, h36m17_to_h36m16, list_layouts, to_h36m
+from .skeleton import get_layout, h36m17_to_h36m16, layout_fit, list_layouts, to_h36m
 
 __all__ = [
     "CLIP_NORMALIZATIONS",
@@ -249,7 +249,46 @@ def as_motion_input(
             raise ValueError(f"image_size must be (width, height) in pixels, got {image_size!r}")
         image_size = size
     check_plausible_2d(arr, image_size, is_norm, source=meta.get("source"))
+    check_layout_fits(arr, src_layout, source=meta.get("source"))
     return MotionInput(arr, src_layout, image_size, is_norm, fps, multi, meta)
+
+
+# A layout is refused only on strong evidence: its body proportions are off by ~1.6x on average (layout_fit >= 0.45)
+# while another layout of the same joint count fits a body (<= 0.3) far better (by >= 0.25). Measured: the Human3.6M
+# SH detections (every 5th take) score 0.06-0.27 in their own h36m-17 order and 0.23-0.65 read as coco-17 (median
+# 0.52); the CMU demo walk 0.25 / 0.66; random points >= 0.27 in every 17-joint order (5th percentile 0.4, 300
+# draws), so they practically never "fit" another one.
+_LAYOUT_MISFIT, _LAYOUT_FIT, _LAYOUT_GAP = 0.45, 0.3, 0.25
+
+
+def check_layout_fits(arr: np.ndarray, layout: str, *, source: str | None = None) -> None:
+    """Refuse 2D keypoints ``(M, T, J, 2|3)`` whose body proportions contradict ``layout`` while another layout with
+    as many joints explains them (a wrong ``--layout``: H36M-17 data read as COCO-17 lifts ~0.5 m off)."""
+    claimed = layout_fit(arr, layout)
+    if claimed is None or claimed < _LAYOUT_MISFIT:
+        return
+    fits = {}
+    for other in _layouts_with(arr.shape[-2]):
+        if other != layout:
+            score = layout_fit(arr, other)
+            if score is not None:
+                fits[other] = score
+    if not fits:
+        return
+    best = min(fits, key=fits.get)
+    if fits[best] <= _LAYOUT_FIT and claimed - fits[best] >= _LAYOUT_GAP:
+        raise ValueError(
+            f"{source or 'the input'}: these keypoints do not have a body's proportions in the {layout} joint order "
+            f"(limb lengths off by {np.exp(claimed):.1f}x) but do in the {best} order (off by "
+            f"{np.exp(fits[best]):.2f}x): the layout is wrong; pass --layout {best} (Python: layout={best!r}) or fix "
+            "the file's layout"
+        )
+
+
+# Below this fraction of the image's longer side a person is a few pixels tall: no detector finds the joints of
+# such a person, and screen-normalised models read the tiny pose as a tiny body (a 100000-px image_size around a
+# normal-size person lifted 374 mm off). 1 % is 19 px in a 1080p frame.
+_MIN_PERSON_FRACTION = 0.01
 
 
 def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, normalized: bool, *,
@@ -295,8 +334,28 @@ def check_plausible_2d(arr: np.ndarray, image_size: tuple[int, int] | None, norm
     pts = xy[visible]
     if not np.any(pts != 0):
         raise ValueError("every keypoint of the input is at (0, 0): the clip holds no detections")
+    # every visible keypoint of a frame at one point: no body to lift (a placeholder or a broken tracker)
+    hi = np.where(visible[..., None], xy, -np.inf).max(axis=-2)
+    lo = np.where(visible[..., None], xy, np.inf).min(axis=-2)
+    frames = visible.sum(axis=-1) >= 2  # (M, T) frames with at least two visible keypoints
+    extent = np.where(frames, (hi - lo).max(axis=-1), 0.0)  # largest side of each frame's keypoint box
+    scale = max(float(np.abs(pts).max()), 1.0)
+    collapsed = frames & (extent <= 1e-6 * scale)
+    if frames.any() and collapsed.sum() > 0.5 * frames.sum():
+        at = pts[0]
+        raise ValueError(
+            f"{where}: in {int(collapsed.sum())} of {int(frames.sum())} frames every keypoint is at the same point "
+            f"(e.g. ({at[0]:.4g}, {at[1]:.4g})): no body to lift; the file holds placeholders, not detections"
+        )
     if image_size is not None and not normalized:
         w, h = image_size
+        person = float(np.median(extent[frames])) if frames.any() else None
+        if person is not None and person < _MIN_PERSON_FRACTION * max(w, h):
+            raise ValueError(
+                f"{where}: the person spans {person:.4g} px, {person / max(w, h):.2%} of the {w} x {h} image (median "
+                f"over frames): the image size is wrong (--image-size W H), or crop the video around the person "
+                f"(models see people that fill 10-90% of the frame)"
+            )
         far = (pts[:, 0] < -0.5 * w) | (pts[:, 0] > 1.5 * w) | (pts[:, 1] < -0.5 * h) | (pts[:, 1] > 1.5 * h)
         if far.mean() > 0.5:
             raise ValueError(

@@ -508,3 +508,78 @@ def test_demo_input():
     assert (x[:, 10, 1] < x[:, 3, 1]).all()
     thigh = np.linalg.norm(x[:, 1] - x[:, 2], axis=-1)
     assert 380 < thigh.mean() < 480 and thigh.std() < 5
+
+
+# --- the format registry (issue 27 item 5) and damaged files named in one line (issue 29) ----------------------------
+def test_user_format_registers_and_is_detected_by_content(tmp_path):
+    from motionhub.formats import MotionFormat, register_format, registered_formats
+    from motionhub.formats import registry
+
+    def load_mine(path, **kwargs):
+        with np.load(path) as z:
+            return MotionSequence(keypoints_2d=z["my_points"], layout="h36m-17", fps=25.0)
+
+    fmt = MotionFormat("my_npz", load_mine, suffixes=(".npz",), recognizes=lambda keys, path: "my_points" in keys)
+    register_format(fmt)
+    try:
+        np.savez(tmp_path / "mine.npz", my_points=np.ones((4, 17, 2)))
+        assert detect_format(tmp_path / "mine.npz") == "my_npz"
+        seq = load_motion(tmp_path / "mine.npz")
+        assert seq.fps == 25.0 and seq.num_frames == 4
+        assert "my_npz" in registered_formats()
+        with pytest.raises(ValueError, match="already registered"):
+            register_format(fmt)
+        with pytest.raises(ValueError, match="neither suffixes nor recognizes_folder"):
+            register_format(MotionFormat("nowhere", load_mine))
+    finally:
+        registry._REGISTRY.pop("my_npz", None)
+    with pytest.raises(ValueError, match="unknown format 'my_npz'"):
+        load_motion(tmp_path / "mine.npz", format="my_npz")
+
+
+def _damaged_files(tmp_path):
+    good = tmp_path / "good.npz"
+    np.savez(good, keypoints_2d=np.ones((4, 17, 2)), layout="h36m-17", fps=30.0)
+    files = {
+        "empty.npz": b"",
+        "cut.npz": good.read_bytes()[: good.stat().st_size // 2],
+        "noise.npz": bytes(range(256)) * 8,
+        "noise.json": bytes(range(128, 256)) * 8,
+        "broken.json": b'{"people": [',
+        "strings.json": json.dumps([{"image_id": "a", "keypoints": ["x"] * 51, "score": 0.9}]).encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    return files
+
+
+@pytest.mark.parametrize("name, message", [
+    ("empty.npz", "not a readable .npz archive"), ("cut.npz", "not a readable .npz archive"),
+    ("noise.npz", "not a readable .npz archive"), ("noise.json", "not a text file"),
+    ("broken.json", "not valid JSON"), ("strings.json", "keypoints are not numbers"),
+])
+def test_damaged_files_are_named_in_the_error(tmp_path, name, message):
+    _damaged_files(tmp_path)
+    with pytest.raises(ValueError, match=message) as info:
+        load_motion(tmp_path / name)
+    assert name in str(info.value)
+
+
+def test_amc_with_a_word_for_a_number_names_line_and_bone(tmp_path):
+    fixtures = Path(__file__).parent / "fixtures" / "cmu"
+    (tmp_path / "02.asf").write_text((fixtures / "02.asf").read_text())
+    lines = (fixtures / "02_01.amc").read_text().splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("root"))
+    lines[k] = "root 1.0 abc 3.0 0 0 0"
+    (tmp_path / "02_01.amc").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=rf"02_01.amc: AMC line {k + 1} \(frame \d+, bone 'root'\): a value is not"):
+        load_motion(tmp_path / "02_01.amc")
+
+
+def test_symlink_loop_and_dangling_link_are_named(tmp_path):
+    (tmp_path / "a.npz").symlink_to(tmp_path / "b.npz")
+    (tmp_path / "b.npz").symlink_to(tmp_path / "a.npz")
+    with pytest.raises(FileNotFoundError, match="a.npz: a symbolic link that leads nowhere"):
+        load_motion(tmp_path / "a.npz")
+    with pytest.raises(FileNotFoundError, match="missing.npz: not found"):
+        load_motion(tmp_path / "missing.npz")

@@ -154,3 +154,77 @@ def test_cli_json_writers_refuse_nan(tmp_path):
     with pytest.raises(ValueError, match="JSON"):
         write_json_or_npz(tmp_path / "x.json", {"value": float("nan")})
     assert not (tmp_path / "x.json").exists()
+
+
+# --- issue 29 round 3: garbage that used to lift with exit 0 -------------------------------------------------------
+DEMO = __import__("pathlib").Path(__import__("motionhub").__file__).resolve().parent / "demo" / "cmu_walk_2d.npz"
+
+
+def _demo():
+    from motionhub.formats import load_motion
+
+    return load_motion(DEMO)
+
+
+def test_a_wrong_layout_with_as_many_joints_is_refused_naming_the_right_one(screen):
+    seq = _demo()  # a real CMU walk in the h36m-17 order
+    screen.prepare_keypoints(seq)  # its own layout passes
+    with pytest.raises(ValueError, match=r"not have a body's proportions in the coco-17 .* --layout h36m-17"):
+        screen.prepare_keypoints(seq, layout="coco-17")
+
+
+def test_layout_fit_separates_orders_and_random_points():
+    from motionhub.skeleton import layout_fit
+
+    kp = _demo().keypoints_2d
+    assert layout_fit(kp, "h36m-17") < 0.3 < 0.45 < layout_fit(kp, "coco-17")
+    rng = np.random.default_rng(0)
+    noise = rng.uniform(100, 400, (30, 17, 2))
+    assert all(layout_fit(noise, lay) > 0.3 for lay in ("h36m-17", "coco-17", "posetrack-17", "mpi_inf_3dhp-17"))
+    assert layout_fit(kp[:2], "h36m-17") is None  # too few frames to tell
+
+
+def test_every_keypoint_at_one_point_is_refused(screen, action):
+    kp = np.zeros((20, 17, 3))
+    kp[..., 0], kp[..., 1], kp[..., 2] = 500.0, 300.0, 0.9
+    for call in (lambda: screen.prepare_keypoints(kp), lambda: action.prepare_clips(kp)):
+        with pytest.raises(ValueError, match=r"in 20 of 20 frames every keypoint is at the same point"):
+            call()
+
+
+def test_an_image_far_larger_than_the_person_is_refused(screen):
+    seq = _demo()
+    with pytest.raises(ValueError, match=r"person spans .* of the 100000 x 100000 image .* image size is wrong"):
+        screen.prepare_keypoints(seq, image_size=(100000, 100000))
+    from motionhub.pipelines import PoseLiftingPipeline  # the same through the pipeline API (embedded default)
+    from motionhub.pretrained import load_default_lifting_model
+
+    pipe = PoseLiftingPipeline(load_default_lifting_model(), progress=False)
+    with pytest.raises(ValueError, match="image size is wrong"):
+        pipe(seq.replace(image_size=(100000, 100000)))
+
+
+@pytest.mark.parametrize("fps, message", [(-30.0, "'fps' is -30"), (np.nan, "'fps' is nan"),
+                                          (np.array([30.0, 25.0]), "'fps' must be one number")])
+def test_a_negative_or_nan_frame_rate_is_refused(tmp_path, fps, message):
+    from motionhub.formats import load_motion
+
+    np.savez(tmp_path / "c.npz", keypoints_2d=_clip(), layout="h36m-17", fps=fps)
+    with pytest.raises(ValueError, match=f"c.npz: {message}"):
+        load_motion(tmp_path / "c.npz")
+
+
+def test_a_boolean_keypoint_array_is_refused_naming_the_file(tmp_path, capsys):
+    np.savez(tmp_path / "mask.npz", keypoints_2d=_clip() > 500, layout="h36m-17", fps=50.0, image_size=[1000, 1000])
+    assert main(["lift", str(tmp_path / "mask.npz"), "-o", str(tmp_path / "o.npz")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "mask.npz" in err and "boolean array" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o.npz").exists()
+
+
+def test_cli_refuses_a_wrong_layout_in_one_line(tmp_path, capsys):
+    out = tmp_path / "o.npz"
+    assert main(["lift", str(DEMO), "--layout", "coco-17", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "--layout h36m-17" in err and "cmu_walk_2d.npz" in err and len(err.splitlines()) == 1
+    assert not out.exists()

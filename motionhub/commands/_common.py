@@ -89,10 +89,9 @@ def model_spec(value: str | None) -> str | None:
 
 
 def _load(path: Path, layout: str | None, fmt: str | None, reader_kwargs: dict | None = None) -> Any:
-    from ..formats import load_motion
+    from ..formats import check_input_path, load_motion
 
-    if not path.exists():
-        raise FileNotFoundError(f"input file not found: {path}")
+    path = check_input_path(path)
     kwargs = dict(reader_kwargs or {})
     if path.suffix.lower() == ".npy" or fmt == "npy":
         if layout is None:
@@ -101,7 +100,11 @@ def _load(path: Path, layout: str | None, fmt: str | None, reader_kwargs: dict |
 
         from ..processor import check_layout as _check_layout
 
-        shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
+        try:
+            shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
+        except (ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{path}: not a numeric .npy array ({exc}); save keypoints with np.save(path, "
+                             "float_array)") from None
         if len(shape) >= 2:
             _check_layout(shape[-2], layout, f"the keypoints in {path.name}")
         kwargs["layout"] = layout

@@ -32,6 +32,7 @@ import numpy as np
 
 from ._rotations import euler_matrix
 from .base import MotionSequence
+from .registry import MotionFormat, register_format
 
 __all__ = [
     "CMU31_JOINT_NAMES",
@@ -264,7 +265,7 @@ def parse_amc(path_or_text: str | Path, max_frames: int | None = None) -> AMCMot
     angle_unit = "deg"
     frames: list[dict[str, list[float]]] = []
     numbers: list[int] = []
-    for raw in lines:
+    for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -283,7 +284,11 @@ def parse_amc(path_or_text: str | Path, max_frames: int | None = None) -> AMCMot
             continue
         if not frames:
             raise ValueError(f"AMC: bone line before the first frame number: {line[:40]!r}")
-        frames[-1][parts[0]] = [float(v) for v in parts[1:]]
+        try:
+            frames[-1][parts[0]] = [float(v) for v in parts[1:]]
+        except ValueError:
+            raise ValueError(f"AMC line {lineno} (frame {numbers[-1]}, bone {parts[0]!r}): a value is not a number: "
+                             f"{line[:60]!r}") from None
     if not frames:
         raise ValueError("AMC: no frames found")
     if not frames[-1]:
@@ -406,3 +411,26 @@ def load_asf_amc(
         fps=fps,
         meta=meta,
     )
+
+
+def _load_amc(path: str | Path, asf: str | Path | None = None, **kwargs) -> MotionSequence:
+    """``load_motion`` entry: a trial ``.amc`` with its skeleton (``asf=`` or the subject's ``.asf`` beside it)."""
+    path = Path(path)
+    if path.suffix.lower() == ".asf":
+        raise ValueError(f"{path} is a skeleton only; load the motion: load_motion('<trial>.amc', asf='{path}')")
+    return load_asf_amc(asf or _find_asf(path), path, **kwargs)
+
+
+def _find_asf(amc: Path) -> Path:
+    subject = amc.stem.split("_")[0]
+    cand = amc.with_name(f"{subject}.asf")
+    if cand.exists():
+        return cand
+    asfs = sorted(amc.parent.glob("*.asf"))
+    if len(asfs) == 1:
+        return asfs[0]
+    raise ValueError(f"{amc}: cannot find its skeleton; pass asf='path/to/{subject}.asf'")
+
+
+register_format(MotionFormat("asf_amc", _load_amc, suffixes=(".amc", ".asf"),
+                             description="CMU/Acclaim motion .amc with its .asf skeleton"))

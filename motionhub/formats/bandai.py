@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionDataset, MotionSequence
+from .registry import MotionFormat, register_format
 
 __all__ = ["BANDAI_FPS", "load_bandai"]
 
@@ -111,3 +112,13 @@ def load_bandai(
         class_names,
         {"source": str(npz_path), "label": label, "license": "CC BY-NC 4.0", "joint_names": info.get("joint_names")},
     )
+
+
+register_format(MotionFormat(
+    "bandai", load_bandai, suffixes=(".npz", ".json"), priority=60,
+    recognizes=lambda content, path: (
+        (isinstance(content, set) and any(k.startswith(("dataset-1_", "dataset-2_")) for k in content))
+        or (isinstance(content, dict) and "sequences" in content and "joint_names" in content)),
+    recognizes_folder=lambda path, names: "bandai_positions_mm_int16.npz" in names,
+    description="Bandai-Namco research motion dataset (positions)",
+))

@@ -75,8 +75,11 @@ def _as_float_array(name: str, value: Any) -> np.ndarray:
     arr = np.asarray(value)
     if arr.dtype == object:
         raise TypeError(f"{name} must be a numeric array, got an object array; stack the frames first")
+    if arr.dtype == bool:
+        # True/False are no coordinates: a mask (visibility, missing) stored under the keypoint key
+        raise ValueError(f"{name} is a boolean array (a mask?): keypoints are numbers (pixels, metres, ...)")
     if not np.issubdtype(arr.dtype, np.floating):
-        if not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool):
+        if not np.issubdtype(arr.dtype, np.integer):
             raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
         arr = arr.astype(np.float32)
     return arr

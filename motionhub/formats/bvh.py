@@ -24,6 +24,7 @@ import numpy as np
 
 from ._rotations import euler_matrix
 from .base import MotionSequence
+from .registry import MotionFormat, register_format
 
 __all__ = ["UNIT_TO_MM", "BVHMotion", "BVHSkeleton", "bvh_forward_kinematics", "load_bvh", "parse_bvh"]
 
@@ -288,3 +289,6 @@ def load_bvh(
             "frame": "world",
         },
     )
+
+
+register_format(MotionFormat("bvh", load_bvh, suffixes=(".bvh",), description="Biovision hierarchy motion capture"))

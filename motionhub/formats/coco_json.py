@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence, fill_missing
+from .registry import MotionFormat, register_format
 
 __all__ = [
     "TRACK_CHOICES",
@@ -87,7 +88,12 @@ def _track_of(det: dict) -> Any:
 def flat_keypoints(values: Any, where: str, num_joints: int | None) -> tuple[np.ndarray, int]:
     """A flat ``[x0, y0, c0, x1, ...]`` list -> ``((J, 3) float64, J)``; ``num_joints`` = the count of earlier
     entries (``None`` for the first), which ``J`` must match."""
-    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    try:
+        flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    except (ValueError, TypeError):
+        sample = values[:6] if isinstance(values, list) else values
+        raise ValueError(f"{where}: keypoints are not numbers ({str(sample)[:60]}): expected [x0, y0, score0, x1, ...] "
+                         "in pixels") from None
     if flat.size % 3:
         raise ValueError(f"{where}: keypoints length {flat.size} is not a multiple of 3 (x, y, score)")
     j = flat.size // 3
@@ -355,3 +361,16 @@ def load_coco_annotations(
             meta["joint_names" if layout.startswith(("custom", "jhmdb")) else "file_joint_names"] = list(names)
         out.append(_finish(kp, miss, tracks, track_id, layout, meta, fps, sizes.get(vid)))
     return out[0] if len(out) == 1 else out
+
+
+register_format(MotionFormat(
+    "coco_results", load_coco_results, suffixes=(".json",), priority=20,
+    recognizes=lambda obj, path: isinstance(obj, list) and bool(obj) and isinstance(obj[0], dict)
+    and "image_id" in obj[0],
+    description="COCO keypoint results / AlphaPose JSON (a list of {image_id, keypoints, score})",
+))
+register_format(MotionFormat(
+    "coco_annotations", load_coco_annotations, suffixes=(".json",), priority=35,
+    recognizes=lambda obj, path: isinstance(obj, dict) and {"images", "annotations"} <= set(obj),
+    description="COCO annotation dict (images + annotations)",
+))

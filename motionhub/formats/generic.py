@@ -70,6 +70,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionDataset, MotionSequence, fill_missing
+from .registry import MotionFormat, register_format
 
 __all__ = [
     "CLIP_FIELDS",
@@ -212,7 +213,15 @@ def load_generic(path: str | Path) -> MotionSequence | MotionDataset:
     kp2, kp3 = arrays.get("keypoints_2d"), arrays.get("keypoints_3d")
     layout = _scalar_str(arrays["layout"])
     _check_layout(path, layout, [("keypoints_2d", kp2), ("keypoints_3d", kp3)])
-    fps_val = float(np.asarray(arrays["fps"]).reshape(-1)[0])
+    fps_arr = np.asarray(arrays["fps"]).reshape(-1)
+    if fps_arr.size != 1 or not (np.issubdtype(fps_arr.dtype, np.number) and not np.issubdtype(fps_arr.dtype, np.bool_)):
+        raise ValueError(f"{path}: 'fps' must be one number (frame rate in Hz; 0 if unknown), got "
+                         f"{fps_arr.size} value(s) of dtype {fps_arr.dtype}")
+    fps_val = float(fps_arr[0])
+    if not np.isfinite(fps_val) or fps_val < 0:
+        # 0 means unknown; a negative or NaN rate is no frame rate and would be written back as 0 (unknown)
+        raise ValueError(f"{path}: 'fps' is {fps_val:g}: a frame rate is a positive number of frames per second "
+                         "(0 if unknown)")
     fps = fps_val if fps_val > 0 else None
     units = _scalar_str(arrays["units_3d"]) if "units_3d" in keys else "mm"
     meta: dict = {}
@@ -617,3 +626,52 @@ def load_array(
     if kind == "2d":
         return MotionSequence(keypoints_2d=arr, layout=layout, fps=fps, image_size=image_size, meta=meta)
     return MotionSequence(keypoints_3d=arr, layout=layout, units_3d=units_3d, fps=fps, meta=meta)
+
+
+def _load_generic_folder(path: Path) -> MotionDataset | list[MotionSequence]:
+    """A folder of generic npz files: a labelled :class:`MotionDataset` when every clip has a label, else the list
+    of sequences in file-name order (e.g. lifting ground truth)."""
+    files = sorted(path.glob("*.npz"))
+    first = load_generic(files[0])
+    if isinstance(first, MotionDataset) or first.label is not None:
+        return load_generic_dataset(path)
+    seqs = [first] + [load_generic(f) for f in files[1:]]
+    for f, seq in zip(files, seqs):
+        if isinstance(seq, MotionDataset):
+            raise ValueError(f"{f} is a many-clip dataset file but {files[0].name} is an unlabelled clip; keep "
+                             "datasets and unlabelled clips in separate folders")
+    return seqs
+
+
+def _load_generic_path(path: str | Path, **kwargs) -> MotionSequence | MotionDataset | list[MotionSequence]:
+    path = Path(path)
+    if kwargs:
+        raise TypeError(f"the generic npz reader takes no options, got {sorted(kwargs)}")
+    return _load_generic_folder(path) if path.is_dir() else load_generic(path)
+
+
+def _is_generic_folder(path: Path, names: set[str]) -> bool:
+    """Only npz files (no JSON), the first of them a generic npz: a labelled dataset or lifting ground truth."""
+    npzs = sorted(n for n in names if n.endswith(".npz"))
+    if not npzs or any(n.endswith(".json") for n in names):
+        return False
+    try:
+        with np.load(path / npzs[0], allow_pickle=False) as z:
+            return is_generic_npz(z.files)
+    except Exception:  # an unreadable first file: not this layout (its own reader will name the damage)
+        return False
+
+
+def _load_npy(path: str | Path, layout: str | None = None, **kwargs) -> MotionSequence:
+    if layout is None:
+        raise ValueError(f"{path}: a bare .npy array needs layout= (e.g. load_motion(path, layout='coco-17'))")
+    return load_array(path, layout, **kwargs)
+
+
+register_format(MotionFormat(
+    "generic", _load_generic_path, suffixes=(".npz",), priority=0,
+    recognizes=lambda content, path: is_generic_npz(content), recognizes_folder=_is_generic_folder,
+    description="motionhub's own npz (layout, fps, keypoints_2d / keypoints_3d), one clip or a labelled set",
+))
+register_format(MotionFormat("npy", _load_npy, suffixes=(".npy",),
+                             description="a bare numpy keypoint array (needs layout=)"))

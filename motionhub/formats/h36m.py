@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence, npz_object_safe_load, safe_pickle_load, to_python
+from .registry import MotionFormat, register_format
 
 __all__ = [
     "H36M_32_TO_17",
@@ -539,3 +540,38 @@ def write_videopose3d_2d(
         np.savez_compressed(tmp, positions_2d=np.array(clean, dtype=object),
                             metadata=np.array(metadata, dtype=object))
     return Path(path)
+
+
+_H36M_3PB_FILES = ("h36m_3d_world_17j_50fps_train.npz", "h36m_cameras.npz")
+
+
+def _load_h36m_3pb_path(path: str | Path, **kwargs) -> list[MotionSequence]:
+    """``load_motion`` entry: the 3pb folder (camera frame by default), or its world-3D npz (world frame)."""
+    path = Path(path)
+    if path.is_dir():
+        return load_h36m_3pb(path, **kwargs)
+    kwargs.setdefault("frame", "world")
+    return load_h36m_3pb(path.parent, **kwargs)
+
+
+register_format(MotionFormat(
+    "motionbert_h36m", load_motionbert_h36m, suffixes=(".pkl", ".pickle"), priority=20,
+    recognizes=lambda data, path: isinstance(data, dict) and any(
+        isinstance(v, dict) and "joint_2d" in v for v in data.values()),
+    load_content=lambda data, path, **kw: load_motionbert_h36m(data, **kw),
+    description="MotionBERT's Human3.6M pickle (h36m_sh_conf_cam_source_final.pkl)",
+))
+register_format(MotionFormat(
+    "videopose3d_3d", load_videopose3d_3d, suffixes=(".npz",), priority=20,
+    recognizes=lambda keys, path: "positions_3d" in keys, description="VideoPose3D data_3d_*.npz",
+))
+register_format(MotionFormat(
+    "videopose3d_2d", load_videopose3d_2d, suffixes=(".npz",), priority=21,
+    recognizes=lambda keys, path: "positions_2d" in keys, description="VideoPose3D data_2d_*.npz",
+))
+register_format(MotionFormat(
+    "h36m_3pb", _load_h36m_3pb_path, suffixes=(".npz",), priority=70,
+    recognizes=lambda keys, path: any(re.fullmatch(r"S\d+/[^.]+", k) for k in keys),
+    recognizes_folder=lambda path, names: all(f in names for f in _H36M_3PB_FILES),
+    description="3d-pose-baseline Human3.6M set (folder, or its world-3D npz)",
+))

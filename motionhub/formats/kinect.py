@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionDataset, MotionSequence, fill_missing
+from .registry import MotionFormat, register_format
 
 __all__ = ["KINECT_SETS", "load_kinect_actions"]
 
@@ -157,3 +158,18 @@ def load_kinect_actions(
             "test": [k for k, s in enumerate(seqs) if int(s.meta["subject"]) % 2 == 0],
         }
     return MotionDataset(seqs, splits, info.get("classes"), {"source": str(npz_path), "set": name, "dropped": dropped})
+
+
+def _load_kinect(path: str | Path, **kwargs):
+    path = Path(path)
+    return load_kinect_actions(path.with_suffix(".npz") if path.suffix.lower() == ".json" else path, **kwargs)
+
+
+register_format(MotionFormat(
+    "kinect_actions", _load_kinect, suffixes=(".npz", ".json"), priority=41,
+    recognizes=lambda content, path: (
+        (isinstance(content, set) and {"data", "offsets", "label"} <= content)
+        or (isinstance(content, dict) and "classes" in content and path.with_suffix(".npz").exists()
+            and not path.name.startswith("penn"))),
+    description="Kinect action sets (MSR Action3D, UTKinect, ...: npz + classes json)",
+))

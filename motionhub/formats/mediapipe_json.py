@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence
+from .registry import MotionFormat, register_format
 from .coco_json import _finish, has_track_ids, tracks_to_sequence
 
 __all__ = ["BLAZEPOSE_NUM_LANDMARKS", "is_mediapipe_json", "load_mediapipe_landmarks"]
@@ -166,3 +167,9 @@ def load_mediapipe_landmarks(
     if src is not None:
         meta["source"] = str(src)
     return _finish(kp, miss, tracks, track_id, "blazepose-33", meta, fps, size)
+
+
+register_format(MotionFormat(
+    "mediapipe_landmarks", load_mediapipe_landmarks, suffixes=(".json",), priority=15,
+    recognizes=lambda obj, path: is_mediapipe_json(obj), description="MediaPipe pose landmarks JSON",
+))

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence, safe_pickle_load
+from .registry import MotionFormat, register_format
 from .coco_json import _finish, frame_number, has_track_ids, layout_for_num_joints, tracks_to_sequence
 from .h36m import H36MCamera, h36m_image_size
 
@@ -258,3 +259,33 @@ def load_mmpose_h36m_cameras(path: str | Path) -> dict[tuple[str, str], H36MCame
             image_size=(int(p["w"]), int(p["h"])) if "w" in p and "h" in p else h36m_image_size(cam_id),
         )
     return out
+
+
+def _is_mmpose_predictions(obj: Any, path: Path) -> bool:
+    if isinstance(obj, list):
+        first = obj[0] if obj else None
+        return isinstance(first, dict) and ("instances" in first or "keypoints" in first) and "image_id" not in first
+    return isinstance(obj, dict) and "instance_info" in obj
+
+
+def _is_prediction_folder(path: Path, names: set[str]) -> bool:
+    """A folder of per-frame mmpose prediction JSONs: the first JSON file (by name) is one."""
+    jsons = sorted(n for n in names if n.endswith(".json"))
+    if not jsons:
+        return False
+    try:
+        first = json.loads((path / jsons[0]).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(f"{path / jsons[0]}: not valid JSON") from None
+    return _is_mmpose_predictions(first, path / jsons[0])
+
+
+register_format(MotionFormat(
+    "mmpose_body3d", load_mmpose_body3d, suffixes=(".npz",), priority=30,
+    recognizes=lambda keys, path: {"imgname", "part"} <= keys, description="mmpose body3d annotation npz",
+))
+register_format(MotionFormat(
+    "mmpose_predictions", load_mmpose_predictions, suffixes=(".json",), priority=30,
+    recognizes=_is_mmpose_predictions, recognizes_folder=_is_prediction_folder,
+    description="mmpose / RTMPose prediction JSON (one file, or a folder of per-frame files)",
+))

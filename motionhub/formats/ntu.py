@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionDataset, MotionSequence, fill_missing, safe_pickle_load
+from .registry import MotionFormat, register_format
 
 __all__ = [
     "NTU_COLOR_SIZE",
@@ -421,3 +422,16 @@ def write_ntu_skeleton(
 
     write_text(path, "\n".join(out) + "\n")
     return Path(path)
+
+
+def _pyskl_content(data, path: Path) -> bool:
+    return isinstance(data, list) or (isinstance(data, dict) and "annotations" in data)
+
+
+register_format(MotionFormat("ntu_skeleton", load_ntu_skeleton, suffixes=(".skeleton",),
+                             description="NTU RGB+D raw .skeleton"))
+register_format(MotionFormat(
+    "pyskl", load_pyskl, suffixes=(".pkl", ".pickle"), priority=10, recognizes=_pyskl_content,
+    load_content=lambda data, path, **kw: load_pyskl(data, **kw),
+    description="PYSKL / MotionBERT NTU annotation pickle",
+))

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence
+from .registry import MotionFormat, register_format
 from .coco_json import _finish, flat_keypoints, frame_number, has_track_ids, tracks_to_sequence
 
 __all__ = ["OPENPOSE_LAYOUTS", "is_openpose_json", "load_openpose"]
@@ -165,3 +166,22 @@ def load_openpose(
         "tracking": "file" if has_track_ids(frames) else "iou",
     }
     return _finish(kp, miss, tracks, track_id, layout, meta, fps, image_size)
+
+
+def _is_openpose_folder(path: Path, names: set[str]) -> bool:
+    if any(n.endswith("_keypoints.json") for n in names):
+        return True
+    jsons = sorted(n for n in names if n.endswith(".json"))
+    if not jsons:
+        return False
+    try:
+        return is_openpose_json(json.loads((path / jsons[0]).read_text(encoding="utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(f"{path / jsons[0]}: not valid JSON") from None
+
+
+register_format(MotionFormat(
+    "openpose", load_openpose, suffixes=(".json",), priority=10,
+    recognizes=lambda obj, path: is_openpose_json(obj), recognizes_folder=_is_openpose_folder,
+    description="OpenPose people JSON (a frame file, a folder of *_keypoints.json, AlphaPose --format open/cmu)",
+))

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionSequence, fill_missing
+from .registry import MotionFormat, register_format
 from .coco_json import frame_number
 
 __all__ = ["PANOPTIC19_JOINT_NAMES", "load_panoptic_body3d"]
@@ -92,3 +93,11 @@ def load_panoptic_body3d(
             "frame": "world",
         },
     )
+
+
+register_format(MotionFormat(
+    "panoptic", load_panoptic_body3d, suffixes=(".json",), priority=25,
+    recognizes=lambda obj, path: isinstance(obj, dict) and "bodies" in obj,
+    recognizes_folder=lambda path, names: any(n.startswith("body3DScene_") for n in names),
+    description="CMU Panoptic body3DScene JSON (a file or a folder of frames)",
+))

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionDataset, MotionSequence
+from .registry import MotionFormat, register_format
 
 __all__ = ["PENN_CLASSES", "PENN_FPS", "load_penn_action", "load_penn_action_dataset", "penn_action_split"]
 
@@ -121,3 +122,22 @@ def load_penn_action_dataset(path: str | Path, invisible: str = "keep") -> Motio
         "test": [i for i, s in enumerate(seqs) if s.meta["split"] == "test"],
     }
     return MotionDataset(seqs, splits, classes, {"source": str(_npz(path))})
+
+
+def _load_penn(path: str | Path, **kwargs):
+    path = Path(path)
+    return load_penn_action(path.with_suffix(".npz") if path.suffix.lower() == ".json" else path, **kwargs)
+
+
+def _is_labelled_set_json(content, path: Path) -> bool:
+    return isinstance(content, dict) and "classes" in content and path.with_suffix(".npz").exists()
+
+
+register_format(MotionFormat(
+    "penn_action", _load_penn, suffixes=(".npz", ".json"), priority=40,
+    recognizes=lambda content, path: (
+        (isinstance(content, set) and {"keypoints", "visibility", "offsets"} <= content)
+        or (_is_labelled_set_json(content, path) and path.name.startswith("penn"))),
+    recognizes_folder=lambda path, names: "penn_action_keypoints.npz" in names,
+    description="Penn Action keypoints (npz + classes json)",
+))
