@@ -979,7 +979,8 @@ _FIT_BONES = (
 
 def layout_fit(xy: Any, layout: str | SkeletonLayout, *, max_frames: int = 300) -> float | None:
     """How badly 2D keypoints fit the body proportions of ``layout``: 0 = Human3.6M proportions, 0.7 = lengths off
-    by a factor of 2 on average; ``None`` when too little is visible to tell.
+    by a factor of 2 on average; ``None`` when too little is visible to tell, or when the keypoints jump by more
+    than a fifth of the body between frames (the median step: no one body's motion, e.g. independent random points).
 
     ``xy``: ``(T, J, 2|3)`` or ``(M, T, J, 2|3)`` in any one unit (pixels, normalised), the third channel a
     confidence (<= 0 = missing), NaN = missing. The keypoints are converted to H36M-17 with ``layout``'s recipe
@@ -1000,6 +1001,18 @@ def layout_fit(xy: Any, layout: str | SkeletonLayout, *, max_frames: int = 300) 
     pts = arr[..., :2].copy()
     if arr.shape[-1] == 3:
         pts[~(arr[..., 2] > 0)] = np.nan
+    if pts.shape[0] >= 2:  # keypoints that jump by a large part of the body between frames are no one body's motion
+        steps = np.linalg.norm(np.diff(pts, axis=0), axis=-1)
+        steps = steps[np.isfinite(steps)]
+        seen = np.isfinite(pts).all(axis=-1)  # (T, J)
+        frames = seen.sum(axis=-1) >= 2
+        if not steps.size or not frames.any():
+            return None
+        hi = np.where(seen[..., None], pts, -np.inf).max(axis=-2)[frames]
+        lo = np.where(seen[..., None], pts, np.inf).min(axis=-2)[frames]
+        step, size = float(np.median(steps)), float(np.median((hi - lo).max(axis=-1)))
+        if not np.isfinite(step) or not size > 0 or step > 0.2 * size:
+            return None
     h36m = pts if lay.name == "h36m-17" else to_h36m(pts, lay.name)[..., :2]
 
     def p95(a: int, b: int) -> float:

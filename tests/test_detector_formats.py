@@ -357,3 +357,19 @@ def test_new_layouts_are_consistent_trees(name):
         na, nb = lay.joint_names[a], lay.joint_names[b]
         if not na.startswith("face_"):
             assert na.replace("left", "right") == nb, (na, nb)
+
+
+def test_openpose_folder_with_a_person_of_another_model_says_so(tmp_path, capsys):
+    """One 18-joint (COCO-18) person among BODY_25 frames: the reader's message, not "pick one with --index N"."""
+    from motionhub.cli import main
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "op"
+    folder.mkdir()
+    for f in range(10):
+        n = 54 if f == 5 else 75
+        people = [{"pose_keypoints_2d": rng.uniform(100, 500, n).round(1).tolist()}]
+        (folder / f"v_{f:012d}_keypoints.json").write_text(json.dumps({"version": 1.3, "people": people}))
+    assert main(["lift", str(folder), "-o", str(tmp_path / "o.npz")]) == 1
+    err = capsys.readouterr().err
+    assert "v_000000000005_keypoints.json" in err and "18 joints, earlier ones 25" in err and "--index" not in err

@@ -155,3 +155,32 @@ def test_online_lifting_example_on_the_clip(tmp_path, capsys):
     assert "latency 13 frames" in capsys.readouterr().out
     with np.load(tmp_path / "s.npz") as z:
         assert z["pose_3d"].shape == (48, 17, 3) and z["frame_index"].tolist() == list(range(48))
+
+
+@needs_av
+def test_a_truncated_video_is_an_error_not_a_fragment(tmp_path):
+    import av
+
+    fast = tmp_path / "fast.mp4"  # moov first (faststart), as streamed downloads are: a cut file still opens
+    with av.open(str(CLIP)) as src, av.open(str(fast), "w", options={"movflags": "faststart"}) as dst:
+        stream = src.streams.video[0]
+        out = dst.add_stream_from_template(stream)
+        for packet in src.demux(stream):
+            if packet.dts is not None:
+                packet.stream = out
+                dst.mux(packet)
+    assert len(_frames(fast)) == 48
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(fast.read_bytes()[: int(fast.stat().st_size * 0.6)])
+    with pytest.raises(ValueError, match=r"cut.mp4: only \d+ of the 48 frames .* truncated or damaged"):
+        _frames(cut)
+
+
+def test_an_impossible_video_header_is_refused():
+    from motionhub.video import VideoInfo, check_video_info
+
+    assert check_video_info(CLIP, VideoInfo(24.0, 480, 270, 48)).width == 480
+    with pytest.raises(ValueError, match=r"claims 60000 x 270 pixels .* header is damaged"):
+        check_video_info(CLIP, VideoInfo(24.0, 60000, 270, 48))
+    with pytest.raises(ValueError, match="claims 0 frames per second"):
+        check_video_info(CLIP, VideoInfo(0.0, 480, 270, 48))

@@ -128,13 +128,17 @@ def read_sequences(
 ) -> list:
     """Every :class:`~motionhub.formats.MotionSequence` in a file, a dataset (optionally one ``split``) or a folder of
     generic ``.npz`` files."""
-    from ..formats import MotionDataset, MotionSequence
+    from ..formats import MotionDataset, MotionSequence, detect_format
 
     path = Path(path)
     if path.is_dir():
         try:
+            known = fmt or detect_format(path)
+        except ValueError:  # no reader claims the folder: read its files one by one
+            known = None
+        if known is not None:  # a reader's own error (a damaged frame file, mixed joint counts) reaches the user
             data = load_dataset(path, layout, fmt) if split is not None else _load(path, layout, fmt, reader_kwargs)
-        except ValueError:
+        else:
             files = sorted(path.glob("*.npz")) + sorted(path.glob("*.json"))
             if not files:
                 raise ValueError(f"{path}: a folder of no known dataset layout and without .npz / .json files") from None

@@ -2,7 +2,16 @@
 """Video front-end (optional ``video`` extra): decode (PyAV / OpenCV), detect 2D keypoints with an offline detector
 (MediaPipe Pose), render 2D + 3D side by side. Sits beside :mod:`motionhub.formats`: video -> numpy keypoints."""
 
-from .decode import VIDEO_SUFFIXES, MissingExtraError, VideoInfo, is_video, iter_frames, probe_video, require_video_extra
+from .decode import (
+    VIDEO_SUFFIXES,
+    MissingExtraError,
+    VideoInfo,
+    check_video_info,
+    is_video,
+    iter_frames,
+    probe_video,
+    require_video_extra,
+)
 from .detectors import Detector, MediaPipePoseDetector, detect_video
 from .render import render_video
 
@@ -12,6 +21,7 @@ __all__ = [
     "MediaPipePoseDetector",
     "MissingExtraError",
     "VideoInfo",
+    "check_video_info",
     "detect_video",
     "is_video",
     "iter_frames",

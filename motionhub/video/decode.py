@@ -14,6 +14,7 @@ __all__ = [
     "VIDEO_SUFFIXES",
     "MissingExtraError",
     "VideoInfo",
+    "check_video_info",
     "is_video",
     "iter_frames",
     "probe_video",
@@ -86,9 +87,10 @@ def probe_video(path: str | Path) -> VideoInfo:
                 rate = s.average_rate or s.guessed_rate or s.base_rate
                 if not rate:
                     raise ValueError(f"{path}: the video stream has no frame rate")
-                return VideoInfo(float(rate), int(s.codec_context.width), int(s.codec_context.height), int(s.frames))
+                info = VideoInfo(float(rate), int(s.codec_context.width), int(s.codec_context.height), int(s.frames))
         except av.error.FFmpegError as exc:
             raise ValueError(f"{path}: cannot decode the video ({exc})") from None
+        return check_video_info(path, info)
     import cv2
 
     cap = cv2.VideoCapture(str(path))
@@ -98,16 +100,47 @@ def probe_video(path: str | Path) -> VideoInfo:
         fps = float(cap.get(cv2.CAP_PROP_FPS))
         if not fps > 0:
             raise ValueError(f"{path}: the video stream has no frame rate")
-        return VideoInfo(fps, int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+        info = VideoInfo(fps, int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
                          int(cap.get(cv2.CAP_PROP_FRAME_COUNT)))  # fmt: skip
     finally:
         cap.release()
+    return check_video_info(path, info)
+
+
+# 16K video is 15360 x 8640; a larger claim is a damaged or hostile header (decoding it would try to allocate
+# gigabytes per frame).
+MAX_VIDEO_SIDE = 16384
+
+
+def check_video_info(path: Path, info: VideoInfo) -> VideoInfo:
+    """``info`` if its size and frame rate can be a real video, else a ``ValueError`` naming ``path``."""
+    if not (0 < info.width <= MAX_VIDEO_SIDE and 0 < info.height <= MAX_VIDEO_SIDE):
+        raise ValueError(f"{path}: the video header claims {info.width} x {info.height} pixels (at most "
+                         f"{MAX_VIDEO_SIDE} per side is a real video): the header is damaged")
+    if not (0 < info.fps <= 10000):
+        raise ValueError(f"{path}: the video header claims {info.fps:g} frames per second: the header is damaged")
+    return info
+
+
+def _check_complete(path: Path, info: VideoInfo, count: int) -> None:
+    """A stream that ends well before the frame count its container declares is cut short (a truncated download or
+    copy): lifting the few frames that decode would pass a fragment off as the video. The declared count is an
+    estimate for some containers, hence the 5 % slack."""
+    if info.num_frames > 0 and count < 0.95 * info.num_frames - 1:
+        raise ValueError(
+            f"{path}: only {count} of the {info.num_frames} frames its container declares could be decoded: the "
+            "file is truncated or damaged (re-download or re-encode it)"
+        )
 
 
 def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[np.ndarray]:
-    """Decoded frames of ``path`` in order, RGB ``uint8`` ``(H, W, 3)`` (at most ``max_frames``)."""
+    """Decoded frames of ``path`` in order, RGB ``uint8`` ``(H, W, 3)`` (at most ``max_frames``).
+
+    Raises:
+        ValueError: (while iterating) the stream breaks off or ends well before the container's frame count.
+    """
     path = Path(path)
-    probe_video(path)
+    info = probe_video(path)
     count = 0
     if _backend() == "av":
         import av
@@ -115,11 +148,16 @@ def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[np.
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            for frame in container.decode(stream):
-                if max_frames is not None and count >= max_frames:
-                    return
-                yield frame.to_ndarray(format="rgb24")
-                count += 1
+            try:
+                for frame in container.decode(stream):
+                    if max_frames is not None and count >= max_frames:
+                        return
+                    yield frame.to_ndarray(format="rgb24")
+                    count += 1
+            except av.error.FFmpegError as exc:
+                raise ValueError(f"{path}: the video breaks off after frame {count} ({exc}): the file is "
+                                 "truncated or damaged") from None
+        _check_complete(path, info, count)
         return
     import cv2
 
@@ -128,6 +166,7 @@ def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[np.
         while max_frames is None or count < max_frames:
             ok, bgr = cap.read()
             if not ok:
+                _check_complete(path, info, count)
                 return
             yield bgr[:, :, ::-1].copy()
             count += 1
