@@ -996,8 +996,6 @@ def layout_fit(xy: Any, layout: str | SkeletonLayout, *, max_frames: int = 300) 
         return None
     arr = np.asarray(xy, dtype=np.float64)
     arr = arr.reshape(-1, *arr.shape[-2:])  # persons x frames -> frames
-    if arr.shape[0] > max_frames:
-        arr = arr[np.linspace(0, arr.shape[0] - 1, max_frames).round().astype(int)]
     pts = arr[..., :2].copy()
     if arr.shape[-1] == 3:
         pts[~(arr[..., 2] > 0)] = np.nan
@@ -1013,6 +1011,8 @@ def layout_fit(xy: Any, layout: str | SkeletonLayout, *, max_frames: int = 300) 
         step, size = float(np.median(steps)), float(np.median((hi - lo).max(axis=-1)))
         if not np.isfinite(step) or not size > 0 or step > 0.2 * size:
             return None
+    if pts.shape[0] > max_frames:  # proportions from evenly spread frames (consecutive ones only for the steps)
+        pts = pts[np.linspace(0, pts.shape[0] - 1, max_frames).round().astype(int)]
     h36m = pts if lay.name == "h36m-17" else to_h36m(pts, lay.name)[..., :2]
 
     def p95(a: int, b: int) -> float:
