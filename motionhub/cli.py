@@ -84,6 +84,14 @@ def _describe(err: BaseException) -> str:
     text = str(err).strip()
     if isinstance(err, KeyError) and text.startswith(("'", '"')):
         text = f"missing key {text}"
+    if isinstance(err, OSError) and err.errno is not None and err.strerror and getattr(err, "filename", None):
+        # "[Errno 28] No space left on device: 'out.npz' (OSError)" -> "out.npz: no space left on device (...)"
+        import errno
+
+        full = err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))
+        return (f"{err.filename}: {err.strerror[:1].lower()}{err.strerror[1:]}"
+                + (": nothing was written, a previous file there is unchanged; free space or write elsewhere"
+                   if full else ""))
     if isinstance(err, OSError) and getattr(err, "filename", None) and str(err.filename) not in text:
         text = f"{err.filename}: {text}"
     first = text.splitlines()[0] if text else ""

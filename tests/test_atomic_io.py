@@ -311,7 +311,7 @@ def test_a_full_disk_is_one_line_naming_the_file_and_nothing_after_it(tmp_path, 
     gc.collect()  # a zip or file object left open would complain now (ZipFile.__del__)
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1, err
-    assert "No space left on device" in err and str(target) in err and "Traceback" not in err, err
+    assert "no space left on device: nothing was written" in err and str(target) in err and "Traceback" not in err, err
     assert unraisable == []
     assert target.read_text() == "previous" and _leftovers(tmp_path) == []
 
