@@ -53,6 +53,7 @@ matches MotionBERT's ``flip_data``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -433,19 +434,70 @@ def _detector_layouts(coco: SkeletonLayout, halpe: SkeletonLayout) -> list[Skele
 # fmt: on
 
 
-def register_layout(layout: SkeletonLayout, *, overwrite: bool = False) -> SkeletonLayout:
+def register_layout(
+    layout: SkeletonLayout, *, overwrite: bool = False, to_h36m: Sequence[tuple[str, tuple]] | None = None
+) -> SkeletonLayout:
     """Add ``layout`` to the registry under ``layout.name`` and return it.
+
+    ``to_h36m``: its recipe for H36M-17 (what every 2D lifter and the H36M-based metrics need), one step per H36M
+    joint in :data:`H36M_JOINT_NAMES`, computed in the order given::
+
+        [("pelvis", ("copy", 0)), ("thorax", ("copy", 1)), ("spine", ("mid", "pelvis", "thorax")), ...]
+
+    An operand is a joint index of ``layout`` (int) or an H36M joint computed by an earlier step (str). Operations:
+    ``("copy", a)``, ``("mid", a, b)`` (the mean of two joints), ``("lerp", a, b, t)`` (``a + t (b - a)``, ``t``
+    may exceed 1 to extrapolate a missing head top). With a recipe the layout works everywhere a built-in one does:
+    files, ``--layout``, lifting, :func:`to_h36m`.
 
     Raises:
         TypeError: when ``layout`` is not a :class:`SkeletonLayout`.
-        ValueError: when the name is taken and ``overwrite`` is False.
+        ValueError: when the name is taken and ``overwrite`` is False, or the recipe is incomplete or invalid (the
+            message names the step).
     """
     if not isinstance(layout, SkeletonLayout):
         raise TypeError(f"register_layout expects a SkeletonLayout, got {type(layout).__name__}")
     if layout.name in _LAYOUTS and not overwrite:
         raise ValueError(f"layout {layout.name!r} is already registered; pass overwrite=True to replace it")
+    recipe = None if to_h36m is None else _checked_recipe(layout, to_h36m)
     _LAYOUTS[layout.name] = layout
+    if recipe is not None:
+        _RECIPES[layout.name] = recipe
+    elif overwrite:
+        _RECIPES.pop(layout.name, None)  # a replaced layout keeps no recipe written for the old joint order
     return layout
+
+
+def _checked_recipe(layout: SkeletonLayout, steps: Sequence[tuple[str, tuple]]) -> list[tuple[str, _Op]]:
+    done: set[str] = set()
+    recipe = []
+    for k, step in enumerate(steps):
+        where = f"layout {layout.name!r} to_h36m step {k}"
+        if not (isinstance(step, (tuple, list)) and len(step) == 2 and isinstance(step[1], (tuple, list))):
+            raise ValueError(f"{where}: expected (h36m_joint_name, (operation, ...)), got {step!r}")
+        target, op = step[0], tuple(step[1])
+        if target not in H36M_JOINT_NAMES:
+            raise ValueError(f"{where}: {target!r} is no H36M joint; use one of {list(H36M_JOINT_NAMES)}")
+        if target in done:
+            raise ValueError(f"{where}: {target!r} is computed twice")
+        arity = {"copy": 1, "mid": 2, "lerp": 3}.get(op[0] if op else None)
+        if arity is None or len(op) != arity + 1:
+            raise ValueError(f"{where}: operation {op!r} is not ('copy', a), ('mid', a, b) or ('lerp', a, b, t)")
+        refs = op[1:3] if op[0] == "lerp" else op[1:]
+        for ref in refs:
+            if isinstance(ref, bool) or not isinstance(ref, (int, str)):
+                raise ValueError(f"{where}: operand {ref!r} is neither a joint index nor an H36M joint name")
+            if isinstance(ref, int) and not 0 <= ref < layout.num_joints:
+                raise ValueError(f"{where}: joint index {ref} outside 0..{layout.num_joints - 1}")
+            if isinstance(ref, str) and ref not in done:
+                raise ValueError(f"{where}: uses H36M joint {ref!r} before a step computes it")
+        if op[0] == "lerp" and not isinstance(op[3], (int, float)):
+            raise ValueError(f"{where}: the lerp weight must be a number, got {op[3]!r}")
+        done.add(target)
+        recipe.append((target, op))
+    missing = [n for n in H36M_JOINT_NAMES if n not in done]
+    if missing:
+        raise ValueError(f"layout {layout.name!r} to_h36m: no step computes H36M joint(s) {missing}")
+    return recipe
 
 
 def list_layouts() -> list[str]:
@@ -723,6 +775,28 @@ _RECIPES: dict[str, list[tuple[str, _Op]]] = {
 _RECIPES["coco-23"] = _RECIPES["coco-wholebody-133"] = _RECIPES["coco-17"]  # the body part is COCO-17
 _RECIPES["halpe-136"] = _RECIPES["halpe-26"]  # the first 26 points are Halpe-26
 
+# HumanEva-I, 15 joints in VideoPose3D's order (data_2d_humaneva15_*.npz / data_3d_humaneva15.npz: parents
+# [-1, 0, 1, 2, 3, 1, 5, 6, 0, 8, 9, 0, 11, 12, 1], left 2-4 / 8-10, right 5-7 / 11-13). Registered the way a user
+# adds a layout: the joint order plus its H36M-17 recipe (pelvis, thorax, head = head top; spine and joint 9
+# synthesised as midpoints, as for the Human3.6M SH detections).
+register_layout(
+    SkeletonLayout(
+        "humaneva-15",
+        ("pelvis", "thorax", "left_shoulder", "left_elbow", "left_wrist", "right_shoulder", "right_elbow",
+         "right_wrist", "left_hip", "left_knee", "left_ankle", "right_hip", "right_knee", "right_ankle", "head"),
+        (-1, 0, 1, 2, 3, 1, 5, 6, 0, 8, 9, 0, 11, 12, 1),
+        ((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13)),
+    ),
+    to_h36m=[
+        ("pelvis", ("copy", 0)),
+        ("thorax", ("copy", 1)),
+        ("spine", ("mid", "pelvis", "thorax")),
+        ("head", ("copy", 14)),
+        ("nose", ("mid", "thorax", "head")),
+        *_arms_legs(11, 12, 13, 8, 9, 10, 2, 3, 4, 5, 6, 7),
+    ],
+)  # fmt: skip
+
 _CONFIDENCE_MODES = ("average", "min", "coco_order")
 _MPII_CONVENTIONS = ("mpii", "h36m_sh")
 
@@ -833,6 +907,8 @@ def to_h36m(
     * ``panoptic-19`` (approximate): pelvis = body_center, thorax = neck, spine = mid(pelvis, thorax), nose = nose,
       head = mid(eyes).
     * ``mpi_inf_3dhp-17``: pelvis, spine, thorax = neck, joint 9 = head, head = head_top (the usual 3DHP -> H36M order).
+    * ``humaneva-15`` (VideoPose3D's HumanEva-I order; registered with :func:`register_layout` as users add theirs):
+      pelvis, thorax, head = head; spine = mid(pelvis, thorax), joint 9 = mid(thorax, head).
     * ``h36m-17``: a copy. ``h36m-16`` is refused: use :func:`h36m16_to_h36m17`.
 
     Args:

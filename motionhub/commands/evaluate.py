@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ._common import (
@@ -76,6 +77,24 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def _paired(seqs: list) -> list:
+    """VideoPose3D keeps 2D (data_2d_*.npz) and 3D (data_3d_*.npz) in two files: given both, their sequences are
+    paired by subject and action, the 3D moved into each camera's frame (formats.pair_videopose3d)."""
+    from ..formats import pair_videopose3d
+
+    only_2d = [s for s in seqs if s.keypoints_3d is None and s.meta.get("format") == "videopose3d_2d"]
+    only_3d = [s for s in seqs if s.keypoints_2d is None and s.meta.get("format") == "videopose3d_3d"]
+    if not (only_2d and only_3d):
+        return seqs
+    rest = [s for s in seqs if not any(s is t for t in only_2d + only_3d)]
+    paired = pair_videopose3d(only_2d, only_3d, skip_unmatched=True)
+    if not paired:
+        raise ValueError("the VideoPose3D 2D and 3D files share no subject and action")
+    if len(paired) < len(only_2d):
+        print(f"note: {len(only_2d) - len(paired)} 2D take(s) without 3D ground truth left out", file=sys.stderr)
+    return rest + paired
+
+
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     from ..io_utils import check_output_path
@@ -104,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
     seqs = []
     for path in args.data:
         seqs.extend(read_sequences(path, args.layout, args.input_format, args.split))
+    seqs = _paired(seqs)
     if args.index is not None:
         seqs = [seqs[args.index]]
     if args.person is not None:

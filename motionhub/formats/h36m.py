@@ -46,12 +46,17 @@ __all__ = [
     "H36M_CAMERA_IDS",
     "H36M_FPS",
     "H36MCamera",
+    "HUMANEVA_CAMERA_IDS",
+    "HUMANEVA_FPS",
+    "HUMANEVA_IMAGE_SIZE",
     "h36m_image_size",
+    "humaneva_world_to_camera",
     "load_h36m_3pb",
     "load_h36m_cameras",
     "load_motionbert_h36m",
     "load_videopose3d_2d",
     "load_videopose3d_3d",
+    "pair_videopose3d",
     "read_motionbert_h36m_pkl",
     "write_videopose3d_2d",
     "write_videopose3d_3d",
@@ -357,13 +362,28 @@ def load_motionbert_h36m(path: str | Path | dict, split: str = "test") -> list[M
 
 
 # ---------------------------------------------------------------------------------------------- VideoPose3D npz
+# VideoPose3D's HumanEva-I files (data/prepare_data_humaneva.py): 15 joints (layout humaneva-15), 60 Hz, cameras
+# C1-C3 at 640 x 480, subjects "Train/S1", "Validate/S2", "Unlabeled/Train/S3", ...; a camera a detection file
+# lacks is None.
+HUMANEVA_FPS = 60.0
+HUMANEVA_CAMERA_IDS = ("C1", "C2", "C3")
+HUMANEVA_IMAGE_SIZE = (640, 480)
+
+
 def _vp3d_layout(num_joints: int, layout_name: str | None) -> str:
     name = (layout_name or "").lower()
     if num_joints == 17 and name in ("", "h36m"):
         return "h36m-17"
     if num_joints == 17 and name == "coco":
         return "coco-17"
+    if num_joints == 15 and name in ("", "humaneva15"):
+        return "humaneva-15"
     return f"{name or 'custom'}-{num_joints}"
+
+
+def _is_humaneva(layout_name: str | None, num_joints: int) -> bool:
+    name = (layout_name or "").lower()
+    return name.startswith("humaneva") or (not name and num_joints == 15)
 
 
 def _filter(items: Iterable[str], wanted: Sequence[str] | None) -> list[str]:
@@ -390,12 +410,13 @@ def load_videopose3d_3d(path: str | Path, subjects: Sequence[str] | None = None)
                 raise ValueError(f"{path}: {subject}/{action} has shape {pos.shape}, expected (T, J, 3)")
             if pos.shape[1] == 32:
                 pos = pos[:, list(H36M_32_TO_17)]
+            humaneva = _is_humaneva(None, pos.shape[1])
             out.append(
                 MotionSequence(
                     keypoints_3d=pos,
-                    layout=_vp3d_layout(pos.shape[1], "h36m"),
+                    layout=_vp3d_layout(pos.shape[1], "humaneva15" if humaneva else "h36m"),
                     units_3d="m",
-                    fps=H36M_FPS,
+                    fps=HUMANEVA_FPS if humaneva else H36M_FPS,
                     meta={
                         "format": "videopose3d_3d",
                         "subject": subject,
@@ -445,20 +466,26 @@ def load_videopose3d_2d(
     if videos is not None:
         return _custom_2d(path, positions, metadata, videos, subjects)
     out = []
+    layout_name = metadata.get("layout_name") if metadata else None
     for subject in _filter(positions, subjects):
         for action, per_cam in positions[subject].items():
             for ci, kp in enumerate(per_cam):
-                if cameras is not None and ci not in cameras:
+                if (cameras is not None and ci not in cameras) or kp is None:  # None: no detections for that camera
                     continue
                 kp = np.asarray(kp, dtype=np.float32)
-                layout = _vp3d_layout(kp.shape[1], metadata.get("layout_name") if metadata else None)
-                cam_id = H36M_CAMERA_IDS[ci] if ci < len(H36M_CAMERA_IDS) else str(ci)
+                layout = _vp3d_layout(kp.shape[1], layout_name)
+                if _is_humaneva(layout_name, kp.shape[1]):
+                    cam_id = HUMANEVA_CAMERA_IDS[ci] if ci < len(HUMANEVA_CAMERA_IDS) else str(ci)
+                    fps, size = HUMANEVA_FPS, HUMANEVA_IMAGE_SIZE
+                else:
+                    cam_id = H36M_CAMERA_IDS[ci] if ci < len(H36M_CAMERA_IDS) else str(ci)
+                    fps, size = H36M_FPS, h36m_image_size(cam_id) if cam_id in H36M_CAMERA_IDS else None
                 out.append(
                     MotionSequence(
                         keypoints_2d=kp,
                         layout=layout,
-                        fps=H36M_FPS,
-                        image_size=h36m_image_size(cam_id) if cam_id in H36M_CAMERA_IDS else None,
+                        fps=fps,
+                        image_size=size,
                         meta={
                             "format": "videopose3d_2d",
                             "subject": subject,
@@ -575,3 +602,68 @@ register_format(MotionFormat(
     recognizes_folder=lambda path, names: all(f in names for f in _H36M_3PB_FILES),
     description="3d-pose-baseline Human3.6M set (folder, or its world-3D npz)",
 ))
+
+
+# HumanEva-I camera extrinsics as VideoPose3D's common/humaneva_dataset.py states them: per subject and camera
+# (C1, C2, C3) the orientation quaternion (w, x, y, z) and the camera centre in world millimetres; world -> camera is
+# X_cam = R(q)^-1 (X_world - centre). S4 has no calibration there.
+_HUMANEVA_EXTRINSICS: dict[str, tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]] = {
+    "S1": (((0.424207, -0.4983646, -0.5802981, 0.4847012), (4062.227, 663.2477, 1528.397)),
+           ((0.6503354, -0.7481602, -0.0919284, 0.0941766), (844.8131, -3805.2092, 1504.9929)),
+           ((0.0664734, -0.0690535, 0.7416416, -0.6639132), (-797.67377, 3916.3174, 1433.6602))),
+    "S2": (((0.4214752, -0.4961493, -0.5838273, 0.4851187), (4112.9121, 626.4929, 1545.2988)),
+           ((0.6501393, -0.7476588, -0.0954617, 0.0959808), (923.5740, -3877.9243, 1504.5518)),
+           ((0.0699353, -0.0712403, 0.7421637, -0.662742), (-781.4915, 3838.8853, 1444.9929))),
+    "S3": (((0.424207, -0.4983646, -0.5802981, 0.4847012), (4062.2271, 663.2477, 1528.3970)),
+           ((0.6503354, -0.7481602, -0.0919284, 0.0941766), (844.8131, -3805.2092, 1504.9929)),
+           ((0.0664734, -0.0690535, 0.7416416, -0.6639132), (-797.6738, 3916.3174, 1433.6602))),
+}  # fmt: skip
+
+
+def humaneva_world_to_camera(x_world_m: np.ndarray, subject: str, camera_index: int) -> np.ndarray:
+    """HumanEva-I world metres ``(..., 3)`` -> camera ``camera_index`` (0-2 = C1-C3) of ``subject`` (``"S1"`` or a
+    VideoPose3D key such as ``"Validate/S1"``), metres."""
+    from scipy.spatial.transform import Rotation
+
+    name = subject.split("/")[-1]
+    if name not in _HUMANEVA_EXTRINSICS:
+        raise ValueError(f"no HumanEva-I camera calibration for subject {subject!r} (known: S1, S2, S3)")
+    (w, x, y, z), centre = _HUMANEVA_EXTRINSICS[name][camera_index]
+    rot = Rotation.from_quat([x, y, z, w])  # scipy wants (x, y, z, w)
+    return rot.inv().apply(np.asarray(x_world_m, dtype=np.float64).reshape(-1, 3) - np.asarray(centre) / 1000.0
+                           ).reshape(np.shape(x_world_m))
+
+
+def pair_videopose3d(
+    seqs_2d: Sequence[MotionSequence], seqs_3d: Sequence[MotionSequence], *, skip_unmatched: bool = False
+) -> list[MotionSequence]:
+    """VideoPose3D 2D sequences (:func:`load_videopose3d_2d`) with the 3D of the same subject and action
+    (:func:`load_videopose3d_3d`, world metres) in each 2D sequence's camera frame: one evaluable sequence per
+    (subject, action, camera), ``units_3d="m"``. HumanEva-I uses the calibration above; a sequence whose camera is
+    unknown keeps world-frame 3D (``meta["frame"] = "world"``: only Procrustes-aligned errors are meaningful).
+
+    ``skip_unmatched``: leave out 2D sequences without 3D (a detection file's ``Unlabeled/...`` takes) instead of
+    raising.
+
+    Raises:
+        ValueError: a 2D sequence without 3D of its subject and action, or frame counts that disagree.
+    """
+    by_key = {(s.meta.get("subject"), s.meta.get("action")): s for s in seqs_3d}
+    out = []
+    for seq in seqs_2d:
+        key = (seq.meta.get("subject"), seq.meta.get("action"))
+        gt = by_key.get(key)
+        if gt is None and skip_unmatched:
+            continue
+        if gt is None:
+            raise ValueError(f"no 3D ground truth for subject {key[0]!r}, action {key[1]!r} in the 3D file")
+        if gt.num_frames != seq.num_frames:
+            raise ValueError(f"{key[0]}/{key[1]}: {seq.num_frames} frames of 2D but {gt.num_frames} of 3D")
+        world = gt.keypoints_3d if gt.units_3d == "m" else gt.keypoints_3d / 1000.0
+        frame = "world"
+        if seq.layout == "humaneva-15" and str(key[0]).split("/")[-1] in _HUMANEVA_EXTRINSICS:
+            world = humaneva_world_to_camera(world, str(key[0]), int(seq.meta["camera_index"]))
+            frame = "camera"
+        out.append(seq.replace(keypoints_3d=world.astype(np.float32), units_3d="m",
+                               meta=dict(seq.meta, frame=frame)))
+    return out
