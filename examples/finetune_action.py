@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--data", required=True,
                    help="a labelled generic npz or folder of them; NTU: PYSKL .pkl or a folder of .skeleton files; "
                         "Penn: the penn_action folder or its npz")
+    g.add_argument("--eval-data", default=None, metavar="TEST",
+                   help="labelled data in two places (train/ and test/ folders or files): --data trains, every clip "
+                        "of --eval-data evaluates (instead of --split / --split-by)")
     g.add_argument("--split", default=None,
                    help="NTU protocol xsub / xview / xsub120 / xset (default xsub); labelled datasets: the named "
                         "split to evaluate on (default test; the 'train' split trains)")
@@ -281,7 +284,8 @@ def _main(args: argparse.Namespace) -> int:
     dataset = resolve_dataset(args.dataset, args.data)
     data = load_action_data(dataset, args.data, args.split, oneshot=args.oneshot, oneshot_data=args.oneshot_data,
                             split_by=args.split_by, train_values=args.train_values, test_values=args.test_values,
-                            layout=args.layout, novel_classes=args.novel_classes, shots=args.shots)
+                            layout=args.layout, novel_classes=args.novel_classes, shots=args.shots,
+                            eval_data=args.eval_data)
     train_clips = _subset(data.train, args.max_train_clips, args.seed)
     eval_clips = _subset(data.eval, args.max_eval_clips, args.seed)
     print(data.description, flush=True)

@@ -495,6 +495,7 @@ def load_action_data(
     layout: str | None = None,
     novel_classes: Sequence[Any] | None = None,
     shots: int = 1,
+    eval_data: str | Path | None = None,
 ) -> ActionData:
     """Load an action dataset into :class:`ActionData`.
 
@@ -524,6 +525,9 @@ def load_action_data(
             clips of the other classes (relabelled 0..K-1); the ``shots`` first training clips (in clip-id order)
             of each novel class (names or ids) are the exemplars, the evaluation clips of the novel classes the
             queries.
+        eval_data: labelled data kept in a second file or folder (the common ``train/`` + ``test/`` layout):
+            every clip of ``data`` trains and every clip of ``eval_data`` evaluates; the class names (or label
+            ranges) must agree. Not combined with ``split`` / ``split_by``.
 
     Raises:
         ValueError: unknown dataset, a split that leaves no training or no evaluation clip, a split field or value
@@ -537,6 +541,14 @@ def load_action_data(
         train, test = ds.split("train"), ds.split("test")
         return ActionData(list(train.sequences), list(test.sequences), ds.class_names, len(ds.class_names),
                           description=f"Penn Action official split: {len(train)} train / {len(test)} test videos")
+    if eval_data is not None:
+        if dataset != "generic" or resolve_dataset("auto", eval_data) != "generic":
+            raise ValueError("eval_data (--eval-data) is for labelled datasets in two folders/files; NTU and Penn "
+                             "Action come with their own splits (--split)")
+        if split is not None or split_by is not None:
+            raise ValueError("eval_data (--eval-data) already says which clips evaluate: drop --split / --split-by")
+        generic = _two_part_data(data, eval_data, layout)
+        return _generic_oneshot(generic, novel_classes, shots) if oneshot else generic
     if dataset == "generic":
         generic = _generic_data(data, split, split_by, train_values, test_values, layout)
         return _generic_oneshot(generic, novel_classes, shots) if oneshot else generic
@@ -564,10 +576,9 @@ def load_action_data(
                       description=f"NTU {split}: {len(train)} train / {len(test)} eval clips, {num_labels} classes")
 
 
-def _generic_data(data, split, split_by, train_values, test_values, layout) -> ActionData:
+def _labelled_dataset(path: Path, layout: str | None):
     from ..formats import MotionDataset, load_motion
 
-    path = Path(data)
     if not path.exists():
         raise FileNotFoundError(f"action data not found: {path}")
     kwargs = {"layout": layout} if layout and path.suffix.lower() in (".pkl", ".pickle") else {}
@@ -582,6 +593,35 @@ def _generic_data(data, split, split_by, train_values, test_values, layout) -> A
         raise ValueError(f"{path} holds no clips")
     if any(s.label is None for s in ds.sequences):
         raise ValueError(f"{path}: some clips have no label; every clip of a training set needs one")
+    return ds
+
+
+def _two_part_data(data, eval_data, layout) -> ActionData:
+    train_path, eval_path = Path(data), Path(eval_data)
+    if train_path.resolve() == eval_path.resolve():
+        raise ValueError(f"--data and --eval-data are the same ({train_path}): evaluate on clips it did not train on")
+    train, test = _labelled_dataset(train_path, layout), _labelled_dataset(eval_path, layout)
+    names = list(train.class_names) if train.class_names else None
+    eval_names = list(test.class_names) if test.class_names else None
+    if names and eval_names and names != eval_names:
+        raise ValueError(f"{train_path} and {eval_path} name their classes differently ({names} vs {eval_names}): "
+                         "the same label must mean the same class in both")
+    names = names or eval_names
+    labels = [int(s.label) for s in (*train.sequences, *test.sequences)]
+    num_labels = len(names) if names else max(labels) + 1
+    if max(labels) >= num_labels:
+        raise ValueError(f"label {max(labels)} but only {num_labels} class names")
+    unseen = sorted({int(s.label) for s in test.sequences} - {int(s.label) for s in train.sequences})
+    note = f"; evaluation classes never trained on: {unseen}" if unseen else ""
+    kind = "3D" if all(s.keypoints_3d is not None for s in train.sequences) else "2D"
+    return ActionData(list(train.sequences), list(test.sequences), names, num_labels,
+                      description=f"{train_path.name} -> {eval_path.name}: {len(train)} train / {len(test)} eval "
+                                  f"clips, {num_labels} classes, {kind}{note}")
+
+
+def _generic_data(data, split, split_by, train_values, test_values, layout) -> ActionData:
+    path = Path(data)
+    ds = _labelled_dataset(path, layout)
     if split_by is not None:
         if not train_values:
             raise ValueError(f"--split-by {split_by} needs the training values (--train V [V ...])")
@@ -603,7 +643,8 @@ def _generic_data(data, split, split_by, train_values, test_values, layout) -> A
                              and k not in ("name", "clip_id", "source", "format", "frame_dir")})
             raise ValueError(
                 f"{path} has no 'train' and {test_name!r} splits (splits: {sorted(names)}); choose the split with "
-                f"--split-by FIELD --train V [V ...] [--test V ...] (per-clip fields: {fields})"
+                f"--split-by FIELD --train V [V ...] [--test V ...] (per-clip fields: {fields}), or keep the "
+                "evaluation clips in a second folder: --eval-data TEST_DIR"
             )
         train, test = ds.select("train"), ds.select(test_name)
         how = f"splits train -> {test_name}"

@@ -262,3 +262,26 @@ def test_oneshot_on_own_data(example, own_set, tmp_path):
     metrics = json.loads((out / "results.json").read_text())["eval"]
     assert 0.0 <= metrics["eval_oneshot_accuracy"] <= 1.0
     assert (out / "final" / "preprocessor_config.json").is_file()
+
+
+def test_train_and_test_in_two_folders(example, own_set, tmp_path, capsys):
+    """The most common layout of one's own data: train/ and test/ folders of labelled clips (--eval-data)."""
+    from motionhub.formats import save_generic
+
+    ds = load_generic_dataset(own_set)
+    for part in ("train", "test"):
+        (tmp_path / part).mkdir()
+    for i, seq in enumerate(ds.sequences):
+        part = "test" if seq.meta.get("view") == 3 else "train"
+        save_generic(tmp_path / part / f"clip_{i:03d}.npz", seq.replace(label=CLASSES[seq.label]))
+    out = tmp_path / "run"
+    assert example.main([*TINY, *FAST, "--data", str(tmp_path / "train"), "--eval-data", str(tmp_path / "test"),
+                         "--input", "3d", "--max-steps", "2", "--output-dir", str(out)]) == 0
+    assert "train -> test: 24 train / 12 eval clips, 3 classes, 3D" in capsys.readouterr().out
+    assert json.loads((out / "results.json").read_text())["eval"]["eval_top1"] >= 0
+    with pytest.raises(SystemExit, match="drop --split / --split-by"):
+        example.main([*TINY, *FAST, "--data", str(tmp_path / "train"), "--eval-data", str(tmp_path / "test"),
+                      "--split-by", "view", "--train", "1", "--output-dir", str(out)])
+    with pytest.raises(SystemExit, match="are the same"):
+        example.main([*TINY, *FAST, "--data", str(tmp_path / "train"), "--eval-data", str(tmp_path / "train"),
+                      "--output-dir", str(out)])
