@@ -83,6 +83,7 @@ __all__ = [
     "CLIP_NORMALIZATIONS",
     "CONFIDENCE_RULES",
     "KINECT_3D",
+    "KeypointNormalization",
     "MPII_CONVENTIONS",
     "NORMALIZATIONS",
     "NORMALIZATIONS_2D",
@@ -94,10 +95,13 @@ __all__ = [
     "PreparedKeypoints",
     "as_motion_input",
     "check_layout",
+    "check_layout_fits",
     "check_plausible_2d",
     "convert_layout",
+    "get_normalization",
     "motionbert_clip_persons",
     "processor_for_model",
+    "register_normalization",
 ]
 
 PROCESSOR_CONFIG_NAME = "preprocessor_config.json"
@@ -112,8 +116,115 @@ ORTHOGRAPHIC_3D = "orthographic_3d"
 clip pipeline (layout -> H36M-17, resampling, ``crop_scale``). A 2D-pretrained encoder (a lifter) sees the input
 it was pretrained on and infers the depth itself."""
 
+class KeypointNormalization:
+    """How 2D pixel keypoints become model input, and back: one object per rule, registered by :attr:`name`
+    (:func:`register_normalization`); :attr:`MotionProcessor.normalization` names one.
+
+    Subclasses implement :meth:`normalize` (pixels -> model units) and :meth:`denormalize` (the inverse on the
+    x, y channels, from what :meth:`normalize` recorded in :class:`PreparedKeypoints`).
+    """
+
+    name: str = ""
+    needs_image_size: bool = False  # screen-based rules need the (width, height) of the video
+
+    def normalize(self, kp: np.ndarray, *, image_size: tuple[int, int] | None, crop_scale_ratio: float
+                  ) -> tuple[np.ndarray, float | None, tuple[float, float, float] | None]:
+        """``(T, J, 3)`` pixels + confidence (missing joints 0) -> (normalised, pixels per unit, transform)."""
+        raise NotImplementedError
+
+    def denormalize(self, xy: np.ndarray, prepared: PreparedKeypoints) -> np.ndarray:
+        """Normalised ``(..., 2+)`` -> pixels on the x, y channels (``xy`` is a float64 copy, changed in place)."""
+        raise ValueError(f"keypoints prepared with normalization {self.name!r} have no pixel coordinates to restore")
+
+
+class CropScale(KeypointNormalization):
+    """MotionBERT in the wild: one square box around every visible joint of the sequence -> [-1, 1]."""
+
+    name = "crop_scale"
+
+    def normalize(self, kp, *, image_size, crop_scale_ratio):
+        work, transform = crop_scale(kp, (crop_scale_ratio, crop_scale_ratio), return_transform=True)
+        if transform[2] <= 0:
+            raise ValueError(
+                "crop_scale needs at least 4 visible keypoints spread over a non-zero area; the input has fewer "
+                "(check the confidence channel: joints with confidence 0 count as missing)"
+            )
+        return work, transform[2] / 2.0, transform
+
+    def denormalize(self, xy, prepared):
+        cx, cy, side = prepared.transform
+        xy[..., :2] = (xy[..., :2] / 2.0 + 0.5) * side + np.array([cx, cy])
+        return xy
+
+
+class Screen(KeypointNormalization):
+    """Human3.6M / P-STMO / motionhub's lifters: ``xy / w * 2 - [1, h / w]`` (1 unit = half the image width)."""
+
+    name = "screen"
+    needs_image_size = True
+
+    def normalize(self, kp, *, image_size, crop_scale_ratio):
+        w, h = image_size
+        return normalize_screen(kp, w, h), w / 2.0, None
+
+    def denormalize(self, xy, prepared):
+        w, h = prepared.image_size
+        xy[..., :2] = (xy[..., :2] + np.array([1.0, h / w])) * (w / 2.0)
+        return xy
+
+
+class PixelCenter(KeypointNormalization):
+    """MotionBERT ``--pixel``: ``(xy - [w, h] / 2) / (min(w, h) / 2)``."""
+
+    name = "pixel_center"
+    needs_image_size = True
+
+    def normalize(self, kp, *, image_size, crop_scale_ratio):
+        w, h = image_size
+        return normalize_pixel_center(kp, w, h), min(w, h) / 2.0, None
+
+    def denormalize(self, xy, prepared):
+        w, h = prepared.image_size
+        xy[..., :2] = xy[..., :2] * (min(w, h) / 2.0) + np.array([w, h]) / 2.0
+        return xy
+
+
+class AlreadyNormalized(KeypointNormalization):
+    """``"none"``: the keypoints are model input already (a file's ``normalized`` flag); no pixels to go back to."""
+
+    name = "none"
+
+    def normalize(self, kp, *, image_size, crop_scale_ratio):
+        return kp, None, None
+
+
+_NORMALIZATION_RULES: dict[str, KeypointNormalization] = {}
+
+
+def register_normalization(rule: KeypointNormalization, *, replace: bool = False) -> KeypointNormalization:
+    """Add a 2D keypoint normalisation under ``rule.name`` (processors and model configs may then name it)."""
+    if not isinstance(rule, KeypointNormalization) or not rule.name:
+        raise TypeError("register_normalization takes a KeypointNormalization instance with a name")
+    if rule.name in _NORMALIZATION_RULES and not replace:
+        raise ValueError(f"a normalization named {rule.name!r} is registered already; pass replace=True")
+    _NORMALIZATION_RULES[rule.name] = rule
+    return rule
+
+
+def get_normalization(name: str) -> KeypointNormalization:
+    """The registered 2D normalisation called ``name``."""
+    try:
+        return _NORMALIZATION_RULES[name]
+    except KeyError:
+        raise ValueError(f"unknown 2D normalization {name!r}; known: {sorted(_NORMALIZATION_RULES)}") from None
+
+
+for _rule in (CropScale(), Screen(), PixelCenter(), AlreadyNormalized()):
+    register_normalization(_rule)
+del _rule
+
 NORMALIZATIONS_2D = ("crop_scale", "screen", "pixel_center", "none")
-"""Normalisations of 2D keypoint input (lifting, mesh; see the module docstring)."""
+"""The built-in normalisations of 2D keypoint input (lifting, mesh; see the module docstring)."""
 
 NORMALIZATIONS_3D = ("none_3d", "centered_3d", KINECT_3D)
 """Input conventions of 3D-input models: ``"none_3d"`` (official STRIDE: raw camera-space poses), ``"centered_3d"``
@@ -551,7 +662,8 @@ class MotionProcessor(FeatureExtractionMixin):
         self.mpii_convention = _choice("mpii_convention", mpii_convention, MPII_CONVENTIONS)
         self.confidence = _choice("confidence", confidence, CONFIDENCE_RULES)
         self.num_channels = _choice("num_channels", num_channels, (2, 3))
-        self.normalization = _choice("normalization", normalization, NORMALIZATIONS)
+        self.normalization = _choice("normalization", normalization,
+                                     (*_NORMALIZATION_RULES, *NORMALIZATIONS_3D))  # user-registered rules too
         if isinstance(crop_scale_ratio, bool) or not isinstance(crop_scale_ratio, (int, float)) or not crop_scale_ratio > 0:
             raise ValueError(f"crop_scale_ratio (crop_scale box enlargement) must be > 0, got {crop_scale_ratio!r}")
         self.crop_scale_ratio = float(crop_scale_ratio)
@@ -715,10 +827,10 @@ class MotionProcessor(FeatureExtractionMixin):
         Returns:
             One :class:`PreparedKeypoints` per person and the parsed input.
         """
-        if self.normalization not in NORMALIZATIONS_2D:
+        if self.normalization not in _NORMALIZATION_RULES:
             raise ValueError(
                 f"this processor prepares {self.normalization!r} input (a 3D-input model); 2D keypoint preparation "
-                f"needs one of {NORMALIZATIONS_2D}"
+                f"needs one of {tuple(_NORMALIZATION_RULES)}"
             )
         inp = self.as_input(data, layout, image_size)
         norm = "none" if inp.normalized else self.normalization
@@ -745,31 +857,17 @@ class MotionProcessor(FeatureExtractionMixin):
         work[missing, :2] = 0.0
         if not (~missing).any():
             raise ValueError("every keypoint is missing (NaN) in this sequence: nothing to lift")
-        transform, ppu, size = None, None, None
-        if normalization == "crop_scale":
-            ratio = self.crop_scale_ratio
-            work, transform = crop_scale(work, (ratio, ratio), return_transform=True)
-            if transform[2] <= 0:
-                raise ValueError(
-                    "crop_scale needs at least 4 visible keypoints spread over a non-zero area; the input has fewer "
-                    "(check the confidence channel: joints with confidence 0 count as missing)"
-                )
-            ppu = transform[2] / 2.0
-        elif normalization in ("screen", "pixel_center"):
+        rule = get_normalization(normalization)
+        size = None
+        if rule.needs_image_size:
             if image_size is None:
                 raise ValueError(
                     f"normalization {normalization!r} (how this model was trained) needs the image size (width, "
                     "height) in pixels of the video the keypoints come from: set image_size in the file (generic npz "
                     "key 'image_size') or pass image_size= / --image-size W H"
                 )
-            w, h = image_size
-            size = (int(w), int(h))
-            if normalization == "screen":
-                work = normalize_screen(work, w, h)
-                ppu = w / 2.0
-            else:
-                work = normalize_pixel_center(work, w, h)
-                ppu = min(w, h) / 2.0
+            size = (int(image_size[0]), int(image_size[1]))
+        work, ppu, transform = rule.normalize(work, image_size=size, crop_scale_ratio=self.crop_scale_ratio)
         work[missing, :2] = 0.0
         work[missing, 2] = 0.0
         if self.fill_missing == "interpolate" and missing.any():
@@ -793,19 +891,7 @@ class MotionProcessor(FeatureExtractionMixin):
             ValueError: the input was already normalised (``"none"``): there are no pixels to go back to.
         """
         out = np.array(xy, dtype=np.float64, copy=True)
-        rule = prepared.normalization
-        if rule == "crop_scale":
-            cx, cy, side = prepared.transform
-            out[..., :2] = (out[..., :2] / 2.0 + 0.5) * side + np.array([cx, cy])
-        elif rule == "screen":
-            w, h = prepared.image_size
-            out[..., :2] = (out[..., :2] + np.array([1.0, h / w])) * (w / 2.0)
-        elif rule == "pixel_center":
-            w, h = prepared.image_size
-            out[..., :2] = out[..., :2] * (min(w, h) / 2.0) + np.array([w, h]) / 2.0
-        else:
-            raise ValueError(f"keypoints prepared with normalization {rule!r} have no pixel coordinates to restore")
-        return out
+        return get_normalization(prepared.normalization).denormalize(out, prepared)
 
     def pose_to_pixels(self, pose: np.ndarray, prepared: PreparedKeypoints) -> np.ndarray | None:
         """Normalised root-relative 3D ``(T, J, 3)`` -> pixels: x, y placed on the visible 2D joints (least squares

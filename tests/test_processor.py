@@ -275,3 +275,40 @@ def test_converted_official_checkpoints_get_their_processor(tmp_path):
     assert not (tmp_path / "stmo" / "preprocessor_config.json").exists()
     proc = AutoProcessor.from_pretrained(tmp_path / "stmo")
     assert (proc.output_units, proc.normalization, proc.num_channels) == ("m", "screen", 2)
+
+
+def test_normalizations_are_objects_users_can_register():
+    """A 2D normalisation is an object with normalize / denormalize (issue 27): a user rule registers by name and
+    round-trips through the processor like the built-in ones."""
+    from motionhub.processor import KeypointNormalization, get_normalization, register_normalization
+    from motionhub.processor import _NORMALIZATION_RULES  # noqa: PLC2701 - cleaning the registry after the test
+
+    class ImageHeight(KeypointNormalization):
+        name = "test_image_height"
+        needs_image_size = True
+
+        def normalize(self, kp, *, image_size, crop_scale_ratio):
+            out = kp.copy()
+            out[..., :2] = kp[..., :2] / image_size[1]
+            return out, float(image_size[1]), None
+
+        def denormalize(self, xy, prepared):
+            xy[..., :2] *= prepared.image_size[1]
+            return xy
+
+    register_normalization(ImageHeight())
+    try:
+        assert get_normalization("screen").needs_image_size and get_normalization("crop_scale").name == "crop_scale"
+        proc = MotionProcessor(normalization="test_image_height", image_size=(640, 480))
+        kp = np.random.default_rng(0).uniform(100, 400, (12, 17, 3))
+        kp[..., 2] = 1.0
+        (prepared,), _ = proc.prepare_keypoints(kp)
+        np.testing.assert_allclose(prepared.model_input[..., :2], kp[..., :2] / 480, rtol=1e-6)
+        np.testing.assert_allclose(proc.unnormalize_2d(prepared.model_input, prepared)[..., :2], kp[..., :2],
+                                   rtol=1e-5)
+        with pytest.raises(ValueError, match="registered already"):
+            register_normalization(ImageHeight())
+    finally:
+        _NORMALIZATION_RULES.pop("test_image_height", None)
+    with pytest.raises(ValueError, match="normalization"):
+        MotionProcessor(normalization="test_image_height")

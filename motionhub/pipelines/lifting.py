@@ -20,6 +20,7 @@ from ..processor import (
     NORMALIZATIONS_2D,
     MotionProcessor,
     PreparedKeypoints,
+    get_normalization,
     processor_for_model,
 )
 from ..runner import WindowRunner
@@ -35,7 +36,16 @@ BACKENDS = ("torch", "onnx")
 per weights into a cache, :func:`motionhub.export.model.cached_onnx_model`; CPU only)."""
 
 NORMALIZATIONS = NORMALIZATIONS_2D
-"""Accepted ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`)."""
+"""The built-in ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`); rules
+registered with :func:`motionhub.processor.register_normalization` are accepted too."""
+
+
+def _is_2d_rule(name: str) -> bool:
+    try:
+        get_normalization(name)
+    except ValueError:
+        return False
+    return True
 
 
 class KeypointPipeline:
@@ -74,7 +84,7 @@ class KeypointPipeline:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        if normalization is not None and normalization not in NORMALIZATIONS:
+        if normalization is not None and not _is_2d_rule(normalization):
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
         if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
             raise ValueError(f"window must be a positive integer (frames), got {window!r}")
@@ -91,7 +101,7 @@ class KeypointPipeline:
             temporal_stride=tds, output_units=output_units, merge=merge, pad_short=pad_short,
         )
         proc = self.processor
-        if proc.normalization not in NORMALIZATIONS:
+        if not _is_2d_rule(proc.normalization):
             raise ValueError(
                 f"{type(self.model).__name__} takes {proc.normalization!r} input (a 3D-input model); this pipeline "
                 f"prepares 2D keypoints ({', '.join(NORMALIZATIONS)}): pass normalization= to override"
@@ -157,7 +167,7 @@ class KeypointPipeline:
             ``(prepared, input)``: one :class:`~motionhub.processor.PreparedKeypoints` per person and the parsed
             :class:`~motionhub.processor.MotionInput`.
         """
-        if normalization is not None and normalization not in NORMALIZATIONS:
+        if normalization is not None and not _is_2d_rule(normalization):
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
         proc = self.processor if normalization is None else self.processor.replace(normalization=normalization)
         return proc.prepare_keypoints(data, layout, image_size)
