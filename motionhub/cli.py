@@ -13,6 +13,8 @@ import importlib
 import pkgutil
 import sys
 
+from .errors import describe_error, is_user_error
+
 __all__ = ["build_parser", "main"]
 
 
@@ -52,55 +54,6 @@ def build_parser() -> argparse.ArgumentParser:
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def _user_error_types() -> tuple[type[BaseException], ...]:
-    """Exceptions that mean "the input, a file, the model or the network is not usable" (not a bug).
-
-    Looked up lazily: the libraries are only imported when a command already used them.
-    """
-    import pickle
-    import zipfile
-
-    from .video.decode import (
-        MissingExtraError,  # an optional extra is not installed (the message says which)
-    )
-
-    types: list[type[BaseException]] = [ValueError, TypeError, KeyError, OSError, EOFError, pickle.UnpicklingError,
-                                        zipfile.BadZipFile, UnicodeError, MissingExtraError]
-    if "safetensors" in sys.modules:
-        from safetensors import SafetensorError
-
-        types.append(SafetensorError)
-    for transport in ("httpx2", "httpx"):  # huggingface_hub's HTTP client: a server that dies mid-push / download
-        if transport in sys.modules:
-            types.append(sys.modules[transport].HTTPError)
-    if "torch" in sys.modules:
-        import torch
-
-        types.append(torch.serialization.pickle.UnpicklingError)
-    return tuple(types)
-
-
-def _describe(err: BaseException) -> str:
-    text = str(err).strip()
-    if isinstance(err, KeyError) and text.startswith(("'", '"')):
-        text = f"missing key {text}"
-    if isinstance(err, OSError) and err.errno is not None and err.strerror and getattr(err, "filename", None):
-        # "[Errno 28] No space left on device: 'out.npz' (OSError)" -> "out.npz: no space left on device (...)"
-        import errno
-
-        full = err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))
-        return (f"{err.filename}: {err.strerror[:1].lower()}{err.strerror[1:]}"
-                + (": nothing was written, a previous file there is unchanged; free space or write elsewhere"
-                   if full else ""))
-    if isinstance(err, OSError) and getattr(err, "filename", None) and str(err.filename) not in text:
-        text = f"{err.filename}: {text}"
-    first = text.splitlines()[0] if text else ""
-    if not first:
-        return type(err).__name__
-    # motionhub's own errors are ValueError / FileNotFoundError with a full sentence; others get their type
-    return first if type(err) in (ValueError, FileNotFoundError) else f"{first} ({type(err).__name__})"
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; user errors print one line (``--debug`` / ``MOTIONHUB_DEBUG=1``: the traceback too).
 
@@ -135,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        if isinstance(err, _user_error_types()) and not isinstance(err, (NotImplementedError, RecursionError)):
-            print(f"motionhub {args.command}: error: {_describe(err)}", file=sys.stderr)
+        if is_user_error(err):
+            print(f"motionhub {args.command}: error: {describe_error(err)}", file=sys.stderr)
             return EXIT_USER_ERROR
-        print(f"motionhub {args.command}: internal error: {_describe(err)}; this is a bug in motionhub, please "
+        print(f"motionhub {args.command}: internal error: {describe_error(err)}; this is a bug in motionhub, please "
               "report it with the output of the same command run with --debug", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -5,8 +5,10 @@ plot (GIF / PNG / MP4 with the video)."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
+from ._batch import add_batch_args, batch_inputs, is_batch, parse_shard, run_batch
 from ._common import (
     add_input_args,
     add_model_args,
@@ -35,11 +37,13 @@ def register(subparsers) -> None:
         epilog="examples: motionhub lift motionhub/demo/cmu_walk_2d.npz -o pose3d.npz --plot pose3d.gif | "
         "motionhub lift clip.mp4 -o motion.bvh --plot clip_3d.mp4 --save-2d clip_2d.npz",
     )
-    p.add_argument("input", type=Path, help="video (.mp4, .mov, .avi, .mkv, .webm, ...) or 2D keypoints file / folder")
-    p.add_argument("-o", "--output", type=Path, default=None,
+    p.add_argument("input", type=Path, nargs="+",
+                   help="video (.mp4, .mov, .avi, .mkv, .webm, ...) or 2D keypoints file / folder; several inputs (or "
+                   "a folder of files, or a shell glob) with -o OUT_DIR/ lift them all with one model load")
+    p.add_argument("-o", "--output", type=_output_arg, default=None,
                    help="output .npz / .json (3D poses) or .bvh (animation; one file per person, motion_person<i>.bvh "
                    "when there are several) (default: <input name>_pose3d.npz in the current folder unless only "
-                   "--plot is given)")
+                   "--plot is given); with several inputs a folder (OUT_DIR/<input name>_pose3d.npz each)")
     p.add_argument("--plot", type=Path, default=None,
                    help="write a 3D skeleton next to the 2D input: .gif animation, .png still, or .mp4 (every frame, "
                    "the 2D skeleton over the video; frames without a detection are marked, not drawn)")
@@ -64,11 +68,24 @@ def register(subparsers) -> None:
     g.add_argument("--units", default=None,
                    help="units of the model's output when its config does not say (normalized, m, mm)")
     add_input_args(p)
+    add_batch_args(p)
     pl = p.add_argument_group("plot")
     pl.add_argument("--plot-step", type=int, default=None, help="plot every N-th frame (default: automatic)")
     pl.add_argument("--plot-max-frames", type=int, default=300, help="at most this many GIF frames (default 300)")
     pl.add_argument("--plot-frame", type=int, default=None, help="frame of a .png plot (default: the middle one)")
     p.set_defaults(func=run)
+
+
+class _OutputPath(type(Path())):
+    """``-o`` as given: ``OUT/`` (a trailing separator) asks for a folder even before it exists."""
+
+    as_folder = False
+
+
+def _output_arg(value: str) -> Path:
+    path = _OutputPath(value)
+    path.as_folder = value.endswith(("/", os.sep))
+    return path
 
 
 def _check_output(path: Path | None, allowed: tuple[str, ...], flag: str, args: argparse.Namespace) -> None:
@@ -79,7 +96,72 @@ def _check_output(path: Path | None, allowed: tuple[str, ...], flag: str, args: 
 
 def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
+    if is_batch(args.input, args.output) or args.shard is not None:
+        return _run_batch(args)
+    args.input = args.input[0]
+    return _run_one(args)
+
+
+def _make_pipeline(args: argparse.Namespace, fill: str):
     from ..pipelines import PoseLiftingPipeline
+
+    device = "cpu" if args.backend == "onnx" and args.device == "auto" else args.device  # onnxruntime: CPU
+    return PoseLiftingPipeline(
+        model_spec(args.model), device=device, batch_size=args.batch_size, flip=args.flip, window=args.window,
+        stride=args.stride, normalization=args.normalization, fill_missing=fill,
+        image_size=args.image_size, output_units=args.units, progress=not args.quiet, backend=args.backend,
+        trust_remote_code=args.trust_remote_code,
+    )
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    """Every input with one model load: OUT_DIR/<name>_pose3d.npz each, done ones skipped, failures listed."""
+    from ..io_utils import check_output_path
+    from ..video.decode import is_video
+    from . import _lift_io
+
+    for flag, value in (("--plot", args.plot), ("--save-2d", args.save_2d), ("--index", args.index)):
+        if value is not None:
+            raise ValueError(f"{flag} names one output or clip; with several inputs only -o OUT_DIR/ is written")
+    if args.output is None:
+        raise ValueError("several inputs need an output folder: -o OUT_DIR/")
+    if args.output.exists() and not args.output.is_dir():
+        raise ValueError(f"-o {args.output}: with several inputs the output is a folder, and this is a file")
+    files, root = batch_inputs(args.input, parse_shard(args.shard))
+    args.output.mkdir(parents=True, exist_ok=True)
+    inputs = {p.resolve() for p in args.input}
+    if args.output.resolve() in inputs or any(args.output.resolve() == p.parent for p in files):
+        raise ValueError(f"-o {args.output} is an input folder: write the results to another folder")
+    pipe = None
+    fills = {}
+
+    def lift_one(path, target):
+        nonlocal pipe
+        check_output_path(target, (".npz",), what="output", inputs=[path])
+        video = is_video(path)
+        if video:
+            seq = _lift_io.read_video_input(path, args.max_frames, True)
+        else:
+            seq = read_sequence(path, args.layout, args.input_format, None, args.person)
+            if seq.keypoints_2d is None:
+                raise ValueError(f"no 2D keypoints in {path}: use a 3D model or `motionhub stride`")
+        if args.fps is not None:
+            seq.fps = float(args.fps)
+        fill = args.fill_missing or ("interpolate" if video else "zero")
+        if pipe is None:
+            pipe = _make_pipeline(args, fill)
+            pipe.progress = False  # the progress bar counts files
+        if fill not in fills:  # videos interpolate gaps, keypoint files zero them: one processor each, one model
+            fills[fill] = pipe.processor.replace(fill_missing=fill)
+        pipe.processor = fills[fill]
+        pipe(seq, layout=args.layout).save(target)
+
+    summary = run_batch(files, root, args.output, "_pose3d.npz", lift_one, overwrite=args.overwrite,
+                        quiet=args.quiet, what="lifting")
+    return 1 if summary.failed else 0
+
+
+def _run_one(args: argparse.Namespace) -> int:
     from ..video.decode import is_video
     from . import _lift_io
 
@@ -114,13 +196,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.save_2d} (2D keypoints, {seq.layout}, pixels; NaN = not detected)")
     detected = _lift_io.detected_mask(seq)
     fill = args.fill_missing or ("interpolate" if video is not None else "zero")
-    device = "cpu" if args.backend == "onnx" and args.device == "auto" else args.device  # onnxruntime: CPU
-    pipe = PoseLiftingPipeline(
-        model_spec(args.model), device=device, batch_size=args.batch_size, flip=args.flip, window=args.window,
-        stride=args.stride, normalization=args.normalization, fill_missing=fill,
-        image_size=args.image_size, output_units=args.units, progress=not args.quiet, backend=args.backend,
-        trust_remote_code=args.trust_remote_code,
-    )
+    pipe = _make_pipeline(args, fill)
     result = pipe(seq, layout=args.layout)
     m = result.meta
     windows = "one window per frame" if m["many_to_one"] else f"window {m['window']}, stride {m['stride']}"

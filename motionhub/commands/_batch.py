@@ -1,0 +1,156 @@
+# Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
+"""Many inputs in one process (``motionhub lift DIR_OR_FILES... -o OUT_DIR/``): the input list, its deterministic
+shard for one machine of many (``--shard I/N``), output names, resume (done outputs are skipped) and the per-file loop
+that reports a failed file in one line and goes on. Not a subcommand (leading underscore)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+__all__ = ["BatchSummary", "add_batch_args", "batch_inputs", "is_batch", "output_for", "parse_shard", "run_batch"]
+
+
+def add_batch_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("many inputs (one process, one model load)")
+    g.add_argument("--shard", default=None, metavar="I/N",
+                   help="process only shard I of N (0 <= I < N) of the inputs: files are assigned by a hash of "
+                   "their path relative to the input folder, so N machines (a SLURM array: --shard "
+                   "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT) cover every file exactly once")
+    g.add_argument("--overwrite", action="store_true",
+                   help="redo inputs whose output exists (default: skip them, so a killed run resumes)")
+
+
+def is_batch(inputs: Sequence[Path], output: Path | None) -> bool:
+    """Several inputs, or an output folder: an existing folder, a name given with a trailing separator
+    (``getattr(output, "as_folder")``), or a name without suffix for a folder input that no reader claims as one
+    recording (a folder of files)."""
+    if len(inputs) > 1:
+        return True
+    if output is None:
+        return False
+    if output.is_dir() or getattr(output, "as_folder", False):
+        return True
+    if not output.suffix and inputs[0].is_dir():
+        from ..formats import detect_format
+
+        try:
+            return detect_format(inputs[0]) == "generic"
+        except ValueError:
+            return True
+    return False
+
+
+def parse_shard(spec: str | None) -> tuple[int, int] | None:
+    """``"I/N"`` -> ``(I, N)``; ``None`` -> ``None``."""
+    if spec is None:
+        return None
+    try:
+        i, n = (int(v) for v in spec.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must be I/N with integers, e.g. 0/4; got {spec!r}") from None
+    if not (n >= 1 and 0 <= i < n):
+        raise ValueError(f"--shard {spec}: need N >= 1 and 0 <= I < N")
+    return i, n
+
+
+def _readable_suffixes() -> set[str]:
+    from ..formats import get_format, registered_formats
+    from ..video.decode import VIDEO_SUFFIXES
+
+    return {s for name in registered_formats() for s in get_format(name).suffixes} | set(VIDEO_SUFFIXES)
+
+
+def batch_inputs(inputs: Sequence[Path], shard: tuple[int, int] | None = None) -> tuple[list[Path], Path]:
+    """The files to process, sorted, and the root their output names are relative to.
+
+    A folder that a reader claims as one recording (an OpenPose frame folder, a generic dataset folder) is one
+    input; any other folder contributes its readable files (motion formats and videos; not recursive). ``shard``
+    keeps the files whose stable hash of the path relative to the root falls in shard ``I`` of ``N``.
+    """
+    from ..formats import check_input_path, detect_format
+
+    suffixes = _readable_suffixes()
+    files: list[Path] = []
+    for path in inputs:
+        path = check_input_path(path)
+        if path.is_dir():
+            try:
+                # a frame folder (OpenPose, mmpose, Panoptic) or a dataset is one input; generic npz files are many
+                if detect_format(path) != "generic":
+                    files.append(path)
+                    continue
+            except ValueError:
+                pass
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
+                           and not p.name.startswith("."))
+            if not found:
+                raise ValueError(f"{path}: no readable file in this folder (motion files or videos: "
+                                 f"{', '.join(sorted(suffixes))})")
+            files.extend(found)
+        else:
+            files.append(path)
+    files = sorted(dict.fromkeys(p.resolve() for p in files))
+    root = Path(os.path.commonpath([p.parent for p in files])) if files else Path(".")
+    if shard is not None:
+        i, n = shard
+        files = [p for p in files if _shard_of(p, root, n) == i]
+    return files, root
+
+
+def _shard_of(path: Path, root: Path, n: int) -> int:
+    key = path.relative_to(root).as_posix().encode()
+    return int.from_bytes(hashlib.sha1(key).digest()[:8], "big") % n  # noqa: S324 - a partition, not security
+
+
+def output_for(path: Path, root: Path, out_dir: Path, suffix: str) -> Path:
+    """``out_dir/<path relative to root without suffix><suffix>`` (sub-folders kept, so equal names never clash)."""
+    rel = path.relative_to(root)
+    return out_dir / rel.parent / f"{rel.stem if path.is_file() else rel.name}{suffix}"
+
+
+class BatchSummary:
+    """Counts of a batch run and the failed files with their one-line reasons."""
+
+    def __init__(self) -> None:
+        self.done = self.skipped = 0
+        self.failed: list[tuple[Path, str]] = []
+
+    def line(self, total: int, seconds: float) -> str:
+        return (f"{total} input(s): {self.done} done, {self.skipped} skipped (output exists; --overwrite redoes "
+                f"them), {len(self.failed)} failed, {seconds:.1f} s")
+
+
+def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, work: Callable[[Path, Path], None],
+              *, overwrite: bool = False, quiet: bool = False, what: str = "input") -> BatchSummary:
+    """Call ``work(input, output)`` for every file; the output is written by ``work`` (atomically). A user error in
+    one file is one line on stderr and the loop goes on; a bug or Ctrl-C stops it."""
+    from tqdm.auto import tqdm
+
+    from ..errors import describe_error, is_user_error
+
+    summary = BatchSummary()
+    start = time.perf_counter()
+    bar = tqdm(files, unit="file", desc=what, disable=quiet, file=sys.stderr)
+    for path in bar:
+        target = output_for(path, root, out_dir, suffix)
+        if target.exists() and not overwrite:
+            summary.skipped += 1
+            continue
+        try:
+            work(path, target)
+            summary.done += 1
+        except Exception as err:  # noqa: BLE001 - one failed file never stops the rest
+            if not is_user_error(err):
+                raise
+            text = describe_error(err)
+            summary.failed.append((path, text))
+            named = str(path) in text or path.name in text
+            tqdm.write(f"failed: {text}" if named else f"failed: {path}: {text}", file=sys.stderr)
+    print(summary.line(len(files), time.perf_counter() - start))
+    return summary
