@@ -49,6 +49,7 @@ import base64
 import hashlib
 import json
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -154,6 +155,10 @@ class FakeHub:
         #: ``callable(path_in_repo, content) -> content`` applied to every file download (the headers, ETag
         #: included, still describe the stored file): a server or proxy that corrupts what it serves.
         self.tamper = None
+        #: ``callable(method, path) -> bool``: when it answers True for a request, the server reads half of the
+        #: request's body and closes the connection without answering, as a server that stops mid-upload (e.g.
+        #: ``lambda method, path: method == "PUT"`` breaks every LFS upload). ``None``: every request is served.
+        self.hang_up = None
         self._lock = threading.RLock()
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
@@ -360,6 +365,8 @@ class _Handler(BaseHTTPRequestHandler):
             hub.requests.append((self.command, split.path))
         segments = [unquote(s) for s in split.path.strip("/").split("/")] if split.path.strip("/") else []
         query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        if hub.hang_up is not None and hub.hang_up(self.command, split.path):
+            return self._hang_up()
         try:
             body = self._body() if self.command in ("POST", "PUT", "DELETE") else b""
             self._route(segments, query, body)
@@ -372,6 +379,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._json({"error": f"FakeHub internal error: {type(err).__name__}: {err}"}, 500)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _dispatch
+
+    def _hang_up(self) -> None:
+        """Read half of the body, then close the connection without a response (see :attr:`FakeHub.hang_up`)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length // 2)
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     # ------------------------------------------------------------------ routing
     def _route(self, seg: list[str], query: dict[str, str], body: bytes) -> None:

@@ -662,3 +662,35 @@ def test_a_dead_hub_server_is_a_one_line_error_not_a_traceback(hub_env, monkeypa
     err = capsys.readouterr().err
     assert code == 1, err
     assert "Traceback" not in err
+
+
+def test_a_server_that_stops_mid_upload_is_a_network_error(hub_env, monkeypatch, capsys, caplog):
+    """The Hub closes the connection halfway through the weights' upload (every attempt): `push` was a RuntimeError
+    traceback; it is one line, exit 1, saying nothing was committed and to retry; the retry then succeeds."""
+    import importlib
+    import logging
+    import types
+
+    from motionhub.cli import main
+    from motionhub.hub import HubConnectionError, push_folder
+
+    http = importlib.import_module("huggingface_hub.utils._http")
+    monkeypatch.setattr(http, "time", types.SimpleNamespace(sleep=lambda seconds: None))  # no backoff waits
+    hub = hub_env["hub"]
+    folder = hub_env["tmp"] / "m"
+    _tiny(seed=3).save_pretrained(folder)
+    repo = _repo("mid-upload")
+    monkeypatch.setattr(hub, "hang_up", lambda method, path: method == "PUT" and path.startswith("/lfs-upload/"))
+    with caplog.at_level(logging.WARNING):
+        code = main(["push", str(folder), repo, "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "RuntimeError" not in err, err
+    assert "uploading model.safetensors" in err and "nothing was committed on the Hub: retry the same command" in err
+    assert not [r for r in caplog.records if "Retry" in r.getMessage() or "thrown while" in r.getMessage()]
+    assert len(hub.commits(repo)) == 1  # the repository's initial commit only
+    with pytest.raises(HubConnectionError, match="nothing was committed"):  # Python: the same error
+        push_folder(folder, repo)
+    monkeypatch.setattr(hub, "hang_up", None)  # the server is back: the same command succeeds
+    assert main(["push", str(folder), repo, "--quiet"]) == 0, capsys.readouterr().err
+    assert hub.files(repo)["model.safetensors"] == (folder / "model.safetensors").read_bytes()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -37,11 +38,18 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def _drop_retry_notes(record: logging.LogRecord) -> bool:
+    """huggingface_hub's notes while it retries a failed request ("'...' thrown while requesting PUT ...", "Retrying
+    in 1s [Retry 1/5]."): the push either succeeds or ends in one error line."""
+    message = str(record.msg)
+    return "thrown while requesting" not in message and not message.startswith("Retrying in")
+
+
 def run(args: argparse.Namespace) -> int:
     from huggingface_hub.errors import HfHubHTTPError
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
 
-    from ..hub import RemoteCodeError, push_folder
+    from ..hub import HubConnectionError, RemoteCodeError, push_folder
 
     card_kwargs = {
         key: value
@@ -52,15 +60,19 @@ def run(args: argparse.Namespace) -> int:
     (disable_progress_bars if args.quiet else enable_progress_bars)()
     if not args.quiet:
         print(f"pushing {args.dir} -> {args.repo_id} ...", file=sys.stderr)
+    http_logger = logging.getLogger("huggingface_hub.utils._http")
+    http_logger.addFilter(_drop_retry_notes)  # a broken connection is the one error line below, not 10 retry notes
     try:
         info = push_folder(
             args.dir, args.repo_id, revision=args.revision, private=args.private or None, token=args.token,
             commit_message=args.message, remote_code=False if args.no_remote_code else None, card=args.card,
             **card_kwargs,
         )
-    except (HfHubHTTPError, RemoteCodeError) as err:
+    except (HfHubHTTPError, RemoteCodeError, HubConnectionError) as err:
         print(f"motionhub push: error: {str(err).strip().splitlines()[0]}", file=sys.stderr)
         return 1
+    finally:
+        http_logger.removeFilter(_drop_retry_notes)
     revision = args.revision or "main"
     print(f"pushed {args.dir} to {args.repo_id} (revision {revision}, commit {info.oid}): {info.commit_url}")
     return 0

@@ -40,7 +40,7 @@ from .cards import (
 )
 from .constants import DEFAULT_ALLOW_PATTERNS, LIBRARY_NAME
 from .remote_code import RemoteCodeError, bundle_remote_code
-from .transfer import download, push_folder, push_to_hub, save_for_hub
+from .transfer import HubConnectionError, download, push_folder, push_to_hub, save_for_hub
 from .verify import DamagedFileError, check_safetensors_file
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "SEED_PAPERS",
     "DamagedFileError",
     "Family",
+    "HubConnectionError",
     "RemoteCodeError",
     "SeedPaper",
     "bundle_remote_code",

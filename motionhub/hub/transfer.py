@@ -21,7 +21,12 @@ from .constants import (
 )
 from .remote_code import add_remote_code
 
-__all__ = ["download", "push_folder", "push_to_hub", "save_for_hub"]
+__all__ = ["HubConnectionError", "download", "push_folder", "push_to_hub", "save_for_hub"]
+
+
+class HubConnectionError(ConnectionError):
+    """The connection to the Hub broke during a push (the server went away, a timeout): ``str(err)`` is one line
+    saying what was being sent, whether anything was committed, and to retry the same command."""
 
 
 def _card_from(card: Any):
@@ -134,18 +139,76 @@ def _upload(folder: Path, repo_id: str, *, revision: str | None, private: bool |
     from huggingface_hub import HfApi
 
     api = HfApi(token=token, library_name=LIBRARY_NAME, library_version=motionhub_version())  # endpoint read now
-    api.create_repo(repo_id, private=private, exist_ok=True)
-    if revision not in (None, "main"):
-        api.create_branch(repo_id, branch=revision, exist_ok=True)
-    return api.upload_folder(
-        repo_id=repo_id,
-        folder_path=folder,
-        revision=revision,
-        commit_message=commit_message,
-        commit_description=commit_description,
-        delete_patterns=REPLACED_PATTERNS,
-        ignore_patterns=[".cache/**", "*.bin", "*.pth", "*.pt"],
+    try:
+        api.create_repo(repo_id, private=private, exist_ok=True)
+        if revision not in (None, "main"):
+            api.create_branch(repo_id, branch=revision, exist_ok=True)
+        return api.upload_folder(
+            repo_id=repo_id,
+            folder_path=folder,
+            revision=revision,
+            commit_message=commit_message,
+            commit_description=commit_description,
+            delete_patterns=REPLACED_PATTERNS,
+            ignore_patterns=[".cache/**", "*.bin", "*.pth", "*.pt"],
+        )
+    except Exception as err:
+        broken = _connection_failure(err)
+        if broken is None:
+            raise
+        raise broken from err
+
+
+def _connection_failure(err: BaseException) -> HubConnectionError | None:
+    """A push that failed because the connection broke (huggingface_hub wraps a failed LFS upload in a bare
+    ``RuntimeError("Error while uploading 'model.safetensors' to the Hub.")``) as one line saying what was being sent
+    and whether the Hub may hold a commit; ``None`` for any other error (an HTTP status the server answered is an
+    ``HfHubHTTPError`` with the server's message)."""
+    import re
+
+    transport: BaseException | None = None
+    file = None
+    seen = err
+    while seen is not None and transport is None:
+        if isinstance(seen, RuntimeError) and file is None:
+            found = re.match(r"Error while uploading '(.+)' to the Hub", str(seen))
+            file = found.group(1) if found else None
+        if _is_transport_error(seen):
+            transport = seen
+        seen = seen.__cause__ or seen.__context__
+    if transport is None:
+        return None
+    url = None
+    try:
+        url = str(transport.request.url)  # httpx errors carry their request (a property that may raise)
+    except Exception:  # noqa: BLE001
+        pass
+    detail = str(transport).strip().splitlines()[0] if str(transport).strip() else ""
+    why = f"{type(transport).__name__}" + (f": {detail}" if detail else "")
+    if url is not None and re.search(r"/api/[a-z]+s/.+/commit/", url):
+        return HubConnectionError(
+            f"the connection to the Hub broke while it was recording the commit ({why}): the commit may or may not "
+            "have been made; check the repository's history on the Hub, or retry the same command (pushing the same "
+            "files again is harmless)"
+        )
+    what = f"uploading {file}" if file else ("sending " + (url or "a request"))
+    return HubConnectionError(
+        f"the connection to the Hub broke while {what} ({why}); nothing was committed on the Hub: retry the same "
+        "command"
     )
+
+
+def _is_transport_error(err: BaseException) -> bool:
+    """The connection failed (refused, reset, timed out, closed mid-request), as opposed to an HTTP answer."""
+    import sys
+
+    if isinstance(err, (ConnectionError, TimeoutError)):
+        return True
+    for name in ("httpx2", "httpx"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(err, module.TransportError):
+            return True
+    return False
 
 
 def push_folder(
