@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import struct
+from pathlib import Path
 
 import pytest
 import torch
@@ -150,3 +153,39 @@ def test_a_damaged_hub_cache_blob_is_an_error_with_the_repair(saved, tmp_path):
     with pytest.raises(WeightsMismatchError, match="damaged.*--force"):
         verify_cached_blob(snap / "model.safetensors")
     verify_cached_blob(saved / "model.safetensors")  # a plain local folder: nothing to compare
+
+
+# ------------------------------------------------------------------------------- issue 29: nothing silent
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = sorted(p.parent for p in [*REPO_ROOT.glob("checkpoints/*/model.safetensors"),
+                                    *REPO_ROOT.glob("motionhub/pretrained/*/model.safetensors")])
+
+
+def _header(file: Path) -> tuple[int, dict]:
+    with open(file, "rb") as fh:
+        (length,) = struct.unpack("<Q", fh.read(8))
+        return length, json.loads(fh.read(length))
+
+
+def test_every_shipped_model_records_its_weight_bound_config():
+    """Without the record an edited num_heads in a shipped folder loaded silently (and lifted 20 mm off)."""
+    from motionhub.modeling_utils import _METADATA_KEY
+
+    assert len(SHIPPED) >= 14, SHIPPED
+    for folder in SHIPPED:
+        record = _header(folder / "model.safetensors")[1].get("__metadata__", {}).get(_METADATA_KEY)
+        assert record, f"{folder}: model.safetensors has no {_METADATA_KEY}"
+        record = json.loads(record)
+        config = json.loads((folder / "config.json").read_text())
+        assert "num_heads" in record and "layer_norm_eps" in record, (folder, record)
+        assert {k: config.get(k) for k in record} == record, folder
+
+
+def test_an_edited_num_heads_in_a_shipped_model_is_refused(tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(REPO_ROOT / "checkpoints" / "dstformer-small-h36m", folder)
+    heads = json.loads((folder / "config.json").read_text())["num_heads"]
+    _edit_config(folder, num_heads=heads * 2)
+    with pytest.raises(WeightsMismatchError, match=f"num_heads: weights saved with {heads}, config says {heads * 2}"):
+        DSTformerForPoseLifting.from_pretrained(folder)
+
