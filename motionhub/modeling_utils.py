@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -98,6 +99,18 @@ def _check_weight_config(model: nn.Module, source: Any, kwargs: dict[str, Any]) 
                 f"{file}: the config does not match the configuration these weights were trained with ("
                 + "; ".join(diff) + "). Restore config.json (or drop the override) so that it matches the weights."
             )
+
+
+def _pickled_weight_files(source: Any, kwargs: dict[str, Any]) -> Any:
+    """The pickled weight file(s) (``pytorch_model*.bin``) of a local folder, for an error message."""
+    try:
+        folder = Path(source) / (kwargs.get("subfolder") or "")
+        files = sorted(folder.glob("pytorch_model*.bin")) if folder.is_dir() else []
+    except (TypeError, OSError):
+        files = []
+    if len(files) == 1:
+        return files[0]
+    return ", ".join(map(str, files)) if files else f"{source} (its pytorch_model.bin)"
 
 
 def _dtype_kind(name: str) -> str:
@@ -312,6 +325,10 @@ class MotionPreTrainedModel(PreTrainedModel):
         try:
             model, info = super().from_pretrained(pretrained_model_name_or_path, *model_args,
                                                   output_loading_info=True, **kwargs)  # fmt: skip
+        except pickle.UnpicklingError as err:  # a pytorch_model.bin the weights-only unpickler refused
+            from .conversion._loading import refusal
+
+            raise refusal(_pickled_weight_files(pretrained_model_name_or_path, kwargs), err) from err
         finally:
             hf_logger.removeFilter(_drop_load_report)
         if strict:

@@ -311,3 +311,22 @@ def test_official_checkpoint_is_converted_on_the_fly(tmp_path, capsys):
     torch.save({"something": torch.zeros(3)}, tmp_path / "junk.bin")
     code, _, err = _run(["lift", DEMO, "-m", tmp_path / "junk.bin", "-o", tmp_path / "o.npz"], capsys)
     assert code == 1 and "junk.bin" in err
+
+
+# ------------------------------------------------------------------------------- issue 29: nothing silent
+def test_convert_of_a_model_folder_says_it_is_one_already(models, tmp_path, capsys):
+    """`convert` of a save_pretrained folder (or of its weights file) said "checkpoint not found"."""
+    from motionhub.conversion import CheckpointFormatError, convert_checkpoint
+
+    folder = models / "lift"
+    for src in (folder, folder / "model.safetensors"):
+        code, _, err = _run(["convert", src, tmp_path / "out"], capsys)
+        assert code == 1 and err.count("\n") == 1, err
+        assert f"{src} is " in err and "model folder already" in err and f"--model {folder}" in err, err
+        assert "from_pretrained" in err and "not found" not in err, err
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(CheckpointFormatError, match="model folder already"):
+        convert_checkpoint(folder)
+    (tmp_path / "empty").mkdir()
+    code, _, err = _run(["convert", tmp_path / "empty", tmp_path / "out"], capsys)
+    assert code == 1 and "folder without config.json" in err and ".bin/.pth" in err, err

@@ -131,3 +131,46 @@ def test_the_flag_is_offered_by_every_command_that_loads_a_model():
     subparsers = next(a for a in parser._actions if a.dest == "command").choices
     for name in ("info", "lift", "evaluate", "classify", "embed", "mesh", "export", "oneshot"):
         assert FLAG in subparsers[name].format_help(), name
+
+
+class _RunsCode:
+    """Pickled, this object calls os.system when unpickled (what an evil checkpoint holds)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_that_would_run_code_is_refused_without_suggesting_weights_only_false(tmp_path, capsys):
+    """torch's refusal suggests re-running with weights_only=False (running the code): the message names the file,
+    says it holds code or objects beyond tensors, and never repeats that suggestion."""
+    import torch
+
+    from motionhub import DSTformerForPoseLifting
+    from motionhub.cli import main
+
+    marker = tmp_path / "MARKER"
+    evil = tmp_path / "pytorch_model.bin"
+    torch.save({"model_pos": {"head.weight": torch.zeros(3, 4)}, "extra": _RunsCode(marker)}, evil)
+    folder = tmp_path / "folder"  # a model folder whose weights are that pickle
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "dstformer", "architectures": [
+        "DSTformerForPoseLifting"], "dim_feat": 16, "dim_rep": 16, "depth": 1, "num_heads": 2, "maxlen": 27}))
+    (folder / "pytorch_model.bin").write_bytes(evil.read_bytes())
+    runs = {evil: [["convert", str(evil), str(tmp_path / "out")],
+                   ["lift", str(DEMO), "--model", str(evil), "-o", str(tmp_path / "o.npz"), "-q"]],
+            folder / "pytorch_model.bin": [["lift", str(DEMO), "--model", str(folder), "-o", str(tmp_path / "o.npz"),
+                                            "-q"]]}
+    for file, commands in runs.items():
+        for argv in commands:
+            code = main(argv)
+            err = capsys.readouterr().err
+            assert code == 1 and err.count("\n") == 1, err
+            assert f"{file}: refused: the file holds Python code or objects beyond tensors" in err, err
+            assert "posix.system" in err and "weights_only=False" not in err and "trusted source" not in err, err
+    with pytest.raises(ValueError, match="holds Python code") as info:
+        DSTformerForPoseLifting.from_pretrained(folder)
+    assert "weights_only=False" not in str(info.value) and "\n" not in str(info.value)
+    assert not marker.exists()

@@ -57,6 +57,7 @@ def _open_bytes(path: str | os.PathLike) -> io.BytesIO:
 def load_official_checkpoint(path: str | os.PathLike) -> Mapping:
     """Load a ``torch.save`` container (optionally gzipped) with the restricted (weights-only) unpickler."""
     path = Path(path)
+    _check_not_a_model_folder(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     import torch
@@ -66,14 +67,47 @@ def load_official_checkpoint(path: str | os.PathLike) -> Mapping:
         with torch.serialization.safe_globals(_numpy_safe_globals()):
             obj = torch.load(buffer, map_location="cpu", weights_only=True)
     except Exception as err:  # the weights-only unpickler raises UnpicklingError / RuntimeError
-        raise CheckpointFormatError(
-            f"{path} could not be read with the restricted unpickler (motionhub never executes pickled code): "
-            f"{str(err).splitlines()[0] if str(err) else type(err).__name__}. If the file is a motionhub/HF model, "
-            "load it with from_pretrained instead."
-        ) from err
+        raise refusal(path, err) from err
     if not isinstance(obj, Mapping):
         raise CheckpointFormatError(f"{path} holds a {type(obj).__name__}, expected a dict / state dict")
     return obj
+
+
+def _check_not_a_model_folder(path: Path) -> None:
+    """An official checkpoint is one file: a save_pretrained folder (or its config.json / safetensors) given instead
+    is already a motionhub model, usable as it is."""
+    folder = path if path.is_dir() else path.parent
+    is_model_part = path.is_file() and (path.name == "config.json" or path.suffix == ".safetensors")
+    if (path.is_dir() or is_model_part) and (folder / "config.json").is_file():
+        raise CheckpointFormatError(
+            f"{path} is {'part of ' if is_model_part else ''}a model folder already (config.json + weights), not an "
+            f"official checkpoint file: nothing to convert; use it directly (motionhub ... --model {folder}, Python: "
+            f"from_pretrained({str(folder)!r}))"
+        )
+    if path.is_dir():
+        raise CheckpointFormatError(
+            f"{path} is a folder without config.json, not a checkpoint file: pass the official .bin/.pth file itself"
+        )
+
+
+def refusal(path: Path | str, err: BaseException) -> CheckpointFormatError:
+    """The restricted unpickler's refusal as one line that names the file. torch's own message offers to load the file
+    with ``weights_only=False``, which would run whatever code the file holds: that is never repeated here."""
+    import pickle
+    import re
+
+    text = str(err)
+    found = re.search(r"(?:GLOBAL|global) ([\w.]+)", text)
+    if isinstance(err, pickle.UnpicklingError) or "Weights only load failed" in text or found:
+        culprit = f" (it names {found.group(1)}, which unpickling would import and call)" if found else ""
+        return CheckpointFormatError(
+            f"{path}: refused: the file holds Python code or objects beyond tensors{culprit}. motionhub reads "
+            "checkpoints with the restricted unpickler (torch.load weights_only=True) and never runs the code in a "
+            "pickle; obtain the weights as safetensors or as a plain tensor checkpoint"
+        )
+    first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    return CheckpointFormatError(f"{path} could not be read as a checkpoint ({first}); if it is a motionhub / "
+                                 "transformers model folder, load it with from_pretrained instead")
 
 
 def strip_prefix(state_dict: Mapping[str, torch.Tensor], prefix: str = "module.") -> dict[str, torch.Tensor]:

@@ -143,6 +143,8 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
         try:
             converted = convert_checkpoint(path)
         except ValueError as err:
+            if str(path) in str(err):  # names the file already (a refused pickle, a model folder's file)
+                raise
             raise ValueError(f"{path} is not a usable official checkpoint: {err}") from None
         except (KeyError, RuntimeError, OSError) as err:
             raise ValueError(
