@@ -39,6 +39,7 @@ from motionhub.skeleton import flip as _flip
 __all__ = [
     "MERGE_RULES",
     "WindowMerger",
+    "centered_window_indices",
     "crop_scale",
     "crop_scale_3d",
     "denormalize_pixel_center",
@@ -704,3 +705,30 @@ def merge_windows(
     merger = WindowMerger(num_frames, weights)
     merger.add(window_outputs, windows)
     return merger.result()
+
+
+def centered_window_indices(num_frames: int, frames: int, tds: int = 1, centers: Any = None) -> np.ndarray:
+    """The many-to-one window plan: video-frame indices of the ``frames``-long windows centred on ``centers``, taken
+    every ``tds`` frames (P-STMO's temporal downsampling), clamped at the ends (edge replication).
+
+    Args:
+        num_frames: length of the video (frames).
+        frames: model clip length (odd: the window is centred on the frame it predicts).
+        tds: temporal downsampling step (1 = consecutive frames).
+        centers: centre frames (default: every frame ``0 .. num_frames - 1``).
+
+    Returns:
+        ``(len(centers), frames)`` int64 array of indices in ``[0, num_frames - 1]``.
+    """
+    if num_frames < 1:
+        raise ValueError(f"num_frames must be >= 1, got {num_frames}")
+    if frames < 1 or frames % 2 == 0:
+        raise ValueError(f"frames must be a positive odd number (the window is centred), got {frames}")
+    if tds < 1:
+        raise ValueError(f"tds must be >= 1, got {tds}")
+    pad = (frames - 1) // 2
+    centers = np.arange(num_frames) if centers is None else np.asarray(centers, dtype=np.int64).reshape(-1)
+    if centers.size and (centers.min() < 0 or centers.max() >= num_frames):
+        raise ValueError(f"centers must lie in [0, {num_frames - 1}]")
+    offsets = (np.arange(frames) - pad) * tds
+    return np.clip(centers[:, None] + offsets[None, :], 0, num_frames - 1).astype(np.int64)

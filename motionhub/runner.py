@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .processing import MERGE_RULES, WindowMerger, sliding_windows
+from .processing import MERGE_RULES, WindowMerger, centered_window_indices, sliding_windows
 
 __all__ = ["MERGE_RULES", "WindowRunner", "plan_windows"]
 
@@ -209,11 +209,9 @@ class WindowRunner:
             ``(T, ...)``: the centre-frame prediction of the window centred on each frame. A model that returns all
             ``frames`` frames of its window contributes its centre frame.
         """
-        from .encoders.stmo import stmo_window_indices
-
         if frames % 2 == 0:
             raise ValueError(f"many-to-one models need an odd clip length, config.maxlen = {frames}")
-        index = stmo_window_indices(len(x), frames, temporal_stride)
+        index = centered_window_indices(len(x), frames, temporal_stride)
         outs = []
         with _progress(-(-len(x) // self.batch_size), self.desc, self.progress) as bar:
             for i in range(0, len(x), self.batch_size):

@@ -141,14 +141,12 @@ def test_evaluate_lifting(models, tmp_path, capsys):
     assert "MPJPE" in out and "protocol metric" in out and "stride 27" in out
     res = json.loads((tmp_path / "r.json").read_text())
     assert res["units"] == "mm" and res["num_frames"] == 143 and res["flip"] is False
-    pretrained = pytest.importorskip("motionhub.pretrained")
-    if hasattr(pretrained, "evaluate_lifting_files"):
-        from transformers import AutoModel  # noqa: F401  (motionhub registers the classes)
+    from motionhub.pipelines import evaluate_lifting_files
 
-        model = DSTformerForPoseLifting.from_pretrained(models / "lift").eval()
-        ref = pretrained.evaluate_lifting_files(model, [DEMO], output_units="m")
-        np.testing.assert_allclose(res["mpjpe"], ref["mpjpe_mm"], rtol=1e-5)
-        np.testing.assert_allclose(res["p_mpjpe"], ref["p_mpjpe_mm"], rtol=1e-5)
+    model = DSTformerForPoseLifting.from_pretrained(models / "lift").eval()
+    ref = evaluate_lifting_files(model, [DEMO], output_units="m")
+    np.testing.assert_allclose(res["mpjpe"], ref["mpjpe_mm"], rtol=1e-5)
+    np.testing.assert_allclose(res["p_mpjpe"], ref["p_mpjpe_mm"], rtol=1e-5)
     code, out, err = _run(["evaluate", models / "lift_norm", DEMO, "--protocol", "scale", "-q"], capsys)
     assert code == 0, err
     assert "protocol scale" in out
@@ -314,6 +312,28 @@ def test_official_checkpoint_is_converted_on_the_fly(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------------------- issue 29: nothing silent
+def test_a_folder_of_another_librarys_model_is_not_a_motion_model(tmp_path, capsys):
+    """A saved BERT was described as a motion model with a processor (info) and as "a bare encoder: finetune a head"
+    (lift); both say it is not a motionhub model, with its model_type and motionhub's."""
+    from transformers import BertConfig, BertModel
+
+    from motionhub.pipelines import load_model
+
+    folder = tmp_path / "bert"
+    BertModel(BertConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
+                         vocab_size=50)).save_pretrained(folder)
+    for argv in (["info", folder], ["lift", DEMO, "--model", folder, "-o", tmp_path / "o.npz", "-q"]):
+        code, out, err = _run(argv, capsys)
+        assert code == 1 and err.count("\n") == 1, err
+        assert f"{folder}: not a motionhub model" in err and "model_type 'bert'" in err, err
+        assert "dstformer, mpm, stmo" in err and "bare encoder" not in err and "processor" not in out, err
+    assert not (tmp_path / "o.npz").exists()
+    with pytest.raises(ValueError, match="not a motionhub model .*'bert'"):
+        load_model(str(folder), task="pose-lifting")
+    with pytest.raises(ValueError, match="not a motionhub model .*'bert'"):
+        DSTformerForPoseLifting.from_pretrained(folder)
+
+
 def test_convert_of_a_model_folder_says_it_is_one_already(models, tmp_path, capsys):
     """`convert` of a save_pretrained folder (or of its weights file) said "checkpoint not found"."""
     from motionhub.conversion import CheckpointFormatError, convert_checkpoint

@@ -365,11 +365,10 @@ def test_mesh_pipeline_flip_of_multitask_and_mesh_models_is_one_rule(tmp_path):
 
 # ------------------------------------------------------------------------------------------------- evaluation
 def test_evaluate_lifting_reproduces_the_results_procedure(metric_model):
-    """Defaults of `motionhub evaluate` = motionhub.pretrained.evaluate_lifting_files (the results/*.json numbers)."""
-    pretrained = pytest.importorskip("motionhub.pretrained")
-    if not hasattr(pretrained, "evaluate_lifting_files"):
-        pytest.skip("motionhub.pretrained.evaluate_lifting_files not available")
-    ref = pretrained.evaluate_lifting_files(metric_model, [DEMO], output_units="m")
+    """Defaults of `motionhub evaluate` = motionhub.pipelines.evaluate_lifting_files (the results/*.json numbers)."""
+    from motionhub.pipelines import evaluate_lifting_files
+
+    ref = evaluate_lifting_files(metric_model, [DEMO], output_units="m")
     pipe = PoseLiftingPipeline(metric_model, flip=False, merge="uniform", pad_short=True, progress=False)
     pipe.stride = pipe.window
     ours = evaluate_lifting(pipe, [load_generic(DEMO)], "auto", progress=False)

@@ -17,11 +17,11 @@ from motionhub.pretrained import (
     DEFAULT_INPUT_NORMALIZATION,
     DEFAULT_LIFTING_MODEL_DIR,
     DEFAULT_OUTPUT_UNITS,
-    evaluate_lifting_files,
     lift_keypoints,
     load_default_lifting_model,
     normalize_lifting_input,
 )
+from motionhub.pipelines import evaluate_lifting_files
 from motionhub.skeleton import get_layout
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 # Copyright 2026 The motionhub developers. Licensed under the Apache License, Version 2.0.
 """Evaluate a motionhub lifting checkpoint on generic-format files (e.g. the H36M S8 files of make_h36m_eval_npz.py).
 
-Uses :func:`motionhub.pretrained.evaluate_lifting_files` (the same code path as ``motionhub evaluate``): pooled
+Uses :func:`motionhub.pipelines.evaluate_lifting_files` (the same code path as ``motionhub evaluate``): pooled
 MPJPE / P-MPJPE in mm over every frame of every file, non-overlapping 27-frame windows, no flip.
 
     python examples/train/evaluate_lifting.py checkpoints/dstformer-small-h36m /tmp/h36m_s8_eval_540 \
@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from motionhub import DSTformerForPoseLifting
-from motionhub.pretrained import evaluate_lifting_files
+from motionhub.pipelines import evaluate_lifting_files
 
 __all__ = ["main"]
 

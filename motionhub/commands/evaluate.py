@@ -34,7 +34,7 @@ def register(subparsers) -> None:
         "output: pixels x ground-truth pelvis depth / focal length), 'scale' (one least-squares scale per sequence "
         "fitted on the ground truth); 'auto' picks the first that applies. Defaults (non-overlapping windows, no "
         "flip, uniform merge, short clips edge-padded) are the procedure behind the committed results/*.json "
-        "(motionhub.pretrained.evaluate_lifting_files). Classification models: accuracy on labelled clips.",
+        "(motionhub.pipelines.evaluate_lifting_files). Classification models: accuracy on labelled clips.",
         epilog="example: motionhub evaluate default h36m_s8_eval/  (the embedded model on a folder of generic npz files)",
     )
     p.add_argument("model", help=f"model folder, Hub repo id, official checkpoint, or '{DEFAULT_MODEL}' (embedded)")

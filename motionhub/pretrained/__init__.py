@@ -15,8 +15,8 @@ What the model expects and returns (the contract every caller — e.g. ``motionh
   No ground-truth scale is needed or used; multiply by 1000 for millimetres.
 * sequences of any length are lifted with windows of ``config.maxlen`` (27) frames, :func:`lift_keypoints`.
 
-:func:`evaluate_lifting_files` is the exact procedure behind the numbers in ``results/*.json`` (pooled MPJPE and
-P-MPJPE in mm over every frame of every generic-format file with ``keypoints_3d`` ground truth).
+:func:`motionhub.pipelines.evaluate_lifting_files` is the exact procedure behind the numbers in ``results/*.json``
+(pooled MPJPE and P-MPJPE in mm over every frame of every generic-format file with ``keypoints_3d`` ground truth).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ __all__ = [
     "DEFAULT_LIFTING_MODEL_DIR",
     "DEFAULT_OUTPUT_UNITS",
     "DEFAULT_STRIDE_PRIOR_DIR",
-    "evaluate_lifting_files",
     "lift_keypoints",
     "load_default_lifting_model",
     "normalize_lifting_input",
@@ -143,78 +142,6 @@ def lift_keypoints(
     with torch.no_grad():
         pose = runner.seq2seq(x, maxlen, stride if stride is not None else maxlen, merge="uniform", pad_short=True)
     return pose.astype(np.float32)
-
-
-def evaluate_lifting_files(
-    model,
-    paths: Sequence[str | Path],
-    *,
-    output_units: str | None = None,
-    stride: int | None = None,
-    flip: bool = False,
-    batch_size: int = 64,
-    progress: bool = False,
-) -> dict[str, Any]:
-    """MPJPE / P-MPJPE (mm) of a lifting model on generic-format files with 2D input and 3D ground truth.
-
-    For every file: 2D pixels -> screen normalisation (the file's ``image_size``, as :func:`normalize_lifting_input`)
-    -> windows of ``config.maxlen`` frames every ``stride`` (as :func:`lift_keypoints`) -> mm (``output_units``); the
-    ground truth ``keypoints_3d`` (``units_3d`` mm or m) is made root-relative (joint 0). Errors are pooled over **all
-    frames of all files** (frame-weighted), P-MPJPE with a per-frame similarity alignment. This is
-    :func:`motionhub.pipelines.evaluate_lifting` (``motionhub evaluate``) with the ``"metric"`` protocol: one
-    evaluation path.
-
-    Args:
-        model: the lifting model.
-        paths: generic ``.npz`` files (``keypoints_2d`` pixels, ``keypoints_3d``, ``image_size``, layout h36m-17).
-        output_units: units of the model output (``"mm"`` or ``"m"``); default: ``model.config.output_units``
-            (``"m"`` in motionhub's small lifting checkpoints), else :data:`DEFAULT_OUTPUT_UNITS`.
-        stride / flip / batch_size: see :func:`lift_keypoints`.
-        progress: show a tqdm bar.
-
-    Returns:
-        ``{"mpjpe_mm", "p_mpjpe_mm", "num_files", "num_frames", "per_file": {name: {mpjpe_mm, p_mpjpe_mm, frames}}}``.
-    """
-    from motionhub.formats.generic import load_generic
-    from motionhub.pipelines import PoseLiftingPipeline, evaluate_lifting
-    from motionhub.processor import UNITS_TO_MM
-
-    if output_units is None:
-        output_units = getattr(model.config, "output_units", None) or DEFAULT_OUTPUT_UNITS
-    if output_units not in UNITS_TO_MM:
-        raise ValueError(f"output_units must be one of {sorted(UNITS_TO_MM)}, got {output_units!r}")
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise ValueError("no evaluation files given")
-    sequences = []
-    for path in paths:
-        seq = load_generic(path)
-        if seq.keypoints_2d is None or seq.keypoints_3d is None:
-            raise ValueError(f"{path}: evaluation needs both keypoints_2d (input) and keypoints_3d (ground truth)")
-        if seq.layout != "h36m-17":
-            raise ValueError(f"{path}: layout {seq.layout!r}; convert to h36m-17 first (motionhub.skeleton.to_h36m)")
-        if seq.image_size is None:
-            raise ValueError(f"{path}: image_size (width, height) is needed to normalise the 2D pixels")
-        if seq.units_3d not in UNITS_TO_MM:
-            raise ValueError(f"{path}: units_3d must be 'mm' or 'm' for metric evaluation, got {seq.units_3d!r}")
-        sequences.append(seq.replace(meta={**seq.meta, "source": path.stem}))
-    # the results procedure: screen-normalised pixels, non-overlapping windows (the last aligned to the end), short
-    # clips edge-padded, overlaps averaged, metric output; the same evaluation as `motionhub evaluate`
-    pipe = PoseLiftingPipeline(model, batch_size=batch_size, flip=flip, normalization=DEFAULT_INPUT_NORMALIZATION,
-                               output_units=output_units, merge="uniform", pad_short=True,
-                               stride=stride if stride is not None else int(model.config.maxlen), progress=False)
-    res = evaluate_lifting(pipe, sequences, "metric", progress=progress)
-    to_mm = UNITS_TO_MM[res["units"]]
-    per_file = {e["source"]: {"mpjpe_mm": e["mpjpe"] * to_mm, "p_mpjpe_mm": e["p_mpjpe"] * to_mm,
-                              "frames": e["frames"]} for e in res["per_sequence"]}
-    return {
-        "mpjpe_mm": res["mpjpe"] * to_mm,
-        "p_mpjpe_mm": res["p_mpjpe"] * to_mm,
-        "num_files": len(paths),
-        "num_frames": res["num_frames"],
-        "output_units": output_units,
-        "per_file": per_file,
-    }
 
 
 def read_card_metadata(folder: str | Path = DEFAULT_LIFTING_MODEL_DIR) -> dict[str, Any]:

@@ -13,33 +13,19 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ...processing import centered_window_indices
+
 __all__ = ["stmo_window_indices", "stmo_windows"]
 
 
 def stmo_window_indices(num_frames: int, frames: int, tds: int = 1, centers=None) -> np.ndarray:
-    """Video-frame indices of the windows centred on ``centers``.
-
-    Args:
-        num_frames: length of the video (frames).
-        frames: model clip length (odd, ``config.frames``).
-        tds: temporal downsampling step (``config.tds``).
-        centers: centre frames (default: every frame ``0 .. num_frames - 1``).
+    """Video-frame indices of the STMO / MPM windows centred on ``centers``: the shared many-to-one window plan
+    (:func:`motionhub.processing.centered_window_indices`) with the model's ``config.frames`` and ``config.tds``.
 
     Returns:
         ``(len(centers), frames)`` int64 array of indices in ``[0, num_frames - 1]``.
     """
-    if num_frames < 1:
-        raise ValueError(f"num_frames must be >= 1, got {num_frames}")
-    if frames < 1 or frames % 2 == 0:
-        raise ValueError(f"frames must be a positive odd number (the window is centred), got {frames}")
-    if tds < 1:
-        raise ValueError(f"tds must be >= 1, got {tds}")
-    pad = (frames - 1) // 2
-    centers = np.arange(num_frames) if centers is None else np.asarray(centers, dtype=np.int64).reshape(-1)
-    if centers.size and (centers.min() < 0 or centers.max() >= num_frames):
-        raise ValueError(f"centers must lie in [0, {num_frames - 1}]")
-    offsets = (np.arange(frames) - pad) * tds
-    return np.clip(centers[:, None] + offsets[None, :], 0, num_frames - 1).astype(np.int64)
+    return centered_window_indices(num_frames, frames, tds, centers)
 
 
 def stmo_windows(sequence, frames: int, tds: int = 1, centers=None):
