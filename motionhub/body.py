@@ -39,7 +39,6 @@ Units: SMPL works in metres; :class:`SMPLBody` returns metres (the mesh heads co
 from __future__ import annotations
 
 import functools
-import io
 import os
 import pickle
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from torch import nn
 from transformers.utils import ModelOutput
 
 from .rotations import axis_angle_to_rotmat
+from .safe_pickle import data_globals, restricted_load
 
 __all__ = [
     "J_REGRESSOR_EXTRA_ENV_VAR",
@@ -113,58 +113,30 @@ class _ChumpyStub:
             self.__dict__["x"] = state
 
 
-def _allowed_globals() -> dict[tuple[str, str], Any]:
-    import _codecs
-    import collections
-    import copyreg
-
+@functools.lru_cache(maxsize=1)
+def _smpl_globals() -> dict[tuple[str, str], Any]:
+    """The data globals (:func:`motionhub.safe_pickle.data_globals`) plus scipy sparse matrices."""
     import scipy.sparse
 
-    # numpy 2 renamed np.core -> np._core; numpy 1.26 (the video extra) also has a partial np._core stub
-    core = np._core if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else np.core
-    allowed: dict[tuple[str, str], Any] = {
-        ("copyreg", "_reconstructor"): copyreg._reconstructor,
-        ("builtins", "object"): object,
-        ("builtins", "set"): set,
-        ("builtins", "frozenset"): frozenset,
-        ("builtins", "slice"): slice,
-        ("collections", "OrderedDict"): collections.OrderedDict,
-        ("_codecs", "encode"): _codecs.encode,  # numpy byte payloads in protocol-2 pickles written by Python 3
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-    }
-    for mod in ("numpy.core.multiarray", "numpy._core.multiarray"):
-        allowed[(mod, "_reconstruct")] = core.multiarray._reconstruct
-        allowed[(mod, "scalar")] = core.multiarray.scalar
-    for name in dir(getattr(np, "dtypes", object)):
-        if name.endswith("DType"):
-            allowed[("numpy.dtypes", name)] = getattr(np.dtypes, name)
+    allowed = data_globals()
     for name in ("csc_matrix", "csr_matrix", "coo_matrix", "csc_array", "csr_array", "coo_array"):
         if hasattr(scipy.sparse, name):
             allowed[("scipy.sparse", name)] = getattr(scipy.sparse, name)
     return allowed
 
 
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickles numpy arrays, scipy sparse matrices and (stubbed) chumpy arrays; refuses every other global."""
+def _smpl_resolve(module: str, name: str) -> Any:
+    if module == "chumpy" or module.startswith("chumpy."):
+        return _ChumpyStub
+    if module.startswith("scipy.sparse."):  # scipy.sparse._csc, scipy.sparse.csc, ... -> scipy.sparse
+        return _smpl_globals().get(("scipy.sparse", name))
+    return None
 
-    def __init__(self, file, source: str) -> None:
-        super().__init__(file, encoding="latin1")
-        self._source = source
-        self._allowed = _allowed_globals()
 
-    def find_class(self, module: str, name: str):
-        if module == "chumpy" or module.startswith("chumpy."):
-            return _ChumpyStub
-        if module.startswith("scipy.sparse"):  # scipy.sparse.csc / scipy.sparse._csc / ...
-            module = "scipy.sparse"
-        found = self._allowed.get((module, name))
-        if found is None:
-            raise pickle.UnpicklingError(
-                f"{self._source}: refusing to unpickle `{module}.{name}` (only numpy arrays, scipy sparse matrices and "
-                "chumpy arrays are allowed in an SMPL model file; motionhub never executes pickled code)"
-            )
-        return found
+def _load_smpl_pickle(raw: bytes, source: str) -> Any:
+    """An SMPL / regressor pickle through THE restricted unpickler (numpy, scipy sparse, chumpy stubs only)."""
+    return restricted_load(raw, source=source, allowed=_smpl_globals(), resolve=_smpl_resolve,
+                           what="numpy arrays, scipy sparse matrices and chumpy arrays (in an SMPL model file)")
 
 
 def _to_numpy(value: Any, key: str, source: str) -> np.ndarray:
@@ -203,7 +175,7 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         with open(path, "rb") as f:
             raw = f.read()
         try:
-            obj = _RestrictedUnpickler(io.BytesIO(raw), str(path)).load()
+            obj = _load_smpl_pickle(raw, str(path))
         except pickle.UnpicklingError:
             raise
         except Exception as err:
@@ -302,7 +274,7 @@ def load_joint_regressor(path: str | os.PathLike, num_vertices: int | None = Non
         if suffix == ".npz" or suffix == ".safetensors":
             mapping = _read_mapping(p)
         else:
-            obj = _RestrictedUnpickler(io.BytesIO(p.read_bytes()), str(p)).load()
+            obj = _load_smpl_pickle(p.read_bytes(), str(p))
             mapping = obj if isinstance(obj, dict) else {"J_regressor": obj}
         key = "J_regressor" if "J_regressor" in mapping else (next(iter(mapping)) if len(mapping) == 1 else None)
         if key is None:

@@ -65,13 +65,13 @@ __all__ = [
     "H36M_LIMB_ANGLE_PAIRS",
     "MPI_INF_3DHP_TO_H36M16",
     "SkeletonLayout",
-    "layout_fit",
     "coco2h36m",
     "flip",
     "get_layout",
     "h36m16_to_h36m17",
     "h36m17_to_h36m16",
     "halpe2h36m",
+    "layout_fit",
     "list_layouts",
     "mpi_inf_3dhp_to_h36m16",
     "posetrack2h36m",
@@ -485,7 +485,7 @@ def _checked_recipe(layout: SkeletonLayout, steps: Sequence[tuple[str, tuple]]) 
         refs = op[1:3] if op[0] == "lerp" else op[1:]
         for ref in refs:
             if isinstance(ref, bool) or not isinstance(ref, (int, str)):
-                raise ValueError(f"{where}: operand {ref!r} is neither a joint index nor an H36M joint name")
+                raise TypeError(f"{where}: operand {ref!r} is neither a joint index nor an H36M joint name")
             if isinstance(ref, int) and not 0 <= ref < layout.num_joints:
                 raise ValueError(f"{where}: joint index {ref} outside 0..{layout.num_joints - 1}")
             if isinstance(ref, str) and ref not in done:

@@ -84,7 +84,7 @@ def test_users_register_a_layout_with_its_recipe_and_bad_recipes_are_named():
 
 
 def test_videopose3d_humaneva_files_read_as_they_are(humaneva_files):
-    f2d, f3d, world = humaneva_files
+    f2d, f3d, _ = humaneva_files
     seqs = load_motion(f2d)
     assert len(seqs) == 4  # 3 cameras of Validate/S1 + the one camera with detections of Unlabeled/S1
     s = seqs[1]

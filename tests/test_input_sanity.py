@@ -177,7 +177,8 @@ def test_layout_fit_separates_orders_and_random_points():
     from motionhub.skeleton import layout_fit
 
     kp = _demo().keypoints_2d
-    assert layout_fit(kp, "h36m-17") < 0.3 < 0.45 < layout_fit(kp, "coco-17")
+    assert layout_fit(kp, "h36m-17") < 0.3
+    assert layout_fit(kp, "coco-17") > 0.45
     rng = np.random.default_rng(0)
     for seed in range(20):  # a random "pose" drifting over the frames fits no 17-joint order
         rng = np.random.default_rng(seed)
@@ -199,7 +200,9 @@ def test_an_image_far_larger_than_the_person_is_refused(screen):
     seq = _demo()
     with pytest.raises(ValueError, match=r"person spans .* of the 100000 x 100000 image .* image size is wrong"):
         screen.prepare_keypoints(seq, image_size=(100000, 100000))
-    from motionhub.pipelines import PoseLiftingPipeline  # the same through the pipeline API (embedded default)
+    from motionhub.pipelines import (
+        PoseLiftingPipeline,  # the same through the pipeline API (embedded default)
+    )
     from motionhub.pretrained import load_default_lifting_model
 
     pipe = PoseLiftingPipeline(load_default_lifting_model(), progress=False)

@@ -41,13 +41,18 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .asf_amc import CMU31_JOINT_NAMES, amc_forward_kinematics, load_asf_amc, parse_amc, parse_asf
+from .asf_amc import (
+    CMU31_JOINT_NAMES,
+    amc_forward_kinematics,
+    load_asf_amc,
+    parse_amc,
+    parse_asf,
+)
 from .bandai import load_bandai
-from .base import MotionDataset, MotionSequence, fill_missing, safe_pickle_load
+from .base import MotionDataset, MotionSequence, fill_missing
 from .bvh import bvh_forward_kinematics, load_bvh, parse_bvh
 from .coco_json import load_coco_annotations, load_coco_results
 from .generic import (
-    is_generic_npz,
     load_array,
     load_generic,
     load_generic_dataset,
@@ -67,29 +72,45 @@ from .h36m import (
     write_videopose3d_3d,
 )
 from .kinect import KINECT_SETS, load_kinect_actions
-from .mediapipe_json import is_mediapipe_json, load_mediapipe_landmarks
-from .mmpose import load_mmpose_body3d, load_mmpose_h36m_cameras, load_mmpose_predictions
-from .openpose import is_openpose_json, load_openpose
-from .ntu import load_ntu_skeleton, load_pyskl, read_ntu_skeleton, read_pyskl_pkl, write_ntu_skeleton, write_pyskl_pkl
+from .mediapipe_json import load_mediapipe_landmarks
+from .mmpose import (
+    load_mmpose_body3d,
+    load_mmpose_h36m_cameras,
+    load_mmpose_predictions,
+)
+from .ntu import (
+    load_ntu_skeleton,
+    load_pyskl,
+    read_ntu_skeleton,
+    read_pyskl_pkl,
+    write_ntu_skeleton,
+    write_pyskl_pkl,
+)
+from .openpose import load_openpose
 from .panoptic import load_panoptic_body3d
 from .penn import load_penn_action, load_penn_action_dataset, penn_action_split
-from .registry import MotionFormat, get_format, register_format, registered_formats
-from .registry import detect_registered
+from .registry import (
+    MotionFormat,
+    detect_registered,
+    get_format,
+    register_format,
+    registered_formats,
+)
 
 __all__ = [
     "CMU31_JOINT_NAMES",
     "FORMATS",
     "KINECT_SETS",
-    "MotionFormat",
     "H36MCamera",
     "MotionDataset",
+    "MotionFormat",
     "MotionSequence",
     "amc_forward_kinematics",
     "bvh_forward_kinematics",
     "check_input_path",
     "detect_format",
-    "get_format",
     "fill_missing",
+    "get_format",
     "load_array",
     "load_asf_amc",
     "load_bandai",

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import pickle
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..safe_pickle import restricted_load
+
 __all__ = [
     "UNITS_3D",
     "MotionDataset",
@@ -40,7 +41,6 @@ __all__ = [
     "fill_missing",
     "layout_num_joints",
     "safe_pickle_load",
-    "safe_pickle_loads",
 ]
 
 UNITS_3D = ("mm", "m", "px", "normalized")
@@ -401,60 +401,18 @@ def fill_missing(x: np.ndarray, mode: str = "interpolate", axis: int = 0) -> np.
 
 
 # ---------------------------------------------------------------------------------------------- safe pickles
-_SAFE_GLOBALS = {
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "scalar"),
-    ("numpy.core.numeric", "_frombuffer"),
-    ("numpy._core.numeric", "_frombuffer"),
-    ("numpy", "float64"),
-    ("numpy", "float32"),
-    ("numpy", "int64"),
-    ("numpy", "int32"),
-    ("collections", "OrderedDict"),
-    ("collections", "defaultdict"),
-    ("builtins", "set"),
-    ("builtins", "frozenset"),
-    ("builtins", "slice"),
-    ("builtins", "complex"),
-    ("_codecs", "encode"),
-}
-_SAFE_NUMPY_DTYPES = re.compile(r"^(numpy\.dtypes)$")
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickler that only rebuilds plain containers and numpy arrays (no arbitrary code execution)."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _SAFE_GLOBALS or (_SAFE_NUMPY_DTYPES.match(module) and name.endswith("DType")):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(
-            f"refusing to unpickle {module}.{name}: only dicts, lists, strings, numbers and numpy arrays are "
-            "allowed in data files (convert the file to plain containers if you trust it)"
-        )
-
-
 def safe_pickle_load(file: str | Path | BinaryIO) -> Any:
-    """Load a pickle that may only contain builtin containers/scalars and numpy arrays.
+    """Load a pickle that may only contain builtin containers/scalars and numpy arrays
+    (:func:`motionhub.safe_pickle.restricted_load`).
 
     Args:
         file: path or binary file object.
 
     Raises:
-        pickle.UnpicklingError: if the pickle references any other class or function.
+        pickle.UnpicklingError: if the pickle references any other class or function (the message names the file
+            and the global).
     """
-    if isinstance(file, (str, Path)):
-        with open(file, "rb") as fh:
-            return _RestrictedUnpickler(fh, encoding="latin1").load()
-    return _RestrictedUnpickler(file, encoding="latin1").load()
-
-
-def safe_pickle_loads(data: bytes) -> Any:
-    """:func:`safe_pickle_load` on bytes."""
-    return _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+    return restricted_load(file)
 
 
 def npz_object_safe_load(path: str | Path, key: str) -> Any:
@@ -485,10 +443,3 @@ def to_python(obj: Any) -> Any:
     if isinstance(obj, np.ndarray) and obj.dtype == object and obj.shape == ():
         return obj.item()
     return obj
-
-
-def _check_keys(container: Any, required: Sequence[str], what: str, path: Any) -> None:
-    keys = set(container.keys() if hasattr(container, "keys") else container)
-    missing = [k for k in required if k not in keys]
-    if missing:
-        raise ValueError(f"{path}: not a valid {what} file; missing key(s) {missing} (found {sorted(keys)[:20]})")

@@ -658,7 +658,7 @@ def _is_generic_folder(path: Path, names: set[str]) -> bool:
     try:
         with np.load(path / npzs[0], allow_pickle=False) as z:
             return is_generic_npz(z.files)
-    except Exception:  # an unreadable first file: not this layout (its own reader will name the damage)
+    except Exception:  # noqa: BLE001 - an unreadable first file: not this layout (its reader will name the damage)
         return False
 
 

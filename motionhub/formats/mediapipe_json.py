@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence
-from .registry import MotionFormat, register_format
 from .coco_json import _finish, has_track_ids, tracks_to_sequence
+from .registry import MotionFormat, register_format
 
 __all__ = ["BLAZEPOSE_NUM_LANDMARKS", "is_mediapipe_json", "load_mediapipe_landmarks"]
 

@@ -32,9 +32,15 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence, safe_pickle_load
-from .registry import MotionFormat, register_format
-from .coco_json import _finish, frame_number, has_track_ids, layout_for_num_joints, tracks_to_sequence
+from .coco_json import (
+    _finish,
+    frame_number,
+    has_track_ids,
+    layout_for_num_joints,
+    tracks_to_sequence,
+)
 from .h36m import H36MCamera, h36m_image_size
+from .registry import MotionFormat, register_format
 
 __all__ = [
     "load_mmpose_body3d",

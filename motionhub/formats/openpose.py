@@ -29,8 +29,14 @@ from typing import Any
 import numpy as np
 
 from .base import MotionSequence
+from .coco_json import (
+    _finish,
+    flat_keypoints,
+    frame_number,
+    has_track_ids,
+    tracks_to_sequence,
+)
 from .registry import MotionFormat, register_format
-from .coco_json import _finish, flat_keypoints, frame_number, has_track_ids, tracks_to_sequence
 
 __all__ = ["OPENPOSE_LAYOUTS", "is_openpose_json", "load_openpose"]
 

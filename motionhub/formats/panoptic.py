@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from .base import MotionSequence, fill_missing
-from .registry import MotionFormat, register_format
 from .coco_json import frame_number
+from .registry import MotionFormat, register_format
 
 __all__ = ["PANOPTIC19_JOINT_NAMES", "load_panoptic_body3d"]
 

@@ -102,7 +102,7 @@ def read_content(path: Path) -> Any:
         try:
             with np.load(path, allow_pickle=False) as z:
                 return set(z.files)
-        except Exception as exc:  # EOFError (empty), zipfile.BadZipFile (cut short), ValueError (not a zip at all)
+        except Exception as exc:  # noqa: BLE001 - EOFError (empty), BadZipFile (cut short), ValueError (not a zip)
             reason = "empty file" if isinstance(exc, EOFError) else (
                 "not a zip archive of arrays" if isinstance(exc, ValueError) else f"{exc}")
             raise ValueError(f"{path}: not a readable .npz archive ({reason}): damaged, cut short or not an npz"

@@ -36,7 +36,6 @@ __all__ = [
     "lift_keypoints",
     "load_default_lifting_model",
     "normalize_lifting_input",
-    "read_card_metadata",
 ]
 
 DEFAULT_LIFTING_MODEL_DIR = Path(__file__).resolve().parent / "dstformer-lift-default"
@@ -136,14 +135,9 @@ def lift_keypoints(
         raise ValueError(f"keypoints must be one sequence (T, J, C), got shape {x.shape}")
     maxlen = int(model.config.maxlen)
     layout = getattr(model.config, "joint_layout", "h36m-17")
-    forward = lambda k: model(k).pose_3d  # noqa: E731
+    forward = lambda k: model(k).pose_3d
     predict = (lambda k: flip_augmented(forward, k, layout)) if flip else forward
     runner = WindowRunner(predict, batch_size=batch_size, device=device or next(model.parameters()).device)
     with torch.no_grad():
         pose = runner.seq2seq(x, maxlen, stride if stride is not None else maxlen, merge="uniform", pad_short=True)
     return pose.astype(np.float32)
-
-
-def read_card_metadata(folder: str | Path = DEFAULT_LIFTING_MODEL_DIR) -> dict[str, Any]:
-    """The ``config.json`` of a shipped model folder (for ``motionhub info``)."""
-    return json.loads((Path(folder) / "config.json").read_text())
