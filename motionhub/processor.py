@@ -83,13 +83,13 @@ __all__ = [
     "CLIP_NORMALIZATIONS",
     "CONFIDENCE_RULES",
     "KINECT_3D",
-    "KeypointNormalization",
     "MPII_CONVENTIONS",
     "NORMALIZATIONS",
     "NORMALIZATIONS_2D",
     "ORTHOGRAPHIC_3D",
     "OUTPUT_UNITS",
     "UNITS_TO_MM",
+    "KeypointNormalization",
     "MotionInput",
     "MotionProcessor",
     "PreparedKeypoints",
@@ -761,7 +761,7 @@ class MotionProcessor(FeatureExtractionMixin):
         Raises:
             ValueError: a config field holds a value motionhub does not know (the message names the allowed ones).
         """
-        get = lambda name, default=None: getattr(config, name, None) or default  # noqa: E731
+        get = lambda name, default=None: getattr(config, name, None) or default
         if task is None:
             archs = list(get("architectures", []) or [])
             task = (task_of_architecture(archs[0]) if archs else None) or "encoder"

@@ -28,7 +28,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from .processing import MERGE_RULES, WindowMerger, centered_window_indices, sliding_windows
+from .processing import (
+    MERGE_RULES,
+    WindowMerger,
+    centered_window_indices,
+    sliding_windows,
+)
 
 __all__ = ["MERGE_RULES", "WindowRunner", "plan_windows"]
 

@@ -18,13 +18,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import data_path
 
 import motionhub.skeleton as sk
-from motionhub.formats import detect_format, load_motion, load_openpose, load_videopose3d_2d
+from motionhub.formats import (
+    detect_format,
+    load_motion,
+    load_openpose,
+    load_videopose3d_2d,
+)
 from motionhub.formats.mediapipe_json import load_mediapipe_landmarks
 from motionhub.formats.tracking import pose_similarity, track_poses
-
-from conftest import data_path
 
 RNG = np.random.default_rng(12)
 

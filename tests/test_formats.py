@@ -512,8 +512,12 @@ def test_demo_input():
 
 # --- the format registry (issue 27 item 5) and damaged files named in one line (issue 29) ----------------------------
 def test_user_format_registers_and_is_detected_by_content(tmp_path):
-    from motionhub.formats import MotionFormat, register_format, registered_formats
-    from motionhub.formats import registry
+    from motionhub.formats import (
+        MotionFormat,
+        register_format,
+        registered_formats,
+        registry,
+    )
 
     def load_mine(path, **kwargs):
         with np.load(path) as z:

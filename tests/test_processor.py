@@ -10,12 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from motionhub.heads import (
+    DSTformerForActionClassification,
+    DSTformerForActionEmbedding,
+)
 from transformers import AutoProcessor
 
 import motionhub  # noqa: F401  (registers the families with AutoProcessor)
 from motionhub import DSTformerConfig, DSTformerForPoseLifting, MotionProcessor
 from motionhub.formats import MotionSequence
-from motionhub.heads import DSTformerForActionClassification, DSTformerForActionEmbedding
 from motionhub.pipelines import ActionPipeline, PoseLiftingPipeline
 from motionhub.processor import (
     CLIP_NORMALIZATIONS,
@@ -280,8 +283,12 @@ def test_converted_official_checkpoints_get_their_processor(tmp_path):
 def test_normalizations_are_objects_users_can_register():
     """A 2D normalisation is an object with normalize / denormalize (issue 27): a user rule registers by name and
     round-trips through the processor like the built-in ones."""
-    from motionhub.processor import KeypointNormalization, get_normalization, register_normalization
-    from motionhub.processor import _NORMALIZATION_RULES  # noqa: PLC2701 - cleaning the registry after the test
+    from motionhub.processor import (
+        _NORMALIZATION_RULES,
+        KeypointNormalization,
+        get_normalization,
+        register_normalization,
+    )
 
     class ImageHeight(KeypointNormalization):
         name = "test_image_height"

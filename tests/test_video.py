@@ -86,7 +86,7 @@ def test_custom_detector_and_renderer_mark_undetected_frames(tmp_path):
     assert left_diff(12) < 50 < 300 < left_diff(5)  # skeleton drawn on detected frames only
     label = rendered[12][2:16, 4:80]
     assert (label[..., 0] > 150).sum() > 20 and (rendered[5][2:16, 4:80, 0] > 150).sum() < (label[..., 0] > 150).sum()
-    panel3d = lambda f: rendered[f][:, 480:].astype(int)  # noqa: E731
+    panel3d = lambda f: rendered[f][:, 480:].astype(int)
     assert (panel3d(12) < 100).sum() < (panel3d(5) < 100).sum()  # no 3D skeleton without a detection
     with pytest.raises(ValueError, match="shapes disagree"):
         render_video(tmp_path / "x.mp4", seq.keypoints_2d[None], "coco-17", pose[:, :5], seq.meta["detected"][None],

@@ -45,7 +45,13 @@ from __future__ import annotations
 
 from ..processor import KINECT_3D, PreparedKeypoints
 from .action import ACTION_NORMALIZATIONS, ActionPipeline, ActionResult
-from .evaluation import LIFTING_PROTOCOLS, evaluate_action, evaluate_lifting, evaluate_lifting_files, evaluate_oneshot
+from .evaluation import (
+    LIFTING_PROTOCOLS,
+    evaluate_action,
+    evaluate_lifting,
+    evaluate_lifting_files,
+    evaluate_oneshot,
+)
 from .lifting import NORMALIZATIONS, LiftResult, PoseLiftingPipeline
 from .loading import load_model, model_task, resolve_device
 from .mesh import MeshPipeline, MeshResult

@@ -21,7 +21,6 @@ What the model expects and returns (the contract every caller — e.g. ``motionh
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any

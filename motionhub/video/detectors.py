@@ -38,7 +38,7 @@ class Detector(ABC):
         """``frame`` RGB ``uint8`` ``(H, W, 3)`` -> list of ``(J, 3)`` float arrays (x px, y px, confidence in
         [0, 1]); an empty list when nobody is detected. Frames come in video order (detectors may track)."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release resources (called once after the last frame)."""
 
 
