@@ -31,9 +31,13 @@ __all__ = [
     "TASKS",
     "TASK_AUTO_CLASSES",
     "Task",
+    "check_motionhub_config",
+    "encoder_families",
+    "model_types",
     "register_all",
     "register_family",
     "register_processor",
+    "register_processor_class",
     "register_task_model",
     "task_model_class",
     "task_of_architecture",
@@ -65,13 +69,12 @@ def register_all() -> None:
     import importlib
 
     try:
-        for family in ("dstformer", "stmo", "mpm"):  # each family's package calls register_family on import
+        for family in encoder_families():  # each family's package calls register_family on import
             importlib.import_module(f"motionhub.encoders.{family}")
         importlib.import_module("motionhub.heads")  # the task models of every family register themselves
-        from .processor import MotionProcessor
-
-        for config_class in _FAMILY_CONFIGS:  # every family's folders load with AutoProcessor
-            register_processor(config_class, MotionProcessor)
+        # the processor registers itself for every family (register_processor_class): a plugin like the families,
+        # so this module never imports the processor (which reads the task table here)
+        importlib.import_module("motionhub.processor")
     except BaseException:
         _ALL_REGISTERED = False  # what is registered stays (each step is idempotent); the next call finishes it
         raise
@@ -239,6 +242,31 @@ def task_model_class(task: str, config_class: type) -> type:
         ) from None
 
 
+def model_types() -> list[str]:
+    """The ``model_type`` of every motionhub family (``config.json``'s ``"model_type"``), sorted."""
+    register_all()
+    return sorted({config_class.model_type for config_class in _FAMILY_CONFIGS})
+
+
+def check_motionhub_config(config: dict, where: object) -> None:
+    """Raise a one-line ``ValueError`` when ``config`` (a ``config.json`` as a dict) is not a motionhub model's:
+    another library's model (a saved BERT has ``model_type`` ``'bert'``) would otherwise be described as a motion
+    encoder or fail deep in the loader. A config that asks to run its own code (``auto_map``) is left to the
+    remote-code rules (refused unless trusted; trusted code may define its own model type)."""
+    if config.get("auto_map"):
+        return
+    model_type = config.get("model_type")
+    known = model_types()
+    if model_type in known:
+        return
+    what = f"model_type {model_type!r}" if model_type else "no model_type"
+    raise ValueError(
+        f"{where}: not a motionhub model (its config.json has {what}; motionhub's model types are "
+        f"{', '.join(known)}); load it with the library it was made for, or pass a motionhub model folder, Hub repo "
+        "id or official checkpoint"
+    )
+
+
 def register_family(config_class, base_model_class) -> None:
     """Register an encoder family's config and bare model with ``AutoConfig``/``AutoModel`` (idempotent)."""
     key = ("__base__", config_class.model_type)
@@ -248,7 +276,30 @@ def register_family(config_class, base_model_class) -> None:
     AutoModel.register(config_class, base_model_class, exist_ok=True)
     _TASK_OF_CLASS[base_model_class.__name__] = "encoder"
     _FAMILY_CONFIGS.append(config_class)
+    for processor_class in _PROCESSOR_CLASS:  # the processor was imported first: its folders load with it too
+        register_processor(config_class, processor_class)
     _REGISTERED.add(key)
+
+
+def encoder_families() -> list[str]:
+    """The encoder families: every package under ``motionhub/encoders/`` (discovered, not listed: a new family is a
+    new folder there; see the README's architecture section)."""
+    import pkgutil
+
+    from . import encoders
+
+    return sorted(m.name for m in pkgutil.iter_modules(encoders.__path__) if m.ispkg and not m.name.startswith("_"))
+
+
+_PROCESSOR_CLASS: list[type] = []
+
+
+def register_processor_class(processor_class: type) -> None:
+    """The processor every family's model folders load with through ``AutoProcessor`` (motionhub.processor calls
+    this on import): registered now for the families known and by :func:`register_family` for later ones."""
+    _PROCESSOR_CLASS[:] = [processor_class]
+    for config_class in _FAMILY_CONFIGS:
+        register_processor(config_class, processor_class)
 
 
 def register_processor(config_class, processor_class) -> None:

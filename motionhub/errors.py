@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["describe_error", "is_user_error", "user_error_types"]
+__all__ = ["describe_error", "is_user_error", "remote_code_refused", "user_error_types"]
 
 
 def user_error_types() -> tuple[type[BaseException], ...]:
@@ -62,3 +62,14 @@ def describe_error(err: BaseException) -> str:
 def is_user_error(err: BaseException) -> bool:
     """True when ``err`` is the user's to fix (exit 1, one line), False for a bug (exit 3)."""
     return isinstance(err, user_error_types()) and not isinstance(err, (NotImplementedError, RecursionError))
+
+
+def remote_code_refused(err: BaseException, source: Any) -> ValueError | None:
+    """transformers' refusal to run a model's own code (``trust_remote_code=False`` and a ``config.json``
+    ``auto_map`` naming Python files) as one line naming the option that allows it; ``None`` for any other error."""
+    if "trust_remote_code=True" not in str(err):  # transformers: "Please pass the argument `trust_remote_code=True`"
+        return None
+    return ValueError(
+        f"{source}: its config.json (auto_map) asks to run Python code shipped with the model; motionhub does not "
+        "run a model's own code unless you pass --trust-remote-code (Python: trust_remote_code=True)"
+    )

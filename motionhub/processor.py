@@ -67,7 +67,7 @@ import torch
 from transformers import FeatureExtractionMixin
 from transformers.feature_extraction_utils import BatchFeature
 
-from .auto import TASKS, task_of_architecture
+from .auto import TASKS, register_processor_class, task_of_architecture
 from .formats.base import MotionSequence, fill_missing
 from .processing import (
     crop_scale,
@@ -738,7 +738,7 @@ class MotionProcessor(FeatureExtractionMixin):
                 config = AutoConfig.from_pretrained(pretrained_model_name_or_path,
                                                     trust_remote_code=bool(kwargs.get("trust_remote_code")), **hub)
             except (OSError, ValueError) as err:
-                from .pipelines.loading import remote_code_refused
+                from .errors import remote_code_refused
 
                 refused = remote_code_refused(err, pretrained_model_name_or_path)
                 if refused is not None:
@@ -1069,3 +1069,6 @@ def processor_for_model(model: Any, task: str | None = None) -> MotionProcessor:
         if file is not None:
             return MotionProcessor.from_json_file(file)
     return MotionProcessor.from_model_config(config, task)
+
+
+register_processor_class(MotionProcessor)  # AutoProcessor of every family's model folders (motionhub.auto)

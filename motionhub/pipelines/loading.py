@@ -12,6 +12,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..errors import remote_code_refused
+
 __all__ = ["CHECKPOINT_SUFFIXES", "REPO_ID", "load_model", "model_device", "model_task", "remote_code_refused",
            "resolve_device"]
 
@@ -168,6 +170,7 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
         )
     _check_weight_files(Path(source), spec)
     trust = bool(kwargs.pop("trust_remote_code", False))  # explicit: None would make transformers ask on stdin
+    _check_motionhub_folder(Path(source), spec)
     try:
         config = AutoConfig.from_pretrained(source, trust_remote_code=trust)
     except (OSError, ValueError) as err:
@@ -202,15 +205,18 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
         raise ValueError(f"cannot load the model weights from {source!r}: {first}") from None
 
 
-def remote_code_refused(err: BaseException, source: Any) -> ValueError | None:
-    """transformers' refusal to run a model's own code (``trust_remote_code=False`` and a ``config.json``
-    ``auto_map`` naming Python files) as one line naming the option that allows it; ``None`` for any other error."""
-    if "trust_remote_code=True" not in str(err):  # transformers: "Please pass the argument `trust_remote_code=True`"
-        return None
-    return ValueError(
-        f"{source}: its config.json (auto_map) asks to run Python code shipped with the model; motionhub does not "
-        "run a model's own code unless you pass --trust-remote-code (Python: trust_remote_code=True)"
-    )
+def _check_motionhub_folder(folder: Path, spec: Any) -> None:
+    """A folder of another library's model (a saved BERT) is an error saying so, not "a bare encoder"."""
+    import json
+
+    from ..auto import check_motionhub_config
+
+    try:
+        raw = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return  # unreadable: AutoConfig's error (wrapped below) names it
+    if isinstance(raw, dict):
+        check_motionhub_config(raw, spec if Path(str(spec)).expanduser().exists() else f"{spec} ({folder})")
 
 
 def _check_weight_files(folder: Path, spec: Any) -> None:
