@@ -234,3 +234,17 @@ def test_cli_refuses_a_wrong_layout_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "--layout h36m-17" in err and "cmu_walk_2d.npz" in err and len(err.splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("image_size", np.array([np.nan, 1000.0]), "'image_size' must be two finite numbers"),
+    ("fps", 1e12, "is not a frame rate"),
+])
+def test_impossible_image_size_or_frame_rate_is_refused(tmp_path, field, value, message):
+    from motionhub.formats import load_motion
+
+    arrays = {"keypoints_2d": _clip(), "layout": "h36m-17", "fps": 30.0, "image_size": np.array([1000, 1000])}
+    arrays[field] = value
+    np.savez(tmp_path / "c.npz", **arrays)
+    with pytest.raises(ValueError, match=message):
+        load_motion(tmp_path / "c.npz")

@@ -46,6 +46,9 @@ __all__ = [
 UNITS_3D = ("mm", "m", "px", "normalized")
 """Accepted values of :attr:`MotionSequence.units_3d`."""
 
+MAX_FPS = 10000.0
+"""The highest frame rate a :class:`MotionSequence` accepts (high-speed cameras record ~1,000 Hz)."""
+
 _LAYOUT_SUFFIX = re.compile(r"-(\d+)$")
 
 
@@ -163,6 +166,9 @@ class MotionSequence:
             self.fps = float(self.fps)
             if not np.isfinite(self.fps) or self.fps <= 0:
                 raise ValueError(f"fps must be a positive number or None, got {self.fps}")
+            if self.fps > MAX_FPS:  # a high-speed camera records ~1,000 Hz; more is a wrong unit or a damaged field
+                raise ValueError(f"fps {self.fps:g} is not a frame rate (at most {MAX_FPS:g} Hz): frames per second, "
+                                 "not per minute or a timestamp")
         if self.image_size is not None:
             size = tuple(int(v) for v in np.asarray(self.image_size).reshape(-1))
             if len(size) != 2 or min(size) <= 0:

@@ -240,6 +240,9 @@ def load_generic(path: str | Path) -> MotionSequence | MotionDataset:
         size = np.asarray(arrays["image_size"]).reshape(-1)
         if size.size != 2:
             raise ValueError(f"{path}: 'image_size' must be (width, height), got shape {size.shape}")
+        if not (np.issubdtype(size.dtype, np.number) and np.isfinite(size.astype(np.float64)).all()):
+            raise ValueError(f"{path}: 'image_size' must be two finite numbers (width, height) in pixels, got "
+                             f"{size.tolist()}")
         image_size = (int(size[0]), int(size[1]))
     label = None
     for key in ("label", "labels"):
