@@ -22,7 +22,10 @@ import torch
 from torch import nn
 from transformers import PreTrainedModel
 
-__all__ = ["MotionPreTrainedModel", "WeightsMismatchError", "check_motion_input", "flip_augmented", "verify_cached_blob"]
+from .io_utils import temporary_folder_beside
+
+__all__ = ["MotionPreTrainedModel", "WeightsMismatchError", "check_finite_weights", "check_motion_input", "flip_augmented",
+           "verify_cached_blob"]
 
 logger = logging.getLogger("motionhub")
 
@@ -111,6 +114,76 @@ def _pickled_weight_files(source: Any, kwargs: dict[str, Any]) -> Any:
     if len(files) == 1:
         return files[0]
     return ", ".join(map(str, files)) if files else f"{source} (its pytorch_model.bin)"
+
+
+def _check_local_folder(cls: type, source: Any, kwargs: dict[str, Any]) -> None:
+    """Before transformers reads a local folder: its config.json must be a motionhub model's (a saved BERT is not a
+    motion encoder), and its safetensors files must be whole, with a header that describes their data (an edited
+    dtype is one line naming the file, not a traceback from the safetensors library)."""
+    try:
+        path = Path(source)
+        is_dir = path.is_dir()
+    except (TypeError, OSError):
+        return
+    if not is_dir:
+        return
+    folder = path / (kwargs.get("subfolder") or "")
+    config_file = folder / "config.json"
+    if kwargs.get("config") is None and config_file.is_file():
+        try:
+            raw = json.loads(config_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raw = None  # transformers' own error names the file
+        if isinstance(raw, dict):
+            from .auto import check_motionhub_config
+
+            check_motionhub_config(raw, source)
+    from .hub.verify import check_safetensors_file
+
+    for file in sorted(folder.glob("*.safetensors")):
+        check_safetensors_file(file)
+
+
+def check_finite_weights(model: nn.Module, files: list) -> None:
+    """Raise :class:`WeightsMismatchError` naming the weights file and the tensors when a loaded weight holds NaN or
+    infinite values (a diverged training run saved them, or the file was damaged): every output would be NaN, and
+    the input would be blamed. ``files`` are the files the weights came from (the first one holding a bad tensor is
+    named)."""
+    bad = []
+    for name, tensor in model.state_dict().items():
+        if tensor.is_floating_point() or tensor.is_complex():
+            finite = torch.isfinite(tensor)
+            if not bool(finite.all()):
+                n_nan = int(torch.isnan(tensor).sum())
+                n_inf = int((~finite).sum()) - n_nan
+                what = " and ".join(part for part in (f"{n_nan} NaN" if n_nan else "",
+                                                      f"{n_inf} infinite" if n_inf else "") if part)
+                bad.append((name, f"{name} ({what} of {tensor.numel()} values)"))
+    if not bad:
+        return
+    file = _file_holding(files, [name for name, _ in bad], model.base_model_prefix + ".")
+    raise WeightsMismatchError(
+        f"{file}: the weights hold NaN / infinite values in {len(bad)} tensor(s): "
+        + ", ".join(desc for _, desc in bad[:5]) + (f" ... (+{len(bad) - 5})" if len(bad) > 5 else "")
+        + "; every output would be NaN. The weights are broken (a training run that diverged, or a damaged file): "
+        "restore them from a good copy or retrain"
+    )
+
+
+def _file_holding(files: list, names: list[str], prefix: str) -> Any:
+    """The first of ``files`` (safetensors paths or anything else) holding one of the tensors ``names``."""
+    from safetensors import safe_open
+
+    for file in files:
+        if str(file).endswith(".safetensors") and Path(file).is_file():
+            try:
+                with safe_open(str(file), framework="pt") as f:
+                    keys = set(f.keys())
+            except Exception:  # noqa: BLE001 - only used to name the file
+                continue
+            if any(k in keys or k.removeprefix(prefix) in keys or prefix + k in keys for k in names):
+                return file
+    return files[0] if files else "the model"
 
 
 def _dtype_kind(name: str) -> str:
@@ -317,6 +390,8 @@ class MotionPreTrainedModel(PreTrainedModel):
         (a report, no error).
         """
         want_info = kwargs.pop("output_loading_info", False)
+        if strict:
+            _check_local_folder(cls, pretrained_model_name_or_path, kwargs)
         ignore_mismatched = bool(kwargs.get("ignore_mismatched_sizes", False))
         kwargs["ignore_mismatched_sizes"] = True  # mismatches are reported below with their names, not as a bare table
         hf_logger = logging.getLogger("transformers.modeling_utils")
@@ -335,6 +410,8 @@ class MotionPreTrainedModel(PreTrainedModel):
             _check_load(model, info, pretrained_model_name_or_path, ignore_mismatched)
             _check_weight_config(model, pretrained_model_name_or_path, kwargs)
             _check_weight_dtypes(model, pretrained_model_name_or_path, kwargs)
+            check_finite_weights(model, _local_weight_files(pretrained_model_name_or_path, kwargs)
+                                 or [pretrained_model_name_or_path])
         return (model, info) if want_info else model
 
     def save_pretrained(self, save_directory, *args, **kwargs):
@@ -348,7 +425,7 @@ class MotionPreTrainedModel(PreTrainedModel):
         if target.exists() and not target.is_dir():
             raise NotADirectoryError(f"save_pretrained: {target} exists and is not a folder")
         target.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.saving-", dir=target.parent))
+        tmp = temporary_folder_beside(target)  # .NAME.saving-PID-*: those of killed saves are removed here
         try:
             out = super().save_pretrained(tmp, *args, **kwargs)
             _record_weight_config(tmp, self.config)

@@ -189,3 +189,46 @@ def test_an_edited_num_heads_in_a_shipped_model_is_refused(tmp_path):
     with pytest.raises(WeightsMismatchError, match=f"num_heads: weights saved with {heads}, config says {heads * 2}"):
         DSTformerForPoseLifting.from_pretrained(folder)
 
+
+def test_nan_weights_are_an_error_naming_the_file_and_tensor(saved, tmp_path, capsys):
+    """NaN weights were blamed on the input ("`keypoints` contains NaN ..."); the error names the weights file and
+    the tensor, at load."""
+    import numpy as np
+    from safetensors import safe_open
+
+    file = saved / "model.safetensors"
+    with safe_open(str(file), framework="pt") as f:
+        metadata = f.metadata()
+    tensors = load_file(file)
+    tensors["head.weight"][0, :2] = float("nan")
+    save_file(tensors, file, metadata=metadata)
+    with pytest.raises(WeightsMismatchError, match=r"model\.safetensors: .*NaN.*head\.weight \(2 NaN of"):
+        DSTformerForPoseLifting.from_pretrained(saved)
+    rng = np.random.default_rng(0)
+    kp = np.concatenate([rng.uniform(100, 900, (20, 17, 2)), np.ones((20, 17, 1))], axis=-1).astype("float32")
+    np.savez(tmp_path / "clip.npz", keypoints_2d=kp, layout="h36m-17", fps=50.0, image_size=np.array([1000, 1000]))
+    code = main(["lift", str(tmp_path / "clip.npz"), "--model", str(saved), "-o", str(tmp_path / "out.npz"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    assert str(file) in err and "head.weight" in err and "keypoints" not in err and "input" not in err, err
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_an_edited_safetensors_dtype_is_one_line_naming_the_file(saved, tmp_path, capsys):
+    """A header edited to declare float16 over float32 data (the byte lengths disagree) was a safetensors traceback."""
+    from motionhub.hub.verify import DamagedFileError
+
+    file = saved / "model.safetensors"
+    data = bytearray(file.read_bytes())
+    length, _ = _header(file)
+    head = bytes(data[8:8 + length]).replace(b'"F32"', b'"F16"', 1)
+    assert len(head) == length
+    data[8:8 + length] = head
+    file.write_bytes(bytes(data))
+    with pytest.raises(DamagedFileError, match=r"model\.safetensors: damaged or edited safetensors header: tensor "):
+        DSTformerForPoseLifting.from_pretrained(saved)
+    for argv in (["info", str(saved)], ["export", str(saved), str(tmp_path / "m.onnx"), "--no-check", "-q"]):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code == 1 and err.count("\n") == 1, err
+        assert str(file) in err and "damaged or edited safetensors header" in err and "Traceback" not in err, err

@@ -124,8 +124,16 @@ def describe_model(spec: str | None, card_lines: int = 12, *, trust_remote_code:
             raise ValueError(f"{folder} has no config.json: not a motionhub / transformers model folder")
         import motionhub
 
-        motionhub.register()  # the model types (import motionhub is lazy)
+        from ..auto import check_motionhub_config
 
+        motionhub.register()  # the model types (import motionhub is lazy)
+        try:
+            raw = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:
+            raise ValueError(f"{folder / 'config.json'} is not valid JSON ({err}): the file is damaged") from None
+        if not isinstance(raw, dict):
+            raise ValueError(f"{folder / 'config.json'} is not a JSON object: not a model config")
+        check_motionhub_config(raw, folder)
         try:
             config = AutoConfig.from_pretrained(str(folder), trust_remote_code=trust_remote_code)
         except ValueError as err:

@@ -68,4 +68,8 @@ def convert_checkpoint(
     container = checkpoint if isinstance(checkpoint, Mapping) else load_official_checkpoint(checkpoint)
     state_dict = extract_state_dict(container)
     name = family or detect_family(state_dict)
-    return get_converter(name).convert(state_dict, **config_overrides)
+    model = get_converter(name).convert(state_dict, **config_overrides)
+    from ..modeling_utils import check_finite_weights
+
+    check_finite_weights(model, [checkpoint if not isinstance(checkpoint, Mapping) else "the checkpoint"])
+    return model

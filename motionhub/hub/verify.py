@@ -204,6 +204,7 @@ def check_safetensors_file(path: str | os.PathLike) -> None:
         if not isinstance(header, dict):
             raise ValueError("not an object")
         end = 0
+        sizes = []
         for key, meta in header.items():
             if key == "__metadata__":
                 continue
@@ -211,7 +212,26 @@ def check_safetensors_file(path: str | os.PathLike) -> None:
             if not 0 <= start <= stop:
                 raise ValueError(f"tensor {key!r} has byte range {start}..{stop}")
             end = max(end, stop)
+            sizes.append((key, str(meta["dtype"]), [int(d) for d in meta["shape"]], stop - start))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
         raise DamagedFileError(f"{what} (unreadable header: {err}){fix}") from None
     if 8 + length + end != size:
         raise DamagedFileError(f"{what} (its tensors end at byte {8 + length + end}, the file has {size}){fix}")
+    for key, dtype, shape, nbytes in sizes:  # the header must describe the bytes it points at
+        itemsize = _SAFETENSORS_ITEMSIZE.get(dtype)
+        if itemsize is None:
+            continue  # a dtype newer than this list: the safetensors library judges it
+        declared = itemsize
+        for d in shape:
+            declared *= d
+        if declared != nbytes:
+            raise DamagedFileError(
+                f"{path}: damaged or edited safetensors header: tensor {key!r} is declared {dtype} of shape "
+                f"{shape} ({declared} bytes) but its data holds {nbytes} bytes; restore the file (re-save, re-convert "
+                "or re-download it)"
+            )
+
+
+#: bytes per element of the safetensors dtypes (the header's "dtype")
+_SAFETENSORS_ITEMSIZE = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1, "I16": 2, "U16": 2,
+                         "F16": 2, "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "C64": 8, "I64": 8, "U64": 8, "F64": 8}
