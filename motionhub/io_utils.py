@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["OutputPathError", "atomic_path", "atomic_write", "check_output_path", "write_bytes", "write_text"]
+__all__ = [
+    "OutputPathError",
+    "atomic_path",
+    "atomic_write",
+    "check_output_path",
+    "temporary_folder_beside",
+    "write_bytes",
+    "write_text",
+]
 
 
 class OutputPathError(ValueError):
@@ -86,6 +95,25 @@ def _remove_stale_temporaries(path: Path) -> None:
             (path.parent / name).unlink()
         except OSError:  # pragma: no cover - gone already, or not ours to remove
             pass
+
+
+def temporary_folder_beside(target: Path, purpose: str = "saving") -> Path:
+    """A new hidden folder ``.<target name>.<purpose>-<pid>-<random>`` next to ``target`` (for writers that build a
+    folder's files before renaming them in). Folders of the same kind left by killed writers (their process id no
+    longer exists) are removed first, so a SIGKILL never leaves them accumulating."""
+    prefix = f".{target.name}.{purpose}-"
+    if os.name == "posix":
+        pattern = re.compile(re.escape(prefix) + r"(\d+)-.+")
+        try:
+            with os.scandir(target.parent) as entries:
+                stale = [e.name for e in entries if e.is_dir(follow_symlinks=False) and e.name.startswith(prefix)]
+        except OSError:  # pragma: no cover
+            stale = []
+        for name in stale:
+            match = pattern.fullmatch(name)
+            if match is not None and int(match[1]) != os.getpid() and not _pid_alive(int(match[1])):
+                shutil.rmtree(target.parent / name, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=target.parent))
 
 
 @contextmanager

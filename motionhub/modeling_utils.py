@@ -13,7 +13,6 @@ import logging
 import os
 import pickle
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

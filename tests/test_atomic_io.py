@@ -332,3 +332,25 @@ def test_a_full_disk_in_a_subprocess_prints_one_line(tmp_path):
     assert proc.stderr.count("\n") == 1 and str(target) in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
     assert not target.exists() and _leftovers(tmp_path) == []
+
+
+def test_a_killed_save_pretrained_leaves_no_folder_behind_the_next_save(tmp_path):
+    """save_pretrained builds its files in .NAME.saving-PID-*: a save killed with SIGKILL leaves that folder; the next
+    save of the same model folder removes it (its process is gone), and a live process's folder is kept."""
+    import subprocess
+
+    from motionhub import DSTformerConfig, DSTformerModel
+
+    target = tmp_path / "model"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    stale = tmp_path / f".model.saving-{int(dead.stdout)}-abc123"
+    stale.mkdir()
+    (stale / "model.safetensors").write_bytes(b"half")
+    live = tmp_path / f".model.saving-{os.getppid()}-def456"  # the test runner's parent: alive
+    live.mkdir()
+    model = DSTformerModel(DSTformerConfig(dim_feat=16, dim_rep=16, depth=1, num_heads=2, maxlen=9))
+    model.save_pretrained(target)
+    assert not stale.exists() and live.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".model.")) == [live.name]
+    assert (target / "model.safetensors").is_file()
