@@ -138,7 +138,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise OutputPathError(f"{path} is a folder; give a file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     # the real suffix last: np.savez appends ".npz" to names not ending in it; PyAV picks the format by suffix
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + path.suffix)
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + path.suffix)
+    except OSError as err:  # a read-only or special folder (/proc): name the output, not the temporary
+        raise OSError(err.errno, f"{err.strerror} (cannot create files in {path.parent})", str(path)) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -233,6 +236,13 @@ def check_output_path(path: str | os.PathLike | None, suffixes: Iterable[str] | 
         raise OutputPathError(f"{what} {path}: {existing} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputPathError(f"{what} {path}: folder {existing} is not writable")
+    if existing == parent:  # root may "write" everywhere per os.access; a probe file tells (/proc, read-only mounts)
+        try:
+            fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.probe-")
+        except OSError as err:
+            raise OutputPathError(f"{what} {path}: cannot create files in {parent} ({err.strerror})") from None
+        os.close(fd)
+        os.unlink(probe)
     return path
 
 

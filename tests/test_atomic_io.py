@@ -173,6 +173,8 @@ def test_unusable_output_paths_fail_before_any_work(tmp_path, case, capsys, monk
     monkeypatch.setattr(pipelines, "load_model", no_work)
     commands = [["lift", str(DEMO), "-o", str(out)], ["evaluate", "default", str(DEMO), "-o", str(out)],
                 ["embed", str(DEMO), "-m", "x/y", "-o", str(out)]]
+    if case == "folder":  # `lift IN -o FOLDER` writes FOLDER/<name>_pose3d.npz (tests/test_cli_batch.py)
+        commands = commands[1:]
     for command in commands:
         assert main(command) == 1, command
         err = capsys.readouterr().err
@@ -354,3 +356,23 @@ def test_a_killed_save_pretrained_leaves_no_folder_behind_the_next_save(tmp_path
     assert not stale.exists() and live.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".model.")) == [live.name]
     assert (target / "model.safetensors").is_file()
+
+
+def test_an_output_in_a_folder_that_takes_no_files_is_refused_before_work(tmp_path, capsys):
+    """/proc accepts no new files even for root (os.access says yes): refused up front, naming the output."""
+    from motionhub.cli import main
+
+    if not Path("/proc/self").exists():
+        pytest.skip("needs /proc (Linux)")
+    assert main(["lift", str(DEMO), "-o", "/proc/pose3d.npz", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "/proc/pose3d.npz: cannot create files in /proc" in err and err.count("\n") == 1
+
+
+def test_a_negative_fps_flag_is_a_usage_error(tmp_path, capsys):
+    from motionhub.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["lift", str(DEMO), "--fps", "-30", "-o", str(tmp_path / "o.npz")])
+    assert info.value.code == 2 and "--fps must be in (0, 10000]" in capsys.readouterr().err
+    assert not (tmp_path / "o.npz").exists()

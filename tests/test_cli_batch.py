@@ -77,3 +77,16 @@ def test_two_shards_in_two_processes_cover_every_file_once(folder, tmp_path):
     names = [sorted(p.name for p in out.iterdir()) for out in outs]
     assert names[0] and names[1] and not set(names[0]) & set(names[1])
     assert sorted(names[0] + names[1]) == sorted(f"clip{k}_pose3d.npz" for k in range(14))
+
+
+def test_an_unwritable_output_folder_is_refused_before_the_model_loads(folder, monkeypatch, capsys):
+    if not Path("/proc/self").exists():
+        pytest.skip("needs /proc (Linux)")
+    import motionhub.pipelines as pipelines
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the model was loaded before the output folder was checked")
+
+    monkeypatch.setattr(pipelines, "PoseLiftingPipeline", no_work)
+    assert main(["lift", str(folder), "-o", "/proc/", "-q"]) == 1
+    assert "cannot create files in /proc" in capsys.readouterr().err

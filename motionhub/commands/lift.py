@@ -51,7 +51,7 @@ def register(subparsers) -> None:
                    help="also save the 2D keypoints that were lifted (for a video: the detections, NaN where nobody "
                    "was found) as a motionhub generic .npz")
     p.add_argument("--max-frames", type=int, default=None, help="video input: only the first N frames")
-    p.add_argument("--fps", type=float, default=None, help="frame rate when the input file does not store it")
+    p.add_argument("--fps", type=_frame_rate, default=None, help="frame rate when the input file does not store it")
     add_model_args(p, required=False, what="pose-lifting model")
     add_runtime_args(p, flip_default=True)
     p.add_argument("--backend", choices=("torch", "onnx"), default="torch",
@@ -80,6 +80,19 @@ class _OutputPath(type(Path())):
     """``-o`` as given: ``OUT/`` (a trailing separator) asks for a folder even before it exists."""
 
     as_folder = False
+
+
+def _frame_rate(value: str) -> float:
+    """``--fps``: a positive number of frames per second, at most MotionSequence's limit (checked before any work)."""
+    from ..formats.base import MAX_FPS
+
+    try:
+        fps = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--fps must be a number of frames per second, got {value!r}") from None
+    if not 0 < fps <= MAX_FPS:
+        raise argparse.ArgumentTypeError(f"--fps must be in (0, {MAX_FPS:g}] frames per second, got {value}")
+    return fps
 
 
 def _output_arg(value: str) -> Path:
@@ -129,6 +142,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise ValueError(f"-o {args.output}: with several inputs the output is a folder, and this is a file")
     files, root = batch_inputs(args.input, parse_shard(args.shard))
     args.output.mkdir(parents=True, exist_ok=True)
+    check_output_path(args.output / "probe_pose3d.npz", (".npz",), what="-o")  # writable, before the model loads
     inputs = {p.resolve() for p in args.input}
     if args.output.resolve() in inputs or any(args.output.resolve() == p.parent for p in files):
         raise ValueError(f"-o {args.output} is an input folder: write the results to another folder")
