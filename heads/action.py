@@ -41,6 +41,7 @@ from transformers import initialization as init
 from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
 from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
 from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
+from ..configuration_utils import MotionEncoderConfig
 from ..modeling_outputs import ActionClassificationOutput, ActionEmbeddingOutput
 
 __all__ = [
@@ -175,10 +176,11 @@ def _fill_defaults(config, defaults: dict[str, Any], overrides: dict[str, Any], 
     unknown = sorted(set(overrides) - set(defaults))
     if unknown:
         raise TypeError(f"{cls_name} got unexpected arguments {unknown}; head fields are {sorted(defaults)}")
+    saved = config.to_dict()
     for key, value in defaults.items():
         if key in overrides:
             setattr(config, key, overrides[key])
-        elif getattr(config, key, None) is None:
+        elif saved.get(key) is None:  # a head field the saved config lacks (older files): its default
             setattr(config, key, value)
 
 
@@ -190,8 +192,9 @@ class ActionTaskMixin:
 
     def _build_encoder(self, config) -> None:
         setattr(self, self.base_model_prefix, self.encoder_class(config))
-        if getattr(config, "frame_feature_size", None) is None:
-            raise ValueError(f"{config.__class__.__name__} has no `frame_feature_size`; action heads need it")
+        if not isinstance(config, MotionEncoderConfig):  # the encoder contract gives frame_feature_size
+            raise TypeError(f"{config.__class__.__name__} is not a motionhub encoder config (MotionEncoderConfig); "
+                            "action heads need its frame_feature_size")
 
     def _encode(self, keypoints: torch.Tensor, output_hidden_states: bool | None):
         tracks, batch, persons = flatten_persons(keypoints)
@@ -206,7 +209,7 @@ class ActionTaskMixin:
         # reaches this method belongs to the head (or is the task model itself). Initialise the leaves directly:
         # container modules without parameters of their own may be skipped by transformers' loading path.
         if isinstance(module, nn.Linear):
-            init.trunc_normal_(module.weight, std=getattr(self.config, "initializer_range", 0.02))
+            init.trunc_normal_(module.weight, std=self.config.initializer_range)
             if module.bias is not None:
                 init.zeros_(module.bias)
         elif isinstance(module, nn.modules.batchnorm._BatchNorm):

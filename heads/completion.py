@@ -74,7 +74,7 @@ class LinearPoseHead(nn.Linear):
 
     @classmethod
     def from_config(cls, config) -> LinearPoseHead:
-        return cls(config.representation_size, config.num_joints, getattr(config, "dim_out", 3) or 3,
+        return cls(config.representation_size, config.num_joints, config.dim_out,
                    per_joint_representation(config))
 
     def forward(self, representation: torch.Tensor) -> torch.Tensor:
@@ -91,14 +91,14 @@ def pose_loss_from_config(pred: torch.Tensor, target: torch.Tensor, config) -> t
 
     if target.shape != pred.shape:
         raise ValueError(f"3D pose labels must have shape {tuple(pred.shape)}, got {tuple(target.shape)}")
-    weights = {k: getattr(config, k, v) if getattr(config, k, None) is not None else v
-               for k, v in _POSE_LOSS_DEFAULTS.items()}
+    saved = config.to_dict()  # loss weights a family's config does not declare (STMO / MPM) take the defaults
+    weights = {k: saved[k] if saved.get(k) is not None else v for k, v in _POSE_LOSS_DEFAULTS.items()}
     t, j, c = pred.shape[-3:]
     return pose3d_loss(pred.reshape(-1, t, j, c), target.to(pred).reshape(-1, t, j, c), **weights)
 
 
 def zero_root(pose: torch.Tensor, config) -> torch.Tensor:
-    if getattr(config, "root_relative", True):
+    if config.root_relative:
         return torch.cat([torch.zeros_like(pose[..., :1, :]), pose[..., 1:, :]], dim=-2)
     return pose
 
@@ -137,7 +137,7 @@ class PoseCompletionMixin:
     @torch.no_grad()
     def _init_weights(self, module: nn.Module) -> None:
         if isinstance(module, LinearPoseHead):
-            init.trunc_normal_(module.weight, std=getattr(self.config, "initializer_range", 0.02))
+            init.trunc_normal_(module.weight, std=self.config.initializer_range)
             init.zeros_(module.bias)
         else:
             super()._init_weights(module)

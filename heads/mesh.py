@@ -51,6 +51,7 @@ from ..body import SMPLBody, load_smpl_mean_params
 from ..encoders.dstformer.modeling_dstformer import DSTformerModel, DSTformerPreTrainedModel
 from ..encoders.mpm.modeling_mpm import MPMModel, MPMPreTrainedModel
 from ..encoders.stmo.modeling_stmo import STMOModel, STMOPreTrainedModel
+from ..configuration_utils import MotionEncoderConfig
 from ..modeling_outputs import MeshRecoveryOutput
 from ..rotations import (
     axis_angle_to_rotmat,
@@ -114,10 +115,11 @@ def apply_head_fields(config, defaults: dict[str, Any], overrides: dict[str, Any
             f"{cls_name} got unexpected arguments {unknown}; head fields are {sorted(defaults)}"
             + (f", other arguments {sorted(passthrough)}" if passthrough else "")
         )
+    saved = config.to_dict()
     for key, value in defaults.items():
         if key in overrides:
             setattr(config, key, overrides[key])
-        elif getattr(config, key, None) is None:
+        elif saved.get(key) is None:  # a head field the saved config lacks (older files): its default
             setattr(config, key, value)
     return {k: v for k, v in overrides.items() if k in passthrough}
 
@@ -219,7 +221,8 @@ class MeshLoss(nn.Module):
 
     @classmethod
     def from_config(cls, config) -> MeshLoss:
-        c = {k: getattr(config, k, v) for k, v in MESH_DEFAULTS.items()}
+        saved = config.to_dict()  # mesh loss settings a saved config lacks (older files) take their defaults
+        c = {k: saved[k] if saved.get(k) is not None else v for k, v in MESH_DEFAULTS.items()}
         return cls(
             lambda_3d=c["mesh_lambda_3d"], lambda_scale=c["mesh_lambda_scale"],
             lambda_velocity=c["mesh_lambda_velocity"], lambda_limb_var=c["mesh_lambda_limb_var"],
@@ -304,8 +307,9 @@ class MeshTaskMixin:
 
     def _build_mesh(self, config, smpl_paths: dict[str, Any]) -> None:
         """SMPL body (``smpl_paths``: the :data:`SMPL_PATH_ARGUMENTS` given explicitly), head and loss."""
-        if getattr(config, "frame_feature_size", None) is None:
-            raise ValueError(f"{config.__class__.__name__} has no `frame_feature_size`; the mesh head needs it")
+        if not isinstance(config, MotionEncoderConfig):  # the encoder contract gives frame_feature_size
+            raise TypeError(f"{config.__class__.__name__} is not a motionhub encoder config (MotionEncoderConfig); "
+                            "the mesh head needs its frame_feature_size")
         # the body model is created first so that a missing SMPL fails fast with the how-to message
         self.smpl = SMPLBody(
             smpl_paths.get("smpl_model_path"), config=config, require_h36m_regressor=True,
@@ -335,7 +339,7 @@ class MeshTaskMixin:
             init.xavier_uniform_(module.weight, gain=0.01)  # small outputs: training starts at the mean pose
             init.zeros_(module.bias)
         elif isinstance(module, nn.Linear):
-            init.trunc_normal_(module.weight, std=getattr(self.config, "initializer_range", 0.02))
+            init.trunc_normal_(module.weight, std=self.config.initializer_range)
             if module.bias is not None:
                 init.zeros_(module.bias)
         elif isinstance(module, nn.modules.batchnorm._BatchNorm):
@@ -439,7 +443,7 @@ class MeshTaskMixin:
         """
         from ..skeleton import flip
 
-        layout = layout or getattr(self.config, "joint_layout", "h36m-17")
+        layout = layout or self.config.joint_layout
         out = self.mesh_output(keypoints)
         mirrored = self.mesh_output(flip(keypoints, layout))
         theta_back = torch.cat([flip_thetas(mirrored.theta[..., :72]), mirrored.theta[..., 72:]], dim=-1)

@@ -472,7 +472,7 @@ def _check_load(model: MotionPreTrainedModel, info: dict, source: Any, ignore_mi
             raise WeightsMismatchError(f"{source}: {problems[0]}. The config does not describe these weights; pass "
                                        "ignore_mismatched_sizes=True only to re-initialise a head on purpose.")  # fmt: skip
         return
-    file_arch = list(getattr(model.config, "architectures", None) or [])
+    file_arch = list(model.config.architectures or [])
     same_class = type(model).__name__ in file_arch
     prefix = model.base_model_prefix + "."
 

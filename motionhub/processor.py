@@ -761,27 +761,36 @@ class MotionProcessor(FeatureExtractionMixin):
         Raises:
             ValueError: a config field holds a value motionhub does not know (the message names the allowed ones).
         """
-        get = lambda name, default=None: getattr(config, name, None) or default
+        from .configuration_utils import MotionEncoderConfig
+
+        if not isinstance(config, MotionEncoderConfig):
+            raise TypeError(f"{type(config).__name__} is not a motionhub encoder config (model_type "
+                            f"{getattr(config, 'model_type', None)!r}): no processor can be derived from it")
+        saved = config.to_dict()  # settings beyond the encoder contract (older files may lack them)
+
+        def get(name: str, default: Any = None) -> Any:
+            return saved.get(name) if saved.get(name) is not None else default
+
         if task is None:
-            archs = list(get("architectures", []) or [])
+            archs = list(config.architectures or [])
             task = (task_of_architecture(archs[0]) if archs else None) or "encoder"
-        layout = get("joint_layout", "h36m-17")
-        input_norm = get("input_normalization", "crop_scale")
-        if input_norm not in NORMALIZATIONS:
+        layout = config.joint_layout
+        input_norm = config.input_normalization
+        if input_norm not in (*_NORMALIZATION_RULES, *NORMALIZATIONS_3D):
             raise ValueError(
                 f"config.input_normalization {input_norm!r} is not a known input normalisation; allowed: "
-                f"{NORMALIZATIONS}"
+                f"{(*_NORMALIZATION_RULES, *NORMALIZATIONS_3D)}"
             )
-        maxlen = int(get("maxlen", 243))
-        fixed = bool(get("fixed_length", False))
+        maxlen = int(config.maxlen)
+        fixed = bool(config.fixed_length)
         settings: dict[str, Any] = {
             "joint_layout": layout,
             "output_joint_layout": get("output_joint_layout"),
-            "num_channels": int(get("dim_in", 3)),
+            "num_channels": int(config.dim_in),
             "normalization": input_norm,
             "window_size": maxlen,
             "temporal_stride": int(get("tds", 1)),
-            "output_units": get("output_units", _METRIC_FAMILIES.get(get("model_type", ""), "normalized")),
+            "output_units": config.output_units or _METRIC_FAMILIES.get(config.model_type, "normalized"),
         }
         # models an action pipeline takes (classification, embedding, multi-task) get clip settings
         if task in TASKS["action-classification"].served_by + TASKS["action-embedding"].served_by:

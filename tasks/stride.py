@@ -233,7 +233,7 @@ def masked_pose3d_loss(
 
 # ------------------------------------------------------------------------------------------------------ predict
 def _model_window(model: torch.nn.Module, window: int | None) -> int:
-    maxlen = int(getattr(model.config, "maxlen", 243))
+    maxlen = int(model.config.maxlen)
     if window is None:
         return maxlen
     if not 2 <= int(window) <= maxlen:
@@ -247,7 +247,7 @@ def _check_model(model: Any) -> None:
         raise TypeError(
             f"expected a pose-lifting model with 3D input (e.g. DSTformerForPoseLifting), got {type(model).__name__}"
         )
-    if getattr(config, "dim_in", 3) != 3 or getattr(config, "num_joints", 17) != 17:
+    if config.dim_in != 3 or config.num_joints != 17:
         raise ValueError(
             f"STRIDE needs a prior with 3D input on H36M-17 (dim_in=3, num_joints=17), got dim_in={config.dim_in}, "
             f"num_joints={config.num_joints}"

@@ -14,12 +14,21 @@ import motionhub
 ROOT = Path(motionhub.__file__).resolve().parent
 
 
+def _package_roots() -> dict[str, Path]:
+    """motionhub and the packages installed under its name from other folders (heads/, tasks/ of the repository)."""
+    import motionhub.heads
+    import motionhub.tasks
+
+    return {"motionhub": ROOT, "motionhub.heads": Path(motionhub.heads.__file__).resolve().parent,
+            "motionhub.tasks": Path(motionhub.tasks.__file__).resolve().parent}
+
+
 def _modules() -> dict[str, Path]:
     mods = {}
-    for path in ROOT.rglob("*.py"):
-        parts = path.relative_to(ROOT.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        mods[name] = path
+    for package, folder in _package_roots().items():
+        for path in folder.rglob("*.py"):
+            parts = (*package.split("."), *path.relative_to(folder).with_suffix("").parts)
+            mods[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return mods
 
 
@@ -101,5 +110,35 @@ def test_encoders_import_no_layer_above_them():
 
 def test_one_restricted_unpickler():
     """Pickles are read by motionhub.safe_pickle alone (issue 27: formats and body each had their own)."""
-    owners = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py") if "(pickle.Unpickler)" in p.read_text()]
+    owners = [p.name for p in _modules().values() if "(pickle.Unpickler)" in p.read_text()]
     assert owners == ["safe_pickle.py"], owners
+
+
+def test_pipelines_heads_and_export_read_the_encoder_contract_not_getattr_defaults():
+    """What an encoder provides is declared (motionhub.configuration_utils.MotionEncoderConfig), read as attributes."""
+    import re
+
+    pattern = re.compile(r"getattr\((self\.|model\.)?config\s*,")
+    roots = _package_roots()
+    places = [ROOT / "pipelines", roots["motionhub.heads"], ROOT / "export", roots["motionhub.tasks"], ROOT / "runner.py"]
+    assert all(place.exists() for place in places), places
+    files = [p for place in places for p in ([place] if place.is_file() else place.rglob("*.py"))]
+    found = [f"{p.relative_to(ROOT)}:{i}" for p in files for i, line in enumerate(p.read_text().splitlines(), 1)
+             if pattern.search(line)]
+    assert not found, found
+
+
+def test_every_family_config_implements_the_encoder_contract():
+    from motionhub.auto import encoder_families
+    from motionhub.configuration_utils import MotionEncoderConfig
+    from transformers import AutoConfig
+
+    import motionhub
+
+    motionhub.register()
+    for family in encoder_families():
+        config = AutoConfig.for_model(family)
+        assert isinstance(config, MotionEncoderConfig), family
+        for name in ("maxlen", "fixed_length", "frame_feature_size", "representation_size", "dim_in", "dim_out",
+                     "num_joints", "joint_layout", "input_normalization", "output_units", "root_relative"):
+            getattr(config, name)  # raises for a family that does not provide it

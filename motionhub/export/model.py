@@ -85,10 +85,10 @@ def export_spec(model: nn.Module, frames: int | None = None, batch: int = 2) -> 
 
     config = model.config
     task = model_task(model)
-    joints = int(getattr(config, "num_joints", 17))
-    channels = int(getattr(config, "dim_in", 3))
-    maxlen = int(getattr(config, "maxlen", 243))
-    fixed = bool(getattr(config, "fixed_length", False))
+    joints = int(config.num_joints)
+    channels = int(config.dim_in)
+    maxlen = int(config.maxlen)
+    fixed = bool(config.fixed_length)
     if fixed:
         if frames is not None and frames != maxlen:
             raise ValueError(f"{config.model_type} is fixed-length: it takes exactly config.maxlen = {maxlen} frames, "

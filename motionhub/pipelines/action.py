@@ -151,9 +151,9 @@ class ActionPipeline:
             num_persons = 2 if normalization == "crop_scale" else 1  # the person default follows the preparation
         self.processor = base.replace(clip_normalization=normalization, clip_len=clip_len, num_persons=num_persons,
                                       confidence=confidence)
-        maxlen = int(getattr(config, "maxlen", 243))
+        maxlen = int(config.maxlen)
         self.clip_len = self.processor.clip_len
-        if getattr(config, "fixed_length", False) and self.clip_len != maxlen:
+        if config.fixed_length and self.clip_len != maxlen:
             raise ValueError(f"this model takes exactly {maxlen} frames; clip_len must be {maxlen}")
         if self.clip_len > maxlen:
             raise ValueError(f"clip_len ({self.clip_len}) exceeds config.maxlen ({maxlen})")
@@ -162,7 +162,7 @@ class ActionPipeline:
         self.confidence = self.processor.confidence
         self.dim_in = self.processor.num_channels
         self.layout = self.processor.joint_layout
-        id2label = getattr(config, "id2label", None) or {}
+        id2label = config.id2label or {}
         self.id2label = {int(k): str(v) for k, v in id2label.items()}
 
     def clips(self, data: Any, layout: str | None = None, image_size: Sequence[int] | None = None) -> np.ndarray:
@@ -192,7 +192,7 @@ class ActionPipeline:
             self.model.train(was_training)
         meta = {"clip_len": self.clip_len, "num_persons": self.num_persons, "flip": self.flip,
                 "normalization": self.normalization,
-                "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__}
+                "model": self.config.name_or_path or type(self.model).__name__}
         if self.task == "action-embedding":
             return ActionResult(embeddings=values, id2label=self.id2label, meta=meta)
         shifted = values - values.max(axis=1, keepdims=True)

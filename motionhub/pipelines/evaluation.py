@@ -294,7 +294,7 @@ def evaluate_lifting_files(
     from ..pretrained import DEFAULT_INPUT_NORMALIZATION, DEFAULT_OUTPUT_UNITS
 
     if output_units is None:
-        output_units = getattr(model.config, "output_units", None) or DEFAULT_OUTPUT_UNITS
+        output_units = model.config.output_units or DEFAULT_OUTPUT_UNITS
     if output_units not in UNITS_TO_MM:
         raise ValueError(f"output_units must be one of {sorted(UNITS_TO_MM)}, got {output_units!r}")
     paths = [Path(p) for p in paths]

@@ -117,8 +117,8 @@ class KeypointPipeline:
         self.in_layout = proc.joint_layout
         self.out_layout = proc.out_layout
         self.dim_in = proc.num_channels
-        self.maxlen = int(getattr(self.config, "maxlen", 243))
-        self.fixed_length = bool(getattr(self.config, "fixed_length", False))
+        self.maxlen = int(self.config.maxlen)
+        self.fixed_length = bool(self.config.fixed_length)
         self.tds = proc.temporal_stride
         self.normalization = proc.normalization
         self.window = self._check_window(window if window is not None else proc.window_size)
@@ -255,8 +255,8 @@ class PoseLiftingPipeline(KeypointPipeline):
         kp_norm = persons([p.normalized for p in prepared])
         missing = persons([p.missing for p in prepared])
         meta = {
-            "model": getattr(self.config, "_name_or_path", "") or type(self.model).__name__,
-            "model_type": getattr(self.config, "model_type", ""),
+            "model": self.config.name_or_path or type(self.model).__name__,
+            "model_type": self.config.model_type,
             "input_layout": inp.layout,
             "model_input_layout": self.in_layout,
             "normalization": prepared[0].normalization,

@@ -111,7 +111,7 @@ def load_model(
                 "P-STMO / MPM checkpoint)"
             ) from None
         loaded = load_default_lifting_model()
-        if getattr(loaded.config, "output_units", None) is None:  # the shipped model's contract (metres)
+        if loaded.config.output_units is None:  # the shipped model's contract (metres)
             from ..pretrained import DEFAULT_OUTPUT_UNITS
 
             loaded.config.output_units = DEFAULT_OUTPUT_UNITS
@@ -179,7 +179,7 @@ def _load_from_spec(spec: str | os.PathLike, task: str | None, kwargs: dict[str,
             raise refused from None
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ValueError(f"cannot load a model config from {source!r}: {first}") from None
-    archs = list(getattr(config, "architectures", None) or [])
+    archs = list(config.architectures or [])
     found = model_task(archs[0]) if archs else "encoder"
     what = f"{source} ({archs[0] if archs else type(config).__name__})"
     _check_task(found, task, what)

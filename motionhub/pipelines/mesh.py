@@ -93,7 +93,7 @@ class MeshPipeline(KeypointPipeline):
         if isinstance(faces, torch.Tensor):
             faces = faces.cpu().numpy()
         stack = (lambda k: np.stack([r[k] for r in results])) if inp.multi_person else (lambda k: results[0][k])
-        meta = {"model": getattr(self.config, "_name_or_path", ""), "normalization": prepared[0].normalization,
+        meta = {"model": self.config.name_or_path, "normalization": prepared[0].normalization,
                 "window": self.window, "stride": self.stride, "flip": self.flip, **inp.meta}
         return MeshResult(theta=stack("theta"), vertices=stack("vertices"), joints_3d=stack("joints_3d"),
                           faces=None if faces is None else np.asarray(faces), meta=meta)

@@ -133,7 +133,7 @@ def lift_keypoints(
     if x.ndim != 3:
         raise ValueError(f"keypoints must be one sequence (T, J, C), got shape {x.shape}")
     maxlen = int(model.config.maxlen)
-    layout = getattr(model.config, "joint_layout", "h36m-17")
+    layout = model.config.joint_layout
     forward = lambda k: model(k).pose_3d
     predict = (lambda k: flip_augmented(forward, k, layout)) if flip else forward
     runner = WindowRunner(predict, batch_size=batch_size, device=device or next(model.parameters()).device)

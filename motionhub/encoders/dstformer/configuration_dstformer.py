@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from huggingface_hub.dataclasses import strict
-from transformers import PreTrainedConfig
+
+from ...configuration_utils import MotionEncoderConfig
 
 __all__ = ["DSTformerConfig"]
 
 
 @strict(accept_kwargs=True)
-class DSTformerConfig(PreTrainedConfig):
+class DSTformerConfig(MotionEncoderConfig):
     r"""Configuration of a :class:`DSTformerModel` and its task heads.
 
     Defaults are the released **MotionBERT** model (`configs/pretrain/MB_pretrain.yaml`: dim_feat 512, dim_rep 512,

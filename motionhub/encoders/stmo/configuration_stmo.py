@@ -8,7 +8,8 @@ The same network family is shared by MPM (:mod:`motionhub.encoders.mpm`), so the
 from __future__ import annotations
 
 from huggingface_hub.dataclasses import strict
-from transformers import PreTrainedConfig
+
+from ...configuration_utils import MotionEncoderConfig
 
 __all__ = ["STMOConfig", "StridedLiftingConfig", "OFFICIAL_STRIDES", "default_stride_num", "reduced_length"]
 
@@ -40,7 +41,7 @@ def default_stride_num(frames: int) -> list[int] | None:
 
 
 @strict(accept_kwargs=True)
-class StridedLiftingConfig(PreTrainedConfig):
+class StridedLiftingConfig(MotionEncoderConfig):
     r"""Fields shared by the STMO (P-STMO) and MPM families. Use :class:`STMOConfig` or ``MPMConfig``.
 
     The network: a per-frame spatial MLP (``dim_in * num_joints -> 2 * channel -> channel``, BatchNorm + LeakyReLU(0.2)
