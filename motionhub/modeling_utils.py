@@ -64,22 +64,16 @@ def _local_weight_files(source: str | os.PathLike, kwargs: dict[str, Any]) -> li
 
 def verify_cached_blob(file: Path) -> None:
     """A Hub cache file is a link to ``blobs/<sha256>`` for LFS files (weights): its content must hash to that name
-    (a flipped byte in the cache would otherwise load silently, online and offline)."""
-    import hashlib
-    import re
+    (a flipped byte in the cache would otherwise load silently, online and offline). The check is
+    :func:`motionhub.hub.verify.check_cached_file` (one place); this raises :class:`WeightsMismatchError` with the
+    repair."""
+    from .hub.verify import check_cached_file
 
-    blob = Path(os.path.realpath(file))
-    if blob.parent.name != "blobs" or not re.fullmatch(r"[0-9a-f]{64}", blob.name):
-        return  # a local folder, or a small git file named by its git hash: nothing to compare here
-    digest = hashlib.sha256()
-    with open(blob, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != blob.name:
+    mismatch = check_cached_file(file)
+    if mismatch is not None:
         raise WeightsMismatchError(
-            f"{file}: the cached file is damaged (its sha256 is {digest.hexdigest()[:12]}..., the Hub served "
-            f"{blob.name[:12]}...). Repair it with `motionhub download REPO --force` or from_pretrained(..., "
-            "force_download=True)"
+            f"{file}: the cached file is damaged ({mismatch.problem}). Repair it with `motionhub download REPO "
+            "--force` or from_pretrained(..., force_download=True)"
         )
 
 
