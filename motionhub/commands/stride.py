@@ -121,8 +121,7 @@ def run(args: argparse.Namespace) -> int:
     from ..formats.base import MotionSequence
     from ..formats.generic import save_generic
     from ..io_utils import check_output_path
-    from ..tasks.stride import prepare_stride_input, test_time_train
-
+    from ..pipelines.stride import prepare_stride_input, test_time_train
     from ._common import model_inputs
 
     check_output_path(args.output, (".npz",), what="-o", inputs=[args.input, *model_inputs(args.model)])  # first
