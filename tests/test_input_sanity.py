@@ -248,3 +248,10 @@ def test_impossible_image_size_or_frame_rate_is_refused(tmp_path, field, value, 
     np.savez(tmp_path / "c.npz", **arrays)
     with pytest.raises(ValueError, match=message):
         load_motion(tmp_path / "c.npz")
+
+
+def test_an_object_npy_is_one_line_naming_the_file(tmp_path, capsys):
+    np.save(tmp_path / "objects.npy", np.array([None, 1], dtype=object), allow_pickle=True)
+    assert main(["lift", str(tmp_path / "objects.npy"), "--layout", "coco-17", "-o", str(tmp_path / "o.npz")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "objects.npy: not a numeric .npy array" in err and len(err.splitlines()) == 1
