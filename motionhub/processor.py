@@ -763,34 +763,40 @@ class MotionProcessor(FeatureExtractionMixin):
         """
         from .configuration_utils import MotionEncoderConfig
 
-        if not isinstance(config, MotionEncoderConfig):
-            raise TypeError(f"{type(config).__name__} is not a motionhub encoder config (model_type "
-                            f"{getattr(config, 'model_type', None)!r}): no processor can be derived from it")
         saved = config.to_dict()  # settings beyond the encoder contract (older files may lack them)
 
         def get(name: str, default: Any = None) -> Any:
             return saved.get(name) if saved.get(name) is not None else default
 
+        if isinstance(config, MotionEncoderConfig):  # the encoder contract: read as declared
+            contract = {"joint_layout": config.joint_layout, "input_normalization": config.input_normalization,
+                        "maxlen": config.maxlen, "fixed_length": config.fixed_length, "dim_in": config.dim_in,
+                        "output_units": config.output_units}
+        else:  # a config outside the contract (a model's own code, run with trust_remote_code): its saved values
+            contract = {"joint_layout": get("joint_layout", "h36m-17"),
+                        "input_normalization": get("input_normalization", "crop_scale"),
+                        "maxlen": get("maxlen", get("frames", 243)), "fixed_length": False,
+                        "dim_in": get("dim_in", 3), "output_units": get("output_units")}
         if task is None:
             archs = list(config.architectures or [])
             task = (task_of_architecture(archs[0]) if archs else None) or "encoder"
-        layout = config.joint_layout
-        input_norm = config.input_normalization
+        layout = contract["joint_layout"]
+        input_norm = contract["input_normalization"]
         if input_norm not in (*_NORMALIZATION_RULES, *NORMALIZATIONS_3D):
             raise ValueError(
                 f"config.input_normalization {input_norm!r} is not a known input normalisation; allowed: "
                 f"{(*_NORMALIZATION_RULES, *NORMALIZATIONS_3D)}"
             )
-        maxlen = int(config.maxlen)
-        fixed = bool(config.fixed_length)
+        maxlen = int(contract["maxlen"])
+        fixed = bool(contract["fixed_length"])
         settings: dict[str, Any] = {
             "joint_layout": layout,
             "output_joint_layout": get("output_joint_layout"),
-            "num_channels": int(config.dim_in),
+            "num_channels": int(contract["dim_in"]),
             "normalization": input_norm,
             "window_size": maxlen,
             "temporal_stride": int(get("tds", 1)),
-            "output_units": config.output_units or _METRIC_FAMILIES.get(config.model_type, "normalized"),
+            "output_units": contract["output_units"] or _METRIC_FAMILIES.get(config.model_type, "normalized"),
         }
         # models an action pipeline takes (classification, embedding, multi-task) get clip settings
         if task in TASKS["action-classification"].served_by + TASKS["action-embedding"].served_by:
