@@ -172,7 +172,7 @@ def _file_holding(files: list, names: list[str], prefix: str) -> Any:
             try:
                 with safe_open(str(file), framework="pt") as f:
                     keys = set(f.keys())
-            except Exception:  # noqa: BLE001 - only used to name the file
+            except Exception:  # noqa: BLE001, S112 - only used to name the file
                 continue
             if any(k in keys or k.removeprefix(prefix) in keys or prefix + k in keys for k in names):
                 return file

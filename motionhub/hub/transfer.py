@@ -181,7 +181,7 @@ def _connection_failure(err: BaseException) -> HubConnectionError | None:
     url = None
     try:
         url = str(transport.request.url)  # httpx errors carry their request (a property that may raise)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001, S110 - no request recorded: the message goes without the URL
         pass
     detail = str(transport).strip().splitlines()[0] if str(transport).strip() else ""
     why = f"{type(transport).__name__}" + (f": {detail}" if detail else "")
