@@ -10,37 +10,9 @@ Two parts:
    (transformers.Trainer with AdamW and MotionBERT's ×``lr_decay`` per epoch). Command line:
    ``python -m motionhub.tasks.stride --bandai DIR --h36m DIR --output-dir OUT`` (see :func:`main`).
 
-2. **Test-time training** (:func:`test_time_train`, in :mod:`motionhub.pipelines.stride`): given one video's noisy, partly missing per-frame 3D poses (from
-   any image-based estimator), a *copy* of the prior is optimised on that video alone, input == target (the noisy
-   poses; target made root-relative), with ``λ_pos·MPJPE + λ_scale·N-MPJPE + λ_vel·velocity + λ_lv·limb-length
-   variance`` (1 / 0.5 / 20 / 200 by default, STRIDE's ``MB_ft_h36m.yaml``), AdamW (lr 2e-4, weight decay 0.01, lr
-   ×0.99 after every epoch), random horizontal flips of input and target; then :func:`stride_predict` predicts every
-   frame with flip averaging. Videos longer than the prior's ``maxlen`` are cut into overlapping windows (training
-   iterates over them; predictions are merged with triangular weights).
-
-Parity with the official code (``stride/stride_inference.py``; tests against ``reference/stride``):
-
-* :func:`stride_predict` with ``recenter="stride_midhip"`` reproduces ``evaluate()``: flip-averaged prediction, joint
-  0 set to 0, then the mean of joints 2 and 3 subtracted. The latter is a J14-style "mid-hip" applied to H36M-17
-  indices (which are the right knee and ankle): an official quirk, kept only as this explicit option. The default
-  ``recenter="root"`` keeps the H36M convention (pelvis at the origin).
-* :func:`stride_train_epoch` is the official ``train_epoch`` (forward in train mode, ``zero_grad``, backward, step;
-  one step per window batch). The official ``train_with_config`` multiplies the lr by ``lr_decay`` *after* every
-  epoch; the fixture calls ``train_epoch`` three times directly (no decay in between), which
-  ``test_time_train(..., lr_decay=1.0)`` reproduces.
-* The prior's head output is used as is during training (the official model does not zero the root; convert official
-  checkpoints with :func:`motionhub.conversion.convert_checkpoint`, which sets ``root_relative=False``).
-
-Extension (not in the official code): a visibility mask. Hidden joints are zeroed in the input (as in the masked 3D
-pretraining) and left out of the position, scale and velocity terms; the limb-length-variance term acts on every frame,
-which, with the prior, fills the gaps. A joint counts as visible only when the root of its frame is visible too
-(the root-relative target needs it). ``visibility=None`` gives the official behaviour exactly.
-
-Units: whatever the poses are in (the official prior and motionhub's ``stride-prior-small`` expect metres, camera
-space: x right, y down, z forward). Layout: H36M-17 (the limb terms need it). Input convention of the prior, read from
-``config.input_normalization``: ``"none_3d"`` (official STRIDE: raw camera-space poses) or ``"centered_3d"``
-(motionhub's prior: each window translated so that the mean of its visible joints is the origin,
-:func:`center_stride_input`); prediction and TTT apply it automatically.
+2. **Test-time training** on one video (:func:`test_time_train`, :func:`stride_predict`): in
+   :mod:`motionhub.pipelines.stride` (documented there, with the parity notes against the official code); the names
+   are re-exported here.
 """
 
 from __future__ import annotations
