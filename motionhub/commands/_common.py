@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "QUANTIZE_CHOICES",
     "DEFAULT_MODEL",
     "add_input_args",
     "add_model_args",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "default"
+QUANTIZE_CHOICES = ("int8",)  # motionhub.pipelines.lifting.QUANTIZATIONS, without importing torch for --help
 """``--model default`` (or no ``--model`` for ``lift``) = the embedded default lifting model."""
 
 

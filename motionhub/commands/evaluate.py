@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ._common import (
     DEFAULT_MODEL,
+    QUANTIZE_CHOICES,
     add_input_args,
     add_trust_remote_code_arg,
     model_inputs,
@@ -71,6 +72,9 @@ def register(subparsers) -> None:
     r.add_argument("--batch-size", type=int, default=16, help="windows / clips per forward pass (default 16)")
     r.add_argument("--flip", action=argparse.BooleanOptionalAction, default=False,
                    help="flip test-time augmentation (default off)")
+    r.add_argument("--quantize", choices=QUANTIZE_CHOICES, default=None,
+                   help="pose lifting: int8 = dynamic int8 matrix products on onnxruntime (CPU; measures the accuracy "
+                   "cost of `motionhub lift --quantize int8`)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     add_action_args(p)
     add_input_args(p, image_size=False)
@@ -109,8 +113,12 @@ def run(args: argparse.Namespace) -> int:
 
     spec = model_spec(args.model)
     check_output_path(args.output, (".json", ".npz"), what="-o", inputs=[*args.data, *model_inputs(spec)])
+    if args.quantize and args.device == "auto":
+        args.device = "cpu"  # int8 runs on onnxruntime's CPU provider
     model = load_model(spec, None, device=args.device, trust_remote_code=args.trust_remote_code)
     task = model_task(model)
+    if args.quantize and task not in ("pose-lifting", "multi-task"):
+        raise ValueError(f"--quantize {args.quantize} applies to pose-lifting models; {args.model} is a {task} model")
     action_kwargs = {
         "device": args.device, "batch_size": args.batch_size, "flip": args.flip, "clip_len": args.clip_len,
         "num_persons": args.num_persons, "confidence": args.confidence, "normalization": args.clip_normalization,
@@ -134,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         pipe = PoseLiftingPipeline(
             model, device=args.device, batch_size=args.batch_size, flip=args.flip, window=args.window,
             stride=args.stride, normalization=args.normalization, output_units=args.units, merge=args.merge,
-            pad_short=args.pad_short, progress=not args.quiet,
+            pad_short=args.pad_short, progress=not args.quiet, quantize=args.quantize,
         )
         if args.stride is None and not pipe.fixed_length:
             pipe.stride = pipe.window  # non-overlapping windows, as results/*.json

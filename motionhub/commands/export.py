@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import DEFAULT_MODEL, add_trust_remote_code_arg, model_inputs, model_spec, quiet_loading
+from ._common import (
+    DEFAULT_MODEL,
+    QUANTIZE_CHOICES,
+    add_trust_remote_code_arg,
+    model_inputs,
+    model_spec,
+    quiet_loading,
+)
 
 __all__ = ["register", "run"]
 
@@ -31,6 +38,10 @@ def register(subparsers) -> None:
     p.add_argument("--atol", type=float, default=1e-4,
                    help="largest accepted difference to the eager model (default 1e-4)")
     p.add_argument("--no-check", action="store_true", help="skip the comparison with the eager model")
+    p.add_argument("--quantize", choices=QUANTIZE_CHOICES, default=None,
+                   help="ONNX only: int8 = also quantize the export's matrix products to int8 (dynamic, "
+                   "onnxruntime.quantization); the file written is the quantized model, its difference to the "
+                   "eager model is printed")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
     add_trust_remote_code_arg(p)
     p.set_defaults(func=run)
@@ -44,10 +55,15 @@ def run(args: argparse.Namespace) -> int:
                       inputs=model_inputs(model_spec(args.model)))
     if args.frames is not None and args.frames < 1:
         raise ValueError(f"--frames must be >= 1, got {args.frames}")
+    if args.quantize and args.output.suffix.lower() != ".onnx":
+        raise ValueError(f"--quantize {args.quantize} writes ONNX models (onnxruntime's quantizer); give an .onnx "
+                         f"output, not {args.output.name}")
     from ..export.model import export_model
     from ..pipelines import load_model
 
     model = load_model(model_spec(args.model), None, device="cpu", trust_remote_code=args.trust_remote_code)
+    if args.quantize:
+        return _export_quantized(args, model)
     res = export_model(model, args.output, frames=args.frames, opset=args.opset, check=not args.no_check,
                        atol=args.atol)
     shape = "(" + ", ".join(res.input_shape) + ")"
@@ -56,4 +72,36 @@ def run(args: argparse.Namespace) -> int:
     if res.max_abs_diff is not None:
         worst = max(res.max_abs_diff.values())
         print(f"  check: largest difference to the eager model {worst:.2g} (<= {args.atol:g})")
+    return 0
+
+
+def _export_quantized(args: argparse.Namespace, model) -> int:
+    """float32 export into a temporary folder (checked as usual), then its int8 variant at ``args.output``."""
+    import tempfile
+
+    import numpy as np
+    import torch
+
+    from ..export.model import OnnxModel, export_model, export_spec, quantize_onnx
+    from ..pipelines import model_task
+
+    if model_task(model) in ("mesh-recovery", "multi-task"):
+        raise ValueError(f"--quantize {args.quantize}: {args.model} contains SMPL layers, which need float32; "
+                         "export it without --quantize")
+    with tempfile.TemporaryDirectory(dir=args.output.parent if args.output.parent.is_dir() else None) as tmp:
+        fp32 = Path(tmp) / "float32.onnx"
+        res = export_model(model, fp32, frames=args.frames, opset=args.opset, check=not args.no_check,
+                           atol=args.atol)
+        quantize_onnx(fp32, args.output, args.quantize)
+    spec = export_spec(model, args.frames)
+    x = torch.randn(*spec.shape, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        ref = model(keypoints=x, return_dict=True)
+    got = OnnxModel(args.output).run(x)
+    diffs = {n: float(np.max(np.abs(got[n] - getattr(ref, n).numpy()))) for n in got if getattr(ref, n, None) is not None}
+    shape = "(" + ", ".join(res.input_shape) + ")"
+    print(f"wrote {args.output} (onnx, {args.quantize}, {args.output.stat().st_size / 1e6:.1f} MB): keypoints "
+          f"{shape} -> {', '.join(res.output_names)}")
+    print(f"  {args.quantize} vs the eager float32 model on a random input: largest difference "
+          f"{max(diffs.values()):.2g} (accuracy cost on real data: the model card / benchmarks/results)")
     return 0

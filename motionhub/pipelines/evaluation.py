@@ -184,6 +184,7 @@ def evaluate_lifting(
         "num_sequences": len(per_seq),
         "num_frames": int(sum(e["frames"] for e in per_seq)),
         "flip": pipeline.flip,
+        "quantize": pipeline.quantize,
         "window": pipeline.window,
         "stride": None if pipeline.fixed_length else pipeline.stride,
         "merge": pipeline.merge,

@@ -29,11 +29,16 @@ from ..skeleton import get_layout
 from .loading import load_model, model_device, resolve_device
 from .results import UNITS_DOC, json_safe, nan_to_none
 
-__all__ = ["BACKENDS", "NORMALIZATIONS", "KeypointPipeline", "LiftResult", "PoseLiftingPipeline"]
+__all__ = ["BACKENDS", "NORMALIZATIONS", "QUANTIZATIONS", "KeypointPipeline", "LiftResult", "PoseLiftingPipeline"]
 
 BACKENDS = ("torch", "onnx")
 """Model runtimes of the per-frame pipelines: eager PyTorch, or the model's ONNX export on onnxruntime (exported once
 per weights into a cache, :func:`motionhub.export.model.cached_onnx_model`; CPU only)."""
+
+QUANTIZATIONS = ("int8",)
+"""``quantize=`` values of the lifting pipeline: ``"int8"`` = the model's ONNX export with dynamic int8 matrix products
+on onnxruntime (:func:`motionhub.export.model.quantize_onnx`; CPU only; made once per weights, then cached). Its
+speed and accuracy cost are measured in ``benchmarks/results`` and stated on the model cards."""
 
 NORMALIZATIONS = NORMALIZATIONS_2D
 """The built-in ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`); rules
@@ -77,9 +82,22 @@ class KeypointPipeline:
         pad_short: bool | None = None,
         processor: MotionProcessor | None = None,
         progress: bool = True,
-        backend: str = "torch",
+        backend: str | None = None,
+        quantize: str | None = None,
         **load_kwargs: Any,
     ) -> None:
+        if quantize is not None:
+            if quantize not in QUANTIZATIONS:
+                raise ValueError(f"quantize must be one of {QUANTIZATIONS} or None, got {quantize!r}")
+            if self.task != "pose-lifting":
+                # the SMPL layers of a mesh model are matrix products too: int8 would quantize the body model itself
+                raise ValueError(f"quantize={quantize!r} applies to pose-lifting models, not {self.task} (its SMPL "
+                                 "layers need float32); leave quantize unset")
+            if backend not in (None, "onnx"):
+                raise ValueError(f"quantize={quantize!r} runs on onnxruntime (backend='onnx'), not backend="
+                                 f"{backend!r}")
+            backend = "onnx"
+        backend = "torch" if backend is None else backend
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -125,14 +143,15 @@ class KeypointPipeline:
         self.stride = self._check_stride(stride if stride is not None else proc.window_stride)
         self.output_units = proc.output_units
         self.backend = backend
+        self.quantize = quantize
         self._onnx = None
         if backend == "onnx":
             if torch.device(self.device).type != "cpu":
-                raise ValueError(f"backend='onnx' runs on onnxruntime's CPU provider; use device='cpu', not "
-                                 f"{self.device}")
+                what = f"quantize={quantize!r}" if quantize else "backend='onnx'"
+                raise ValueError(f"{what} runs on onnxruntime's CPU provider; use device='cpu', not {self.device}")
             from ..export.model import cached_onnx_model
 
-            self._onnx = cached_onnx_model(self.model, threads=torch.get_num_threads())
+            self._onnx = cached_onnx_model(self.model, threads=torch.get_num_threads(), quantize=quantize)
 
     def _check_window(self, window: int | None) -> int:
         if window is None:
@@ -209,6 +228,9 @@ class PoseLiftingPipeline(KeypointPipeline):
         backend: ``"torch"`` (default) or ``"onnx"``: the model's ONNX export on onnxruntime (CPU; exported and
             checked once per weights, then cached; ~8 % faster than eager for the full MotionBERT, slower for Lite, see
             ``benchmarks/results``).
+        quantize: ``"int8"``: dynamic int8 matrix products on onnxruntime (:data:`QUANTIZATIONS`; implies
+            ``backend="onnx"``, CPU only): faster, at the accuracy cost stated on the model card and in
+            ``benchmarks/results``.
         **load_kwargs: passed to :func:`load_model`.
 
     Example::
@@ -268,6 +290,8 @@ class PoseLiftingPipeline(KeypointPipeline):
             "merge": None if self.fixed_length else self.merge,
             "many_to_one": self.fixed_length,
             "flip": self.flip,
+            "backend": self.backend,
+            "quantize": self.quantize,
             **inp.meta,
         }
         return LiftResult(
