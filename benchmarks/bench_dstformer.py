@@ -19,11 +19,15 @@ Variants:
             for one group at a time).
   compiled  sdpa + torch.compile (inductor), when --compile is given (compile time excluded).
   onnx      sdpa exported to ONNX (motionhub export) on onnxruntime's CPU provider, when --onnx is given.
+  int8      that ONNX export with dynamic int8 matrix products (motionhub.export.model.quantize_onnx, onnxruntime's
+            quantizer: what `motionhub lift --quantize int8` runs), when --int8 is given. Its "max diff" is the
+            output change int8 causes; the lifting accuracy cost on real data is `motionhub evaluate --quantize int8`
+            (benchmarks/results/README.md).
 
 Peak memory: each variant runs in a subprocess with a fixed glibc mmap threshold (freed tensors are unmapped at
 once), and a thread samples RSS during one forward after a warm-up; the table reports peak minus the RSS before it.
 
-Usage:  python benchmarks/bench_dstformer.py --official-repo /path/to/MotionBERT [--repeats 5] [--compile] [--onnx]
+Usage:  python benchmarks/bench_dstformer.py --official-repo /path/to/MotionBERT [--repeats 5] [--compile] [--onnx] [--int8]
         [--background-load N] [--official-own-process] [--json out.json]
 
 OpenMP: like the motionhub command and training scripts, this script chooses passive waiting for torch's threads
@@ -141,11 +145,13 @@ def prepare(preset: str, variant: str, repo: str | None = None):
 
         def fn(x, m=compiled):  # noqa: F811
             return m(keypoints=x).pose_3d
-    if variant == "onnx":
-        from motionhub.export.model import OnnxModel, export_model
+    if variant in ("onnx", "int8"):
+        from motionhub.export.model import OnnxModel, export_model, quantize_onnx
 
         path = os.path.join(tempfile.mkdtemp(), f"dstformer-{preset}.onnx")
         export_model(model, path, frames=T, check=False)
+        if variant == "int8":
+            path = str(quantize_onnx(path, path.replace(".onnx", "-int8.onnx")))
         session = OnnxModel(path, threads=torch.get_num_threads())
 
         def fn(x, s=session):  # noqa: F811
@@ -191,7 +197,7 @@ def memory_child(preset: str, variant: str, repo: str | None) -> None:
     model, fn = prepare(preset, variant, repo)
     x = clip()
     with torch.no_grad():
-        fn(x if variant in ("compiled", "onnx") else x[:1, :8])  # lazy init / compilation outside the measurement
+        fn(x if variant in ("compiled", "onnx", "int8") else x[:1, :8])  # lazy init / compilation: not measured
         gc.collect()
         base = _rss_mb()
         peak = [base]
@@ -335,6 +341,8 @@ def main() -> None:
                         "same weights converted for motionhub); without it 'official' is the emulation below")
     parser.add_argument("--compile", action="store_true", help="also benchmark torch.compile(sdpa model)")
     parser.add_argument("--onnx", action="store_true", help="also benchmark the ONNX export on onnxruntime")
+    parser.add_argument("--int8", action="store_true",
+                        help="also benchmark the int8-quantized ONNX export on onnxruntime (--quantize int8)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--background-load", type=int, default=0, metavar="N",
                         help="run N busy-looping processes while the variants are timed (robustness to a shared "
@@ -362,7 +370,8 @@ def main() -> None:
     transformers.utils.logging.set_verbosity_error()
     repo = args.official_repo
     base_variant = "official" if repo else "emulated"
-    variants = [base_variant, "sdpa"] + (["compiled"] if args.compile else []) + (["onnx"] if args.onnx else [])
+    variants = ([base_variant, "sdpa"] + (["compiled"] if args.compile else []) + (["onnx"] if args.onnx else [])
+                + (["int8"] if args.int8 else []))
     gemm = gemm_gflops()
     with background_load(args.background_load):
         own = ("official",) if args.official_own_process else ()
