@@ -168,7 +168,7 @@ def _official_cards() -> list[Path]:
     return sorted(p for p in (REPO_ROOT / "model_cards").glob("*.md") if p.name != "template.md")
 
 
-def test_official_cards_load_with_valid_metadata():
+def test_official_cards_load_with_valid_metadata(tmp_path):
     from huggingface_hub import ModelCard
     from motionhub.model_cards.official import OFFICIAL_CARDS, render_official_card
 
@@ -186,15 +186,42 @@ def test_official_cards_load_with_valid_metadata():
         assert "## Citation" in card.text and "```bibtex" in card.text, path.name
         for result in data.eval_results or []:
             assert isinstance(result.metric_value, (int, float)) and result.source_url, path.name
-        # the committed file has the metadata its specification renders today
-        regenerated = render_official_card(path.stem)
+        # the committed file is what its record renders today, to the byte
+        render_official_card(path.stem).save(tmp_path / path.name)
         stale = f"{path.name} is stale: run python -m motionhub.model_cards.official"
-        assert regenerated.data.to_dict() == data.to_dict(), stale
+        assert (tmp_path / path.name).read_text() == path.read_text(), stale
     mpm = ModelCard.load(REPO_ROOT / "model_cards" / "mpm.md")
     assert mpm.data.license_name and "no LICENSE file" in mpm.text
     mb = ModelCard.load(REPO_ROOT / "model_cards" / "motionbert.md")
     assert sorted(r.metric_value for r in mb.data.eval_results) == [37.2, 88.1, 93.0, 97.2]
     assert "39.2 mm" in mb.text
+    ps = ModelCard.load(REPO_ROOT / "model_cards" / "pstmo-s.md")
+    assert [r.metric_value for r in ps.data.eval_results] == [43.06, 29.36]
+
+
+def test_official_cards_state_the_facts_of_their_records():
+    """Every card's license, papers and numbers are its record's (and its finetuned checkpoints' / variants'):
+    nothing on a card states a fact the records do not."""
+    from huggingface_hub import ModelCard
+    from motionhub.model_cards.official import OFFICIAL_CARDS
+
+    from motionhub.official_records import results_on_card
+    from motionhub.papers import SEED_PAPERS
+
+    for name, record in OFFICIAL_CARDS.items():
+        card = ModelCard.load(REPO_ROOT / "model_cards" / f"{name}.md")
+        assert (card.data.license, card.data.license_name, card.data.license_link) == (
+            record.license, record.license_name, record.license_link), name
+        assert " ".join(record.license_note.split()) in " ".join(card.text.split()), name
+        for key in record.papers:
+            assert SEED_PAPERS[key].bibtex in card.text, (name, key)
+        expected = [(r.dataset_type, r.split, r.metric, r.value, r.source_url) for _, r in results_on_card(record)]
+        found = [(e.dataset_type, e.dataset_split, e.metric_type, e.metric_value, e.source_url)
+                 for e in card.data.eval_results or []]
+        assert found == expected, name
+        for _, result in results_on_card(record):  # and in the results table of the text
+            assert f"| {result.value} |" in card.text, (name, result.value)
+        assert record.file_name in card.text or record.family == "MPM", name  # MPM's file names are undocumented
 
 
 # ---------------------------------------------------------------------------------------------------------- remote code

@@ -107,7 +107,8 @@ def describe_model(spec: str | None, card_lines: int = 12, *, trust_remote_code:
     if spec is not None and parse_official_name(spec) is not None:
         entry = get_official(spec)
         desc["official"] = {k: v for k, v in entry.to_dict().items()
-                            if k in ("family", "description", "license", "reported", "download_page", "paper")}
+                            if k in ("family", "description", "license", "license_note", "reported", "download_page",
+                                     "paper", "citation", "finetuned_from")}
     if folder is None:  # an official checkpoint: convert in memory
         model = load_model(spec, trust_remote_code=trust_remote_code)
         config = model.config
