@@ -64,6 +64,27 @@ def _results(name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _int8_section() -> str:
+    """The accuracy cost of ``--quantize int8`` for the default lifter: both ``motionhub evaluate`` outputs of
+    benchmarks/results (same files, same protocol, float32 and int8 in one sitting)."""
+    folder = REPO / "benchmarks" / "results"
+    paths = [folder / f"int8_accuracy_default_{kind}.json" for kind in ("fp32", "int8")]
+    if not all(p.exists() for p in paths):
+        return ""
+    fp32, int8 = (json.loads(p.read_text()) for p in paths)
+    row = lambda name, r: (f"| {name} | {r['mpjpe']:.2f} | {r['p_mpjpe']:.2f} | {r['accel_error']:.2f} |")
+    return (
+        "`motionhub lift --quantize int8` (and `PoseLiftingPipeline(quantize=\"int8\")`) runs this model's ONNX "
+        "export with dynamic int8 matrix products on onnxruntime (CPU). Its cost on Human3.6M S8 (every frame, the "
+        "protocol above, no flip):\n\n| weights | MPJPE (mm) | P-MPJPE (mm) | acceleration error (mm/frame²) |\n"
+        "|---|---|---|---|\n" + row("float32", fp32) + "\n" + row("int8", int8) + "\n\n"
+        "The poses barely move, but int8 adds frame-to-frame jitter (the acceleration error of the output rises): "
+        "keep float32 where smooth motion matters (animation, BVH export). Speed: `benchmarks/results/README.md`. "
+        "Reproduce: `motionhub evaluate motionhub/pretrained/dstformer-lift-default /tmp/h36m_s8_eval_full --protocol "
+        "metric [--quantize int8] -o benchmarks/results/int8_accuracy_default_{fp32,int8}.json`."
+    )
+
+
 def _metric_rows(res: dict | None, dataset_name: str) -> list[dict]:
     if not res:
         return []
@@ -236,6 +257,9 @@ def write_default_card(folder: Path) -> Path:
     extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
     if speed_text:
         extra["Speed"] = speed_text
+    int8 = _int8_section()
+    if int8:
+        extra["int8 inference (`--quantize int8`)"] = int8
     card = generate_model_card(
         config, repo_id="motionhub/dstformer-lift-default", model_name="dstformer-lift-default", summary=summary,
         license="cc-by-nc-4.0", license_note=LICENSE_NOTE, datasets=DATASETS,
