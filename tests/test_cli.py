@@ -237,6 +237,41 @@ def test_classify_embed_oneshot(models, clips, tmp_path, capsys):
     assert code == 1 and "2 labels for 1 support" in err
 
 
+def test_classify_embed_folders_bad_files_and_shards(models, clips, tmp_path, capsys):
+    """classify / embed over a folder in one process: a bad file is one line, the rest are classified, exit 1;
+    explicit files keep their order; two shards cover the folder exactly once."""
+    import shutil
+
+    folder = tmp_path / "clips"
+    shutil.copytree(clips, folder)
+    (folder / "broken.npz").write_bytes(b"not a zip")
+    code, out, err = _run(["classify", folder, "-m", models / "cls", "-o", tmp_path / "c.json", "-q"], capsys)
+    assert code == 1
+    assert err.count("failed: ") == 1 and "broken.npz" in err
+    assert "5 input(s): 4 done, 1 failed" in out
+    res = json.loads((tmp_path / "c.json").read_text())
+    assert [Path(p).name for p in res["inputs"]] == ["jump.npz", "q1.npz", "q2.npz", "wave.npz"]  # folder: sorted
+    assert len(res["failed"]) == 1 and "broken.npz" in res["failed"][0]
+    assert np.asarray(res["logits"]).shape == (4, 3)
+    # explicit files: the order given (embeddings are matched to inputs by position)
+    code, _, err = _run(["embed", clips / "wave.npz", clips / "jump.npz", "-m", models / "emb", "-o",
+                         tmp_path / "e.json", "-q"], capsys)
+    assert code == 0, err
+    assert json.loads((tmp_path / "e.json").read_text())["inputs"] == [str(clips / "wave.npz"), str(clips / "jump.npz")]
+    seen = []
+    for i in range(2):
+        code, _, err = _run(["embed", clips, "-m", models / "emb", "-o", tmp_path / f"s{i}.json", "--shard",
+                             f"{i}/2", "-q"], capsys)
+        if code == 1:  # every file hashed to the other shard
+            assert "no input in this shard" in err
+            continue
+        assert code == 0, err
+        seen += [Path(p).name for p in json.loads((tmp_path / f"s{i}.json").read_text())["inputs"]]
+    assert sorted(seen) == ["jump.npz", "q1.npz", "q2.npz", "wave.npz"]
+    code, _, err = _run(["classify", clips, "-m", models / "cls", "--shard", "2/2"], capsys)
+    assert code == 1 and "--shard 2/2" in err
+
+
 def test_mesh_command_with_synthetic_smpl(tmp_path, capsys, monkeypatch):
     synthetic = pytest.importorskip("synthetic_smpl")
     from motionhub.heads import DSTformerForMeshRecovery

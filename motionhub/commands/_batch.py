@@ -13,15 +13,20 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["BatchSummary", "add_batch_args", "batch_inputs", "is_batch", "output_for", "parse_shard", "run_batch"]
+__all__ = ["BatchSummary", "add_batch_args", "add_shard_arg", "batch_inputs", "failed_exit_code", "is_batch", "output_for", "parse_shard",
+           "read_many", "run_batch"]
 
 
-def add_batch_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("many inputs (one process, one model load)")
+def add_shard_arg(g: argparse._ActionsContainer) -> None:
     g.add_argument("--shard", default=None, metavar="I/N",
                    help="process only shard I of N (0 <= I < N) of the inputs: files are assigned by a hash of "
                    "their path relative to the input folder, so N machines (a SLURM array: --shard "
                    "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT) cover every file exactly once")
+
+
+def add_batch_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("many inputs (one process, one model load)")
+    add_shard_arg(g)
     g.add_argument("--overwrite", action="store_true",
                    help="redo inputs whose output exists (default: skip them, so a killed run resumes)")
 
@@ -154,3 +159,50 @@ def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, wor
             tqdm.write(f"failed: {text}" if named else f"failed: {path}: {text}", file=sys.stderr)
     print(summary.line(len(files), time.perf_counter() - start))
     return summary
+
+
+def read_many(inputs: Sequence[Path], read: Callable[[Path], object], shard: str | None = None,
+              quiet: bool = False) -> tuple[list[Path], list, list[tuple[Path, str]]]:
+    """Every readable input of files / folders / a shard of them for commands that write one combined output
+    (``classify``, ``embed``): ``(paths, read(path) results, failed)``. A file that cannot be read is one line on
+    stderr (``failed: FILE: reason``) and the others go on; the caller reports the count and exits 1."""
+    from tqdm.auto import tqdm
+
+    from ..errors import describe_error, is_user_error
+
+    chosen, _ = batch_inputs(inputs, parse_shard(shard))
+    keep = set(chosen)
+    # the inputs' own order (embeddings are written in input order), a folder's files sorted; files named directly
+    # are reported as the user wrote them
+    files, seen = [], set()
+    for given in inputs:
+        given = Path(given)
+        expanded = batch_inputs([given])[0] if given.is_dir() else [given.resolve()]
+        for path in expanded:
+            if path in keep and path not in seen:
+                seen.add(path)
+                files.append(given if not given.is_dir() else path)
+    paths, items, failed = [], [], []
+    for path in tqdm(files, unit="file", desc="reading", disable=quiet or len(files) < 2, file=sys.stderr):
+        try:
+            items.append(read(path))
+            paths.append(path)
+        except Exception as err:
+            if not is_user_error(err):
+                raise
+            text = describe_error(err)
+            failed.append((path, text))
+            named = str(path) in text or path.name in text
+            tqdm.write(f"failed: {text}" if named else f"failed: {path}: {text}", file=sys.stderr)
+    if not items:
+        raise ValueError(f"none of the {len(files)} input(s) could be read" if files else
+                         "no input in this shard: every file hashed to another one (fewer files than shards?)")
+    return paths, items, failed
+
+
+def failed_exit_code(paths: Sequence[Path], failed: Sequence[tuple[Path, str]]) -> int:
+    """Exit code of a :func:`read_many` run: 0, or 1 with a summary line when some inputs could not be read."""
+    if not failed:
+        return 0
+    print(f"{len(paths) + len(failed)} input(s): {len(paths)} done, {len(failed)} failed (listed above)")
+    return 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ._batch import add_shard_arg, failed_exit_code
 from ._common import (
     add_input_args,
     add_model_args,
@@ -59,6 +60,7 @@ def register(subparsers) -> None:
     add_runtime_args(p, flip_default=False)
     add_action_args(p)
     add_input_args(p)
+    add_shard_arg(p.add_argument_group("many inputs (folders, globs: one model load; a bad file is one line)"))
     p.set_defaults(func=run)
 
 
@@ -71,17 +73,22 @@ def run(args: argparse.Namespace) -> int:
                       inputs=[*args.inputs, *model_inputs(args.model)])
     if args.top_k < 1:
         raise ValueError(f"--top-k must be >= 1, got {args.top_k}")
-    seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
+    from ._batch import read_many
+
+    paths, seqs, failed = read_many(
+        args.inputs, lambda f: read_sequence(f, args.layout, args.input_format, args.index, args.person),
+        args.shard, args.quiet)
     pipe = action_pipeline(args, "action-classification")
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)
     tops = result.top_k(args.top_k)
-    for path, top in zip(args.inputs, tops):
+    for path, top in zip(paths, tops):
         print(f"{path}:")
         for rank, (index, label, prob) in enumerate(top, 1):
             print(f"  {rank}. {label} (class {index}, p={prob:.3f})")
     if args.output is not None:
         write_json_or_npz(args.output, {
-            "inputs": [str(f) for f in args.inputs],
+            "inputs": [str(f) for f in paths],
+            "failed": [e if str(f) in e else f"{f}: {e}" for f, e in failed],
             "logits": result.logits,
             "probabilities": result.probabilities,
             "top_k": [[{"index": i, "label": lab, "probability": p} for i, lab, p in top] for top in tops],
@@ -89,4 +96,4 @@ def run(args: argparse.Namespace) -> int:
             "clip_len": result.meta["clip_len"],
         })
         print(f"wrote {args.output}")
-    return 0
+    return failed_exit_code(paths, failed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ._batch import add_shard_arg, failed_exit_code
 from ._common import (
     add_input_args,
     add_model_args,
@@ -36,6 +37,7 @@ def register(subparsers) -> None:
     add_runtime_args(p, flip_default=False)
     add_action_args(p)
     add_input_args(p)
+    add_shard_arg(p.add_argument_group("many inputs (folders, globs: one model load; a bad file is one line)"))
     p.set_defaults(func=run)
 
 
@@ -46,15 +48,20 @@ def run(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, (".json", ".npz"), what="-o",  # before any work
                       inputs=[*args.inputs, *model_inputs(args.model)])
-    seqs = [read_sequence(f, args.layout, args.input_format, args.index, args.person) for f in args.inputs]
+    from ._batch import read_many
+
+    paths, seqs, failed = read_many(
+        args.inputs, lambda f: read_sequence(f, args.layout, args.input_format, args.index, args.person),
+        args.shard, args.quiet)
     pipe = action_pipeline(args, "action-embedding")
     result = pipe(seqs, layout=args.layout, image_size=args.image_size)
     labels = ["" if s.label is None else str(s.label) for s in seqs]
     write_json_or_npz(args.output, {
         "embeddings": result.embeddings.astype("float32"),
-        "inputs": [str(f) for f in args.inputs],
+        "inputs": [str(f) for f in paths],
+        "failed": [e if str(f) in e else f"{f}: {e}" for f, e in failed],
         "labels": labels,
         "clip_len": result.meta["clip_len"],
     })
     print(f"embedded {len(seqs)} clip(s) -> {result.embeddings.shape[1]}-d unit vectors; wrote {args.output}")
-    return 0
+    return failed_exit_code(paths, failed)
