@@ -41,3 +41,19 @@ def test_import_registers_task_packages():
 def test_console_script_is_declared():
     scripts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["motionhub"] == "motionhub.cli:main"
+
+
+def test_extras_agree_on_protobuf():
+    """[test] / [export] and [video] can be installed one after the other: onnx >= 1.23 needs protobuf >= 6.31, the
+    video extra's mediapipe 0.10.21 needs protobuf 4 (issue 26), so every extra with onnx must exclude 1.23+ while the
+    video extra pins protobuf < 5."""
+    from packaging.requirements import Requirement
+
+    extras = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    video = {Requirement(r).name: Requirement(r) for r in extras["video"]}
+    assert not video["protobuf"].specifier.contains("5.0")  # what the check below protects
+    for name, reqs in extras.items():
+        for req in map(Requirement, reqs):
+            if req.name == "onnx":
+                assert not req.specifier.contains("1.23.0"), f"[{name}] allows onnx 1.23 (protobuf >= 6.31)"
+                assert req.specifier.contains("1.22.0"), f"[{name}] excludes onnx 1.22, the version known to work"
