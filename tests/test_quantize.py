@@ -113,3 +113,12 @@ def test_cli_lift_evaluate_export_int8(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exit_info:  # argparse: a usage error, exit code 2
         main(["lift", str(tmp_path / "clip.npz"), "--model", str(model_dir), "--quantize", "int4"])
     assert exit_info.value.code == 2 and "invalid choice" in capsys.readouterr().err
+
+
+def test_cli_choices_are_the_library_quantizations():
+    """The CLI's --quantize choices (kept torch-free for --help) are the library's list."""
+    from motionhub.commands._common import QUANTIZE_CHOICES
+    from motionhub.export.model import QUANTIZATIONS
+    from motionhub.pipelines.lifting import QUANTIZATIONS as PIPELINE_QUANTIZATIONS
+
+    assert QUANTIZE_CHOICES == QUANTIZATIONS and PIPELINE_QUANTIZATIONS is QUANTIZATIONS

@@ -98,7 +98,7 @@ def _export_quantized(args: argparse.Namespace, model) -> int:
     with torch.no_grad():
         ref = model(keypoints=x, return_dict=True)
     got = OnnxModel(args.output).run(x)
-    diffs = {n: float(np.max(np.abs(got[n] - getattr(ref, n).numpy()))) for n in got if getattr(ref, n, None) is not None}
+    diffs = {n: float(np.max(np.abs(got[n] - ref[n].numpy()))) for n in got if n in ref}  # ModelOutput: a dict
     shape = "(" + ", ".join(res.input_shape) + ")"
     print(f"wrote {args.output} (onnx, {args.quantize}, {args.output.stat().st_size / 1e6:.1f} MB): keypoints "
           f"{shape} -> {', '.join(res.output_names)}")

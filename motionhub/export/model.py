@@ -45,7 +45,8 @@ __all__ = [
 
 EXPORT_FORMATS = ("onnx", "pt2")
 QUANTIZATIONS = ("int8",)
-"""Quantized ONNX variants (:func:`quantize_onnx`): ``"int8"`` = dynamic int8 matrix products on onnxruntime."""
+"""Quantized ONNX variants (:func:`quantize_onnx`; ``quantize=`` of the lifting pipeline, ``--quantize`` of the CLI):
+``"int8"`` = dynamic int8 matrix products on onnxruntime, CPU only (speed and accuracy cost: ``benchmarks/results``)."""
 _SKIPPED = ("loss", "loss_components", "hidden_states")
 _ACTION_TASKS = ("action-classification", "action-embedding")
 
@@ -335,8 +336,8 @@ def quantize_onnx(
     Every matrix product with a constant weight (the linear layers: attention q/k/v/projections, MLPs, heads) gets
     int8 weights (symmetric, one scale per output channel when ``per_channel``) and quantizes its input activations
     to uint8 from their range at run time, so no calibration data is needed; attention score products, softmax,
-    LayerNorm and the rest stay float32. On x86 CPUs with VNNI the int8 products run ~2-4x faster than float32 ones
-    (``benchmarks/results``: model speed and the accuracy cost). The motionhub metadata of ``source`` is kept and
+    LayerNorm and the rest stay float32. Measured speed (whole model, not only the products) and accuracy cost:
+    ``benchmarks/results/README.md``. The motionhub metadata of ``source`` is kept and
     ``motionhub_quantization`` added.
 
     Args:

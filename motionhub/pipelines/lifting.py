@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..export.model import QUANTIZATIONS
 from ..modeling_utils import flip_augmented
 from ..processor import (
     NORMALIZATIONS_2D,
@@ -34,11 +35,6 @@ __all__ = ["BACKENDS", "NORMALIZATIONS", "QUANTIZATIONS", "KeypointPipeline", "L
 BACKENDS = ("torch", "onnx")
 """Model runtimes of the per-frame pipelines: eager PyTorch, or the model's ONNX export on onnxruntime (exported once
 per weights into a cache, :func:`motionhub.export.model.cached_onnx_model`; CPU only)."""
-
-QUANTIZATIONS = ("int8",)
-"""``quantize=`` values of the lifting pipeline: ``"int8"`` = the model's ONNX export with dynamic int8 matrix products
-on onnxruntime (:func:`motionhub.export.model.quantize_onnx`; CPU only; made once per weights, then cached). Its
-speed and accuracy cost are measured in ``benchmarks/results`` and stated on the model cards."""
 
 NORMALIZATIONS = NORMALIZATIONS_2D
 """The built-in ``normalization=`` values of the lifting and mesh pipelines (see :mod:`motionhub.processor`); rules
