@@ -329,7 +329,7 @@ def as_motion_input(
         image_size = image_size if image_size is not None else data.image_size
         is_norm = bool(data.meta.get("normalized", False)) or normalized
         fps = data.fps
-        meta = {k: v for k, v in data.meta.items() if k in ("source", "format")}
+        meta = {k: v for k, v in data.meta.items() if k in ("source", "format", "camera")}  # camera: intrinsics
     elif isinstance(data, (list, tuple)) and data and isinstance(data[0], MotionSequence):
         raise TypeError("pass one MotionSequence at a time (the file held several clips: pick one, e.g. seqs[0])")
     else:

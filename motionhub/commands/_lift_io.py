@@ -45,8 +45,13 @@ def write_bvh_outputs(path: Path, result: Any, detected: np.ndarray) -> list[tup
         raise ValueError(f"BVH export needs H36M-17 poses; the model outputs {result.layout!r}")
     if result.fps is None:
         raise ValueError("BVH export needs the frame rate: the input file does not store it; pass --fps")
-    pose = result.pose_3d if result.pose_3d.ndim == 4 else result.pose_3d[None]
+    worlds = result.worlds
     written = []
+    if worlds:  # y-up world poses: the root walks (metres)
+        for target, w in zip(_per_person(path, len(worlds)), worlds):
+            written.append((target, write_bvh(target, w.pose_world, fps=result.fps, units="m", axes="y_up")))
+        return written
+    pose = result.pose_3d if result.pose_3d.ndim == 4 else result.pose_3d[None]
     for i, target in enumerate(_per_person(path, len(pose))):
         written.append((target, write_bvh(target, pose[i], fps=result.fps, units=result.units)))
     return written

@@ -71,6 +71,22 @@ def register(subparsers) -> None:
                    "time (default for videos)")
     g.add_argument("--units", default=None,
                    help="units of the model's output when its config does not say (normalized, m, mm)")
+    w = p.add_argument_group(
+        "world motion",
+        "metric models (the embedded default): the root trajectory in camera space, a world frame with y up and the "
+        "floor at the feet, foot contacts and foot-skate removal (motionhub.world); written to .npz / .json "
+        "(root_camera, root_world, pose_world, foot_contacts), moves the BVH root, drawn on the plot's floor",
+    )
+    w.add_argument("--focal", type=_positive("--focal"), default=None, metavar="PX",
+                   help="camera focal length in pixels (default: the file's camera, else an assumed 53-degree "
+                   "diagonal field of view, f = sqrt(W^2 + H^2)); depth and distances scale with it")
+    w.add_argument("--fov", type=_positive("--fov"), default=None, metavar="DEG",
+                   help="horizontal field of view in degrees instead of --focal")
+    w.add_argument("--up", choices=("body", "camera"), default="body",
+                   help="prior of the up direction that the floor fit refines: the median torso direction (body, "
+                   "default) or a level camera (camera)")
+    w.add_argument("--no-world", dest="world", action="store_false",
+                   help="root-relative poses only (no trajectory, the BVH root stays at the origin)")
     add_input_args(p)
     add_batch_args(p)
     pl = p.add_argument_group("plot")
@@ -97,6 +113,55 @@ def _frame_rate(value: str) -> float:
     if not 0 < fps <= MAX_FPS:
         raise argparse.ArgumentTypeError(f"--fps must be in (0, {MAX_FPS:g}] frames per second, got {value}")
     return fps
+
+
+def _positive(flag: str):
+    def parse(value: str) -> float:
+        try:
+            v = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} must be a number, got {value!r}") from None
+        if not (v > 0 and v < float("inf")):
+            raise argparse.ArgumentTypeError(f"{flag} must be positive, got {value}")
+        return v
+
+    return parse
+
+
+def _add_world(result, args: argparse.Namespace, where: str = "") -> None:
+    """The world motion of a metric result (``--no-world``: none); a model without metric output is told once."""
+    if not args.world:
+        return
+    asked = args.focal is not None or args.fov is not None
+    if result.units not in ("m", "mm") or result.layout != "h36m-17":
+        if asked:
+            raise ValueError(f"--focal / --fov place a metric H36M-17 pose in the world; this model outputs "
+                             f"{result.units!r} units in {result.layout!r} (use a metric model or drop the flags)")
+        return
+    try:
+        result.add_world(focal=args.focal, fov=args.fov, up=args.up)
+    except ValueError as exc:  # e.g. no frame rate: the root-relative poses are still the result asked for
+        if asked:
+            raise
+        info(f"no world motion{where}: {exc}", args.quiet)
+
+
+def _world_summary(result) -> str:
+    import numpy as np
+
+    worlds = result.worlds
+    if not worlds:
+        return ""
+    intr = worlds[0].meta["intrinsics"]
+    src = {"file": "the file's camera", "focal": "--focal", "fov": "--fov",
+           "assumed": "assumed 53-degree diagonal field of view; set --focal / --fov"}[intr["source"]]  # fmt: skip
+    parts = []
+    for i, w in enumerate(worlds):
+        path = np.linalg.norm(np.diff(w.root_world[:, [0, 2]], axis=0), axis=-1).sum()
+        who = f"person {i}: " if len(worlds) > 1 else ""
+        parts.append(f"{who}path {path:.2f} m, feet on the ground {100 * w.contacts.mean(0)[0]:.0f} % (left) / "
+                     f"{100 * w.contacts.mean(0)[1]:.0f} % (right)")  # fmt: skip
+    return (f"world motion (focal {intr['fx']:.0f} px from {src}): " + "; ".join(parts))
 
 
 def _output_arg(value: str) -> Path:
@@ -173,7 +238,9 @@ def _run_batch(args: argparse.Namespace) -> int:
         if fill not in fills:  # videos interpolate gaps, keypoint files zero them: one processor each, one model
             fills[fill] = pipe.processor.replace(fill_missing=fill)
         pipe.processor = fills[fill]
-        pipe(seq, layout=args.layout).save(target)
+        result = pipe(seq, layout=args.layout)
+        _add_world(result, args)
+        result.save(target)
 
     summary = run_batch(files, root, args.output, "_pose3d.npz", lift_one, overwrite=args.overwrite,
                         quiet=args.quiet, what="lifting")
@@ -226,13 +293,17 @@ def _run_one(args: argparse.Namespace) -> int:
         f"{', ' + m['quantize'] + ' on onnxruntime' if m.get('quantize') else ''}) with {m['model']}; pose_3d is "
         f"root-relative in {result.units!r} units"
     )
+    _add_world(result, args)
+    if result.world is not None:
+        print(_world_summary(result))
     undetected = int((~detected).sum())
     if undetected:
         print(f"{undetected} person-frame(s) had no detection: their 3D poses come from filled-in input, not from "
               "observations (the .mp4 plot marks them)")
     if output is not None and output.suffix.lower() == ".bvh":
         for target, exp in _lift_io.write_bvh_outputs(output, result, detected):
-            print(f"wrote {target} (BVH, H36M-17 rig, cm, {result.num_frames} frames at {result.fps:g} fps; with the "
+            root = "the root follows the world trajectory" if result.world is not None else "root at the origin"
+            print(f"wrote {target} (BVH, H36M-17 rig, cm, y up, {root}, {result.num_frames} frames at {result.fps:g} fps; with the "
                   f"median bone lengths its joints are {exp.mean_error:.3g} {result.units} from the lifted ones on "
                   f"average, {exp.max_error:.3g} at most)")
     elif output is not None:

@@ -32,6 +32,13 @@ from .results import UNITS_DOC, json_safe, nan_to_none
 
 __all__ = ["BACKENDS", "NORMALIZATIONS", "QUANTIZATIONS", "KeypointPipeline", "LiftResult", "PoseLiftingPipeline"]
 
+WORLD_DOC = (
+    "metres. root_camera: pelvis in camera space (x right, y down, z forward); root_world / pose_world: world frame "
+    "(y up = floor normal, z towards the camera along the floor, x = y cross z, origin on the floor under the first "
+    "pelvis), foot-skate removed; foot_contacts: (T, 2) left, right; p_world = world_from_camera @ (p_camera - "
+    "world_origin_camera)"
+)
+
 BACKENDS = ("torch", "onnx")
 """Model runtimes of the per-frame pipelines: eager PyTorch, or the model's ONNX export on onnxruntime (exported once
 per weights into a cache, :func:`motionhub.export.model.cached_onnx_model`; CPU only)."""
@@ -342,7 +349,9 @@ class LiftResult:
         layout: joint layout of ``pose_3d`` (``"h36m-17"``).
         units: units of ``pose_3d``: ``"normalized"`` or a metric unit (``"m"``/``"mm"``), see the module docstring.
         fps: frame rate of the input (``None`` if unknown).
-        meta: model, normalisation rule, ``pixels_per_unit``, crop box, window, stride, flip, ...
+        meta: model, normalisation rule, ``pixels_per_unit``, crop box, window, stride, flip, the file's ``camera``, ...
+        world: the motion in the world (:class:`~motionhub.world.WorldMotion`; a list, one per person, for
+            multi-person input) once :meth:`add_world` ran, else ``None``.
     """
 
     pose_3d: np.ndarray
@@ -354,10 +363,87 @@ class LiftResult:
     units: str
     fps: float | None = None
     meta: dict = field(default_factory=dict)
+    world: Any = None
 
     @property
     def num_frames(self) -> int:
         return self.pose_3d.shape[-3]
+
+    @property
+    def num_persons(self) -> int:
+        return 1 if self.pose_3d.ndim == 3 else self.pose_3d.shape[0]
+
+    def add_world(
+        self,
+        *,
+        focal: float | None = None,
+        fov: float | None = None,
+        up: str | np.ndarray = "body",
+        smooth_seconds: float | None = None,
+        remove_skate: bool = True,
+    ) -> LiftResult:
+        """Place every person in the world: root trajectory in camera space (metres), a gravity-aligned world frame
+        with the floor, foot contacts, foot-skate removal (:mod:`motionhub.world`); sets :attr:`world`.
+
+        The intrinsics come from ``focal`` (pixels) or ``fov`` (horizontal degrees), else the file's camera
+        (``meta["camera"]``), else an assumed 53-degree diagonal field of view (:func:`motionhub.world.resolve_intrinsics`;
+        ``world.meta["intrinsics"]["source"]`` says which). Several people share one world frame (the floor of the
+        person seen standing the most).
+
+        Raises:
+            ValueError: the poses are not metric (a model with normalised output has no size: depth needs one), not
+                H36M-17, no frame rate, or no 2D pixels to place the root with.
+        """
+        from ..world import (
+            DEFAULT_SMOOTH_SECONDS,
+            resolve_intrinsics,
+            solve_root,
+            to_world,
+        )
+
+        if self.units not in ("m", "mm"):
+            raise ValueError(
+                f"world motion needs metric poses; this model outputs {self.units!r} units (no body size, so no "
+                "depth): use a metric lifting model such as the embedded default"
+            )
+        if self.layout != "h36m-17":
+            raise ValueError(f"world motion needs H36M-17 poses, the model outputs {self.layout!r}")
+        if self.fps is None:
+            raise ValueError("world motion needs the frame rate (contacts are speeds): the input does not store it; "
+                             "pass --fps / set result.fps")  # fmt: skip
+        if self.keypoints_2d_pixels is None or self.meta.get("model_input_layout", self.layout) != self.layout:
+            raise ValueError("world motion needs the 2D input in pixels in the pose's layout (normalised input "
+                             "has no camera)")  # fmt: skip
+        intr = resolve_intrinsics(self.meta.get("image_size"), self.meta.get("camera"), focal=focal, fov=fov)
+        scale = 0.001 if self.units == "mm" else 1.0
+        pose = np.asarray(self.pose_3d, np.float64) * scale
+        kp = np.asarray(self.keypoints_2d_pixels, np.float64)
+        pose, kp = (pose, kp) if pose.ndim == 4 else (pose[None], kp[None])
+        smooth = DEFAULT_SMOOTH_SECONDS if smooth_seconds is None else smooth_seconds
+        roots = []
+        for i in range(len(pose)):
+            root = solve_root(pose[i], kp[i], intr, fps=self.fps, smooth_seconds=smooth)
+            if not np.isfinite(root).all():
+                raise ValueError(f"person {i}: no frame has two visible joints, the root cannot be placed")
+            roots.append(root)
+        meta = {"intrinsics": intr.to_dict(), "smooth_seconds": smooth, "units": "m"}
+        worlds = [to_world(pose[i], roots[i], self.fps, up=up, remove_skate=remove_skate, meta=meta)
+                  for i in range(len(pose))]  # fmt: skip
+        if len(worlds) > 1:  # one world for everybody: the frame of the person with the most floor evidence
+            ref = max(worlds, key=lambda w: w.meta["floor_points"])
+            frame = (ref.world_from_camera, ref.origin_camera)
+            worlds = [to_world(pose[i], roots[i], self.fps, frame=frame, remove_skate=remove_skate, meta=meta)
+                      for i in range(len(pose))]  # fmt: skip
+        self.world = worlds if self.pose_3d.ndim == 4 else worlds[0]
+        return self
+
+    @property
+    def worlds(self) -> list:
+        """:attr:`world` as a list (one :class:`~motionhub.world.WorldMotion` per person; empty before
+        :meth:`add_world`)."""
+        if self.world is None:
+            return []
+        return list(self.world) if isinstance(self.world, (list, tuple)) else [self.world]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists; NaN -> ``None``)."""
@@ -376,6 +462,20 @@ class LiftResult:
         if self.keypoints_2d_pixels is not None:
             out["keypoints_2d_pixels"] = nan_to_none(self.keypoints_2d_pixels)
         out["keypoints_2d_normalized"] = nan_to_none(self.keypoints_2d)
+        worlds = self.worlds
+        if worlds:
+            one = len(worlds) == 1 and self.pose_3d.ndim == 3
+            pick = (lambda arrays: arrays[0]) if one else (lambda arrays: arrays)
+            out["world"] = {
+                "description": WORLD_DOC,
+                "root_camera": pick([nan_to_none(w.root_camera) for w in worlds]),
+                "root_world": pick([nan_to_none(w.root_world) for w in worlds]),
+                "pose_world": pick([nan_to_none(w.pose_world) for w in worlds]),
+                "foot_contacts": pick([w.contacts.tolist() for w in worlds]),
+                "world_from_camera": nan_to_none(worlds[0].world_from_camera),
+                "world_origin_camera": nan_to_none(worlds[0].origin_camera),
+                "meta": pick([json_safe(w.meta) for w in worlds]),
+            }
         out["meta"] = json_safe(self.meta)
         return out
 
@@ -412,6 +512,14 @@ class LiftResult:
         }
         if self.pose_3d_pixels is not None:
             arrays["pose_3d_pixels"] = self.pose_3d_pixels
+        worlds = self.worlds
+        if worlds:
+            per = [w.arrays() for w in worlds]
+            for key in per[0]:
+                arrays[key] = per[0][key] if self.pose_3d.ndim == 3 or key.startswith("world_") else np.stack(
+                    [p[key] for p in per])
+            arrays["world_description"] = np.array(WORLD_DOC)
+            arrays["world_meta_json"] = np.array(json.dumps(json_safe([w.meta for w in worlds]), allow_nan=False))
         if self.keypoints_2d_pixels is not None and self.meta.get("model_input_layout", self.layout) == self.layout:
             arrays["keypoints_2d"] = self.keypoints_2d_pixels
             if self.meta.get("image_size") is not None:
