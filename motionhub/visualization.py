@@ -108,6 +108,7 @@ def plot_pose_3d(
     azim: float = -70.0,
     dpi: int = 80,
     camera_frame: bool = True,
+    ground: bool = False,
 ) -> Path:
     """Draw the 2D input and the 3D skeleton side by side; write a GIF animation or a PNG still.
 
@@ -128,6 +129,9 @@ def plot_pose_3d(
         dpi: resolution (figure is 8 x 4 inches with the 2D panel, 4 x 4 without).
         camera_frame: ``pose_3d`` is in camera coordinates (x right, y down, z forward), drawn upright. Set False for
             y-up world coordinates.
+        ground: ``pose_3d`` is a world motion (:class:`motionhub.world.WorldMotion` ``pose_world``: y up, metres,
+            the floor at y = 0; needs ``camera_frame=False``): draw the floor as a 0.5 m grid that moves under the
+            walking skeleton, and the pelvis path on it; metre ticks on the 3D axes.
 
     Returns:
         The written path.
@@ -171,6 +175,11 @@ def plot_pose_3d(
     rel = p - root
     pts = rel[finite]
     lo, hi = np.percentile(pts, 0.5, axis=0), np.percentile(pts, 99.5, axis=0)
+    if ground:
+        if camera_frame:
+            raise ValueError("ground=True draws the floor of a y-up world motion: pass camera_frame=False")
+        heights = root[:, 0, 2][np.isfinite(root[:, 0, 2])]
+        lo[2] = min(lo[2], -float(heights.max()) if heights.size else lo[2])  # the floor stays in view
     mid = (lo + hi) / 2
     radius = float(np.max(hi - lo)) / 2 * 1.1 or 1.0
 
@@ -210,18 +219,46 @@ def plot_pose_3d(
     ax3.set_box_aspect((1, 1, 1))
     ax3.view_init(elev=elev, azim=azim)
     ax3.set_title("3D (lifted)", fontsize=9)
-    for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
-        axis.set_ticklabels([])
-    ax3.set_xlabel("x", fontsize=7, labelpad=-10)
-    ax3.set_ylabel("depth", fontsize=7, labelpad=-10)
-    ax3.set_zlabel("up", fontsize=7, labelpad=-10)
+    if ground:
+        ax3.tick_params(labelsize=5, pad=-2)
+        ax3.set_xlabel("x (m)", fontsize=7, labelpad=-6)
+        ax3.set_ylabel("z (m)", fontsize=7, labelpad=-6)
+        ax3.set_zlabel("up (m, from the pelvis)", fontsize=7, labelpad=-6)
+    else:
+        for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
+            axis.set_ticklabels([])
+        ax3.set_xlabel("x", fontsize=7, labelpad=-10)
+        ax3.set_ylabel("depth", fontsize=7, labelpad=-10)
+        ax3.set_zlabel("up", fontsize=7, labelpad=-10)
     # one collection per panel (all limbs, one colour each): a few artists to redraw per frame instead of 2 x J
     lines3d = [Line3DCollection(np.zeros((len(colors), 2, 3)), colors=colors, linewidths=2, animated=True)]
-    ax3.add_collection3d(lines3d[0], autolim=False)
+    if ground:  # drawn first: the skeleton stays on top
+        floor = Line3DCollection(np.zeros((1, 2, 3)), colors="0.75", linewidths=0.6, animated=True)
+        path = Line3DCollection(np.zeros((1, 2, 3)), colors="tab:green", linewidths=1.2, animated=True)
+        ax3.add_collection3d(floor, autolim=False)
+        ax3.add_collection3d(path, autolim=False)
+        lines3d = [floor, path, *lines3d]
+        track = np.where(np.isfinite(root[:, 0]), root[:, 0], np.nan)  # (T, 3) plot axes: x, z, up
+        track_segments = np.stack([track[:-1], track[1:]], axis=1)
+        track_segments[..., 2] = 0.0
+        grid_step = 0.5
+    ax3.add_collection3d(lines3d[-1], autolim=False)
     label = fig.text(0.01, 0.01, "", fontsize=7, animated=True)
 
+    def update_floor(t: int) -> None:
+        c = track[t]
+        if not np.isfinite(c).all():
+            return
+        ticks = lambda v: np.arange(np.floor((v - radius) / grid_step), np.ceil((v + radius) / grid_step) + 1) * grid_step  # noqa: E731
+        xs, ys = ticks(c[0] + mid[0]), ticks(c[1] + mid[1])
+        segs = [((x, ys[0], 0.0), (x, ys[-1], 0.0)) for x in xs] + [((xs[0], y, 0.0), (xs[-1], y, 0.0)) for y in ys]
+        lines3d[0].set_segments(np.asarray(segs) - c)
+        lines3d[1].set_segments(track_segments[np.isfinite(track_segments).all(axis=(1, 2))] - c)
+
     def update(t: int) -> None:
-        lines3d[0].set_segments(np.stack([rel[t, child_idx], rel[t, parent_idx]], axis=1))
+        if ground:
+            update_floor(t)
+        lines3d[-1].set_segments(np.stack([rel[t, child_idx], rel[t, parent_idx]], axis=1))
         if with_2d:
             lines2d[0].set_segments(np.stack([kp2d[t, child_idx], kp2d[t, parent_idx]], axis=1))
         label.set_text(f"frame {t + 1}/{num_frames}")

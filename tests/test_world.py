@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 from pathlib import Path
@@ -36,6 +37,14 @@ def demo():
     intr = resolve_intrinsics(seq.image_size, cam)
     up = np.asarray(cam["R_world_to_camera"]) @ np.array([0.0, 1.0, 0.0])  # world up in camera axes
     return seq, gt, intr, up
+
+
+@pytest.fixture(scope="module")
+def lifted(demo):
+    """The demo lifted once by the embedded default (flip on, as ``motionhub lift``)."""
+    from motionhub.pipelines import PoseLiftingPipeline
+
+    return PoseLiftingPipeline(None, progress=False)(demo[0])
 
 
 def _angle(a, b) -> float:
@@ -98,11 +107,9 @@ def test_root_is_exact_for_a_consistent_pose_and_robust_to_one_wrong_joint(demo)
         solve_root(rel, uv, {"fx": 1})
 
 
-def test_root_of_the_lifted_walk_beats_the_bone_ratio_baseline(demo):
-    from motionhub.pipelines import PoseLiftingPipeline
-
+def test_root_of_the_lifted_walk_beats_the_bone_ratio_baseline(demo, lifted):
     seq, gt, intr, _ = demo
-    res = PoseLiftingPipeline(None, progress=False)(seq)
+    res = lifted
     ours = solve_root(res.pose_3d, res.keypoints_2d_pixels, intr, fps=50.0)
     base = root_from_bone_ratio(res.pose_3d, res.keypoints_2d_pixels, intr, get_layout("h36m-17").parents)
     e_ours = np.linalg.norm(ours - gt[:, 0], axis=-1).mean()
@@ -158,12 +165,12 @@ def test_world_errors(demo):
         to_world(rel, gt[:, 0], 50.0, up="sky")
 
 
-def test_world_motion_of_a_lift_result_npz_and_json(demo, tmp_path):
+def test_world_motion_of_a_lift_result_npz_and_json(demo, lifted, tmp_path):
     from motionhub.pipelines import LiftResult, PoseLiftingPipeline
 
     seq, gt, intr, up = demo
     pipe = PoseLiftingPipeline(None, progress=False)
-    res = pipe(seq).add_world()
+    res = copy.deepcopy(lifted).add_world()
     assert res.world.meta["intrinsics"]["source"] == "file"
     assert _angle(res.world.world_from_camera[1], up) < 3.0
     res.save(tmp_path / "w.npz")
@@ -248,3 +255,17 @@ def test_lift_world_flags_errors(tmp_path, capsys):
         assert exc.value.code == 2 and msg in capsys.readouterr().err
     code = main(["lift", str(DEMO), "-o", str(tmp_path / "x.npz"), "--focal", "900", "--fov", "60", "-q"])
     assert code == 1 and "not both" in capsys.readouterr().err
+
+
+def test_world_plot_draws_the_floor_and_the_path(lifted, tmp_path):
+    """``lift --plot`` of a metric model: the y-up world pose over a floor grid that moves under it, the path on it
+    (a PNG differs from the root-relative plot's); the floor needs a y-up pose."""
+    from motionhub.visualization import plot_pose_3d
+
+    res = copy.deepcopy(lifted).add_world()
+    out = plot_pose_3d(res.world.pose_world, None, tmp_path / "w.png", fps=50.0, camera_frame=False, ground=True)
+    plain = plot_pose_3d(res.pose_3d, None, tmp_path / "p.png", fps=50.0)
+    assert out.stat().st_size > 0 and out.read_bytes() != plain.read_bytes()
+    with pytest.raises(ValueError, match="camera_frame=False"):
+        plot_pose_3d(res.pose_3d, None, tmp_path / "x.png", ground=True)
+

@@ -10,7 +10,7 @@ One file per (subject, action take, camera): ``<subject>_<action>_<camera>.npz``
 * ``keypoints_3d`` ``(T, 17, 3)`` float32: ground truth in **camera space, millimetres** (``units_3d = "mm"``,
   absolute; evaluation makes it root-relative);
 * ``image_size`` (1000, 1000) or (1000, 1002), ``fps`` 50, ``layout`` "h36m-17", ``meta_json`` (subject, action,
-  camera, provenance).
+  camera ``{"id", "focal_px", "principal_px", "world_up_camera"}``, provenance).
 
 Human3.6M is research-only and may not be redistributed: the files are written to a path you choose, never commit
 them. Regenerate from the shared data (3d-pose-baseline npz set)::
@@ -32,15 +32,24 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lifting_data import DATA_ROOT, H36M_EVAL_SUBJECTS
 
-from motionhub.formats import MotionSequence, load_h36m_3pb, save_generic
+from motionhub.formats import MotionSequence, load_h36m_3pb, load_h36m_cameras, save_generic
 
 __all__ = ["main", "write_eval_files"]
+
+
+def _camera_meta(cam) -> dict:
+    """The calibrated camera as ``meta_json["camera"]``: id, pinhole intrinsics (px; the lens distortion is not
+    modelled by the trajectory) and the world's up (H36M world z) in camera axes, for ``motionhub evaluate
+    --trajectory``."""
+    return {"id": cam.id, "focal_px": cam.f.tolist(), "principal_px": cam.c.tolist(),
+            "world_up_camera": (cam.R @ np.array([0.0, 0.0, 1.0])).tolist()}
 
 
 def write_eval_files(out: Path, data_root: Path = DATA_ROOT, subjects=H36M_EVAL_SUBJECTS,
                      max_frames: int | None = None, mpii_convention: str = "mpii") -> list[Path]:
     """Write one generic npz per (subject, take, camera) into ``out``; returns the written paths."""
     out.mkdir(parents=True, exist_ok=True)
+    cams = load_h36m_cameras(Path(data_root) / "h36m_train" / "h36m_cameras.npz")
     written = []
     for seq in load_h36m_3pb(Path(data_root) / "h36m_train", subjects=list(subjects), keypoints_2d="sh",
                              sh_convention=mpii_convention):
@@ -51,7 +60,8 @@ def write_eval_files(out: Path, data_root: Path = DATA_ROOT, subjects=H36M_EVAL_
         eval_seq = MotionSequence(
             keypoints_2d=kp2, keypoints_3d=seq.keypoints_3d[:max_frames].astype(np.float32), layout="h36m-17",
             units_3d="mm", fps=seq.fps, image_size=seq.image_size,
-            meta={"subject": m["subject"], "action": m["action"], "camera": m["camera"], "frame": "camera",
+            meta={"subject": m["subject"], "action": m["action"], "camera": _camera_meta(cams[m["subject"], m["camera"]]),
+                  "frame": "camera",
                   "keypoints_2d_source": f"Stacked-Hourglass detections (3d-pose-baseline), to_h36m(mpii-16, {mpii_convention})",
                   "license": "Human3.6M: research-only, no redistribution"},
         )

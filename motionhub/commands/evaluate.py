@@ -50,7 +50,12 @@ def register(subparsers) -> None:
     g = p.add_argument_group("pose lifting")
     g.add_argument("--protocol", choices=("auto", "metric", "camera", "scale"), default="auto",
                    help="how predictions are brought into the ground truth's units (default auto)")
-    g.add_argument("--focal", type=float, default=None, help="focal length in pixels for --protocol camera")
+    g.add_argument("--focal", type=float, default=None,
+                   help="focal length in pixels for --protocol camera and --trajectory (default: the file's camera)")
+    g.add_argument("--trajectory", action="store_true",
+                   help="also place the poses in the camera (motionhub.world): root_error, camera_mpjpe (pose + "
+                   "root), the bone-ratio baseline's, and up_error_deg when the files store the world's up; needs "
+                   "absolute camera-space ground truth, the camera's focal length and a metric model")
     g.add_argument("--window", type=int, default=None, help="frames per window (default: the model's maxlen)")
     g.add_argument("--stride", type=int, default=None, help="frames between window starts (default: window)")
     g.add_argument("--merge", choices=("uniform", "triangular"), default="uniform",
@@ -148,7 +153,8 @@ def run(args: argparse.Namespace) -> int:
             pipe.stride = pipe.window  # non-overlapping windows, as results/*.json
         if args.layout is not None:
             seqs = [s.replace(layout=args.layout) for s in seqs]
-        res = evaluate_lifting(pipe, seqs, args.protocol, focal=args.focal, progress=not args.quiet)
+        res = evaluate_lifting(pipe, seqs, args.protocol, focal=args.focal, progress=not args.quiet,
+                               trajectory=args.trajectory)
         u = res["units"]
         print(f"{args.model}: {res['num_sequences']} sequence(s), {res['num_frames']} frames, protocol "
               f"{res['protocol']}, window {res['window']}, stride {res['stride']}, merge {res['merge']}, flip "
@@ -159,6 +165,12 @@ def run(args: argparse.Namespace) -> int:
         accel = res["accel_error"]  # None: no sequence has 3 frames (the second difference needs them)
         print(f"  accel err  {'n/a' if accel is None else f'{accel:.2f}'} {u}/frame^2"
               + ("  (needs sequences of at least 3 frames)" if accel is None else ""))
+        if args.trajectory:
+            print(f"  root error {res['root_error']:.1f} {u}   (bone-ratio baseline {res['root_error_baseline']:.1f})")
+            print(f"  camera MPJPE {res['camera_mpjpe']:.1f} {u}   (pose + root; baseline "
+                  f"{res['camera_mpjpe_baseline']:.1f})")  # fmt: skip
+            if res.get("up_error_deg") is not None:
+                print(f"  up error   {res['up_error_deg']:.2f} deg   (fitted floor normal vs the world's up)")
     elif task in ("pose-lifting",):
         raise ValueError(
             "lifting evaluation needs 3D ground truth: every input must have keypoints_3d (generic npz key, with "

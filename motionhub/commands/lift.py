@@ -325,10 +325,13 @@ def _run_one(args: argparse.Namespace) -> int:
         if result.pose_3d.ndim == 4:
             info(f"--plot {args.plot.suffix}: drawing person 0 of {result.pose_3d.shape[0]} (choose with --person)",
                  args.quiet)  # fmt: skip
+        world = result.worlds[0] if result.worlds else None  # y-up world: the floor and the path are drawn
         info(f"rendering {args.plot} ...", args.quiet)
         plot_pose_3d(
-            pose, kp2d, args.plot, fps=result.fps, layout=result.layout, step=args.plot_step,
-            max_frames=args.plot_max_frames, frame=args.plot_frame, title=f"{args.input.name}: {Path(str(m['model'])).name or m['model']}",
+            world.pose_world if world is not None else pose, kp2d, args.plot, fps=result.fps, layout=result.layout,
+            step=args.plot_step, max_frames=args.plot_max_frames, frame=args.plot_frame,
+            title=f"{args.input.name}: {Path(str(m['model'])).name or m['model']}", camera_frame=world is None,
+            ground=world is not None,
         )
         print(f"wrote {args.plot}")
     return 0

@@ -13,6 +13,7 @@ import numpy as np
 from ..formats.base import MotionSequence
 from ..processor import UNITS_TO_MM, convert_layout
 from .action import ActionPipeline
+from ..world import DEFAULT_SMOOTH_SECONDS
 from .lifting import PoseLiftingPipeline
 
 __all__ = ["LIFTING_PROTOCOLS", "evaluate_action", "evaluate_lifting", "evaluate_lifting_files", "evaluate_oneshot"]
@@ -62,6 +63,7 @@ def evaluate_lifting(
     *,
     focal: float | None = None,
     progress: bool = True,
+    trajectory: bool = False,
 ) -> dict[str, Any]:
     """3D pose metrics of a lifting pipeline on sequences with 2D input and 3D ground truth (``motionhub evaluate``).
 
@@ -74,8 +76,13 @@ def evaluate_lifting(
         sequences: :class:`~motionhub.formats.MotionSequence` objects with ``keypoints_2d`` and ``keypoints_3d``
             (``units_3d`` mm or m; multi-person sequences count every person).
         protocol: ``"auto"``, ``"metric"``, ``"camera"`` or ``"scale"``.
-        focal: focal length in pixels for ``"camera"`` (default: the file's camera metadata).
+        focal: focal length in pixels for ``"camera"`` and ``trajectory`` (default: the file's camera metadata).
         progress: progress bar over sequences.
+        trajectory: also place the prediction in the camera (:mod:`motionhub.world`, the intrinsics of the file's
+            ``meta_json`` ``camera`` or ``focal``) and report ``root_error`` (pelvis position), ``camera_mpjpe``
+            (pose + root against the absolute camera-space ground truth), the same two for the bone-ratio baseline
+            (``*_baseline``) and, when the file's camera has ``world_up_camera``, ``up_error_deg`` (angle between
+            the fitted floor normal and the true up). Needs absolute camera-space ground truth and a metric model.
 
     Returns:
         ``{"mpjpe", "p_mpjpe", "pa_mpjpe", "n_mpjpe", "accel_error"}`` frame-weighted means over all sequences, in
@@ -163,6 +170,8 @@ def evaluate_lifting(
                 pred_gt = pred * scale
             used.add(rule)
             errs = _lifting_errors(pred_gt[valid], gt[valid])
+            if trajectory:
+                errs.update(_trajectory_errors(result, m, seq, pred_gt, gt_abs, valid, gt_units, focal, source))
             entry = {"source": source, "person": m, "frames": int(valid.sum()), "protocol": rule, "scale": scale}
             for key, values in errs.items():
                 entry[key] = float(values.mean()) if values.size else None
@@ -173,6 +182,9 @@ def evaluate_lifting(
         raise ValueError("no frame with complete (finite) ground truth in the given sequences")
     summary = {key: totals[key] / counts[key] if counts[key] else None for key in totals}
     summary["pa_mpjpe"] = summary["p_mpjpe"]
+    if trajectory:
+        summary["trajectory"] = ("motionhub.world.solve_root (robust perspective least squares, depth smoothed "
+                                 f"{DEFAULT_SMOOTH_SECONDS} s); baseline: root_from_bone_ratio")  # fmt: skip
     notes = []
     if summary.get("accel_error") is None:
         notes.append("accel_error is undefined (None): it needs sequences of at least 3 frames with ground truth")
@@ -192,6 +204,43 @@ def evaluate_lifting(
         "normalization": pipeline.normalization,
         "per_sequence": per_seq,
     }
+
+
+def _trajectory_errors(result: Any, m: int, seq: MotionSequence, pred_gt: np.ndarray, gt_abs: np.ndarray,
+                       valid: np.ndarray, gt_units: str, focal: float | None, source: str) -> dict[str, np.ndarray]:
+    """Root and camera-space errors of :mod:`motionhub.world`'s trajectory and of the bone-ratio baseline (in the
+    ground truth's units, per valid frame), and the up-vector error (degrees, one value per frame)."""
+    from ..skeleton import get_layout
+    from ..world import resolve_intrinsics, root_from_bone_ratio, solve_root, to_world
+
+    what = source or "a sequence"
+    if not np.all(gt_abs[valid][:, 0, 2] > 0):
+        raise ValueError(f"{what}: trajectory metrics need absolute camera-frame ground truth (pelvis depth z > 0)")
+    kp = result.keypoints_2d_pixels
+    if kp is None or result.meta.get("model_input_layout", result.layout) != result.layout:
+        raise ValueError(f"{what}: trajectory metrics need the pixel 2D input in the output layout")
+    kp = np.asarray(kp if kp.ndim == 3 else kp[m], dtype=np.float64)
+    camera = seq.meta.get("camera")
+    camera = camera if isinstance(camera, dict) else None
+    if focal is None and not (camera and any(k in camera for k in ("focal_px", "focal", "f"))):
+        raise ValueError(f"{what}: trajectory metrics need the camera's focal length: store meta_json "
+                         "{'camera': {'focal_px': [fx, fy], 'principal_px': [cx, cy]}} or pass --focal")  # fmt: skip
+    intr = resolve_intrinsics(result.meta.get("image_size") or seq.image_size, camera, focal=focal)
+    to_m = UNITS_TO_MM[gt_units] / 1000.0
+    pose_m = pred_gt * to_m
+    root = solve_root(pose_m, kp, intr, fps=seq.fps) / to_m
+    base = root_from_bone_ratio(pose_m, kp, intr, get_layout(result.layout).parents) / to_m
+    out = {}
+    for name, r in (("", root), ("_baseline", base)):
+        r = np.where(np.isfinite(r), r, 0.0)  # a frame without a root estimate counts at the camera centre
+        out["root_error" + name] = np.linalg.norm(r - gt_abs[:, 0], axis=-1)[valid]
+        out["camera_mpjpe" + name] = np.linalg.norm(pred_gt + r[:, None] - gt_abs, axis=-1).mean(-1)[valid]
+    up = (camera or {}).get("world_up_camera")
+    if up is not None and seq.fps and np.isfinite(root).all():
+        normal = to_world(pose_m, root * to_m, seq.fps).world_from_camera[1]
+        cos = float(np.clip(normal @ np.asarray(up, np.float64) / np.linalg.norm(up), -1.0, 1.0))
+        out["up_error_deg"] = np.full(int(valid.sum()), np.degrees(np.arccos(cos)))
+    return out
 
 
 def evaluate_action(pipeline: ActionPipeline, sequences: Sequence[MotionSequence], top_k: int = 5) -> dict[str, Any]:

@@ -414,7 +414,9 @@ class LiftResult:
         if self.keypoints_2d_pixels is None or self.meta.get("model_input_layout", self.layout) != self.layout:
             raise ValueError("world motion needs the 2D input in pixels in the pose's layout (normalised input "
                              "has no camera)")  # fmt: skip
-        intr = resolve_intrinsics(self.meta.get("image_size"), self.meta.get("camera"), focal=focal, fov=fov)
+        camera = self.meta.get("camera")  # a dict of intrinsics; other readers store a camera id there
+        camera = camera if isinstance(camera, dict) else None
+        intr = resolve_intrinsics(self.meta.get("image_size"), camera, focal=focal, fov=fov)
         scale = 0.001 if self.units == "mm" else 1.0
         pose = np.asarray(self.pose_3d, np.float64) * scale
         kp = np.asarray(self.keypoints_2d_pixels, np.float64)

@@ -24,6 +24,7 @@ from .ground import (
 )
 from .trajectory import (
     DEFAULT_SMOOTH_SECONDS,
+    ROBUST_SCALE,
     root_from_bone_ratio,
     smooth_depth,
     solve_root,
@@ -34,6 +35,7 @@ __all__ = [
     "CONTACT_HEIGHT",
     "CONTACT_SPEED",
     "DEFAULT_SMOOTH_SECONDS",
+    "ROBUST_SCALE",
     "UP_PRIORS",
     "Intrinsics",
     "WorldMotion",
