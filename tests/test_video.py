@@ -7,6 +7,7 @@ excerpt (tests/fixtures/video/SOURCE.md)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from motionhub.cli import main
 from motionhub.formats import load_bvh, load_generic
 
 CLIP = Path(__file__).parent / "fixtures" / "video" / "juggle_2s.mp4"
+TWO = Path(__file__).parent / "fixtures" / "video" / "basketball_two_3s.mp4"
 HAS_AV = importlib.util.find_spec("av") is not None
 HAS_MEDIAPIPE = importlib.util.find_spec("mediapipe") is not None
 needs_av = pytest.mark.skipif(not HAS_AV, reason="needs the video extra (PyAV): pip install -e '.[video]'")
@@ -141,6 +143,33 @@ def test_lift_clip_to_bvh_and_mp4(tmp_path, capsys):
     assert (head_up > 300).all()  # upright
     frames = _frames(mp4)
     assert len(frames) == 48 and frames[0].shape[0] == 360
+
+
+@needs_mediapipe
+def test_two_people_in_a_video_give_two_tracks(tmp_path, capsys):
+    """The committed basketball clip (a player in white on the left, one in blue on the right, small, 426 x 240):
+    ``motionhub lift`` finds both (the default 'multi' detector), lifts and places both in one world, ``--person 1``
+    picks one, and ``--detector single`` (MediaPipe's one tracked person) is still there."""
+    out_npz = tmp_path / "two.npz"
+    code = main(["lift", str(TWO), "-o", str(out_npz), "--save-2d", str(tmp_path / "two_2d.npz"), "-q"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "2 persons, blazepose-33 -> h36m-17" in out.out and "person 1:" in out.out
+    det = load_generic(tmp_path / "two_2d.npz")
+    assert det.keypoints_2d.shape == (2, 90, 33, 3)
+    seen = np.isfinite(det.keypoints_2d[..., 0]).all(-1)  # (2, 90)
+    assert (seen.sum(1) >= 45).all()  # each player found in at least half of the frames (measured: 71 and 63)
+    hips_x = [np.nanmean(det.keypoints_2d[m][seen[m]][:, [23, 24], 0]) for m in range(2)]
+    assert min(hips_x) < 180 and max(hips_x) > 250  # one track per player: left and right of the frame
+    with np.load(out_npz) as z:
+        assert z["pose_3d"].shape == (2, 90, 17, 3) and z["root_world"].shape == (2, 90, 3)
+        assert json.loads(str(z["world_meta_json"]))[0]["intrinsics"]["source"] == "assumed"
+    code = main(["lift", str(tmp_path / "two_2d.npz"), "--person", "1", "-o", str(tmp_path / "one.npz"), "-q"])
+    assert code == 0
+    with np.load(tmp_path / "one.npz") as z:
+        assert z["pose_3d"].shape == (90, 17, 3)
+    code = main(["lift", str(TWO), "--detector", "single", "--max-frames", "20", "-o", str(tmp_path / "s.npz"), "-q"])
+    assert code == 0, capsys.readouterr().err
 
 
 @needs_mediapipe

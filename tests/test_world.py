@@ -206,7 +206,7 @@ def test_world_motion_function_matches_the_steps(demo):
     seq, gt, intr, _ = demo
     rel = gt - gt[:, :1]
     wm = world_motion(rel, intr.project(gt), intr, 50.0)
-    assert np.linalg.norm(wm.root_camera - gt[:, 0], axis=-1).max() < 0.01  # depth smoothing: mm
+    assert np.linalg.norm(wm.root_camera - gt[:, 0], axis=-1).max() < 0.02  # the 1 s depth smoothing: ~1 cm
 
 
 # ----------------------------------------------------------------------------------------------- CLI

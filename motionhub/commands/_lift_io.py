@@ -12,11 +12,14 @@ import numpy as np
 __all__ = ["detected_mask", "read_video_input", "write_bvh_outputs", "write_mp4_plot"]
 
 
-def read_video_input(path: Path, max_frames: int | None, quiet: bool):
-    """Decode + detect (MediaPipe Pose) -> a ``blazepose-33`` MotionSequence with NaN where nobody was detected."""
-    from ..video import detect_video
+def read_video_input(path: Path, max_frames: int | None, quiet: bool, detector: str = "multi"):
+    """Decode + detect (``detector``: a name of :data:`motionhub.video.DETECTORS`) -> a ``blazepose-33``
+    MotionSequence, one track per person, NaN where a person was not detected."""
+    from ..video import DETECTORS, detect_video
 
-    return detect_video(path, max_frames=max_frames, progress=not quiet)
+    if detector not in DETECTORS:
+        raise ValueError(f"detector must be one of {sorted(DETECTORS)}, got {detector!r}")
+    return detect_video(path, DETECTORS[detector](), max_frames=max_frames, progress=not quiet)
 
 
 def detected_mask(seq: Any) -> np.ndarray:

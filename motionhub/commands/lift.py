@@ -52,6 +52,10 @@ def register(subparsers) -> None:
                    help="also save the 2D keypoints that were lifted (for a video: the detections, NaN where nobody "
                    "was found) as a motionhub generic .npz")
     p.add_argument("--max-frames", type=int, default=None, help="video input: only the first N frames")
+    p.add_argument("--detector", choices=("multi", "single"), default="multi",
+                   help="video input: 'multi' (default) finds every person (MediaPipe Pose searched repeatedly, each person "
+                   "found hidden before the next search; --person N picks one), 'single' MediaPipe's one tracked person (smoother, "
+                   "faster)")
     p.add_argument("--fps", type=_frame_rate, default=None, help="frame rate when the input file does not store it")
     add_model_args(p, required=False, what="pose-lifting model")
     add_runtime_args(p, flip_default=True)
@@ -224,7 +228,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         check_output_path(target, (".npz",), what="output", inputs=[path])
         video = is_video(path)
         if video:
-            seq = _lift_io.read_video_input(path, args.max_frames, True)
+            seq = _lift_io.read_video_input(path, args.max_frames, True, args.detector)
         else:
             seq = read_sequence(path, args.layout, args.input_format, None, args.person)
             if seq.keypoints_2d is None:
@@ -262,8 +266,9 @@ def _run_one(args: argparse.Namespace) -> int:
     if video is not None:
         if not video.is_file():
             raise FileNotFoundError(f"input video not found: {video}")
-        info(f"detecting 2D keypoints in {video} (MediaPipe Pose) ...", args.quiet)
-        seq = _lift_io.read_video_input(video, args.max_frames, args.quiet)
+        who = "every person" if args.detector == "multi" else "one person"
+        info(f"detecting 2D keypoints of {who} in {video} (MediaPipe Pose) ...", args.quiet)
+        seq = _lift_io.read_video_input(video, args.max_frames, args.quiet, args.detector)
         if args.person is not None:
             if not 0 <= args.person < seq.num_persons:
                 raise ValueError(f"--person {args.person} out of range: {video} has {seq.num_persons} person(s)")

@@ -122,6 +122,7 @@ def tracks_to_sequence(
     *,
     similarity: str = "iou",
     min_frames: int = 3,
+    tracker: dict[str, Any] | None = None,
 ) -> tuple[np.ndarray, list[Any], np.ndarray]:
     """Assemble per-frame detections into track arrays.
 
@@ -136,6 +137,8 @@ def tracks_to_sequence(
         num_frames / first_frame: frame range (default: min..max of ``frames``).
         similarity: the tracker's similarity (``"iou"`` or ``"oks"``).
         min_frames: shortest kept track of the tracker (file track ids are all kept).
+        tracker: further keyword arguments of :func:`~motionhub.formats.tracking.track_poses` (``max_gap``,
+            ``relink_distance``, ``threshold``).
 
     Returns:
         ``(keypoints (M, T, J, C), track ids, missing mask (M, T, J))``; filled entries get confidence 0.
@@ -150,7 +153,8 @@ def tracks_to_sequence(
     if not has_ids:
         from .tracking import track_poses
 
-        ids = track_poses({f: [kp for _, kp, _ in dets] for f, dets in frames.items()}, similarity=similarity)
+        ids = track_poses({f: [kp for _, kp, _ in dets] for f, dets in frames.items()}, similarity=similarity,
+                          **(tracker or {}))  # fmt: skip
         frames = {f: [(k, kp, s) for k, (_, kp, s) in zip(ids[f], dets)] for f, dets in frames.items()}
     per_track: dict[Any, dict[int, tuple]] = defaultdict(dict)
     for f, dets in frames.items():

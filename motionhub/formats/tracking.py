@@ -7,7 +7,8 @@ Detections are linked frame to frame by the similarity of each detection to the 
 object keypoint similarity with the track's box area as scale (COCO-17 sigmas for the first 17 joints when the layout
 is COCO-like, 0.08 otherwise). Pairs are matched optimally per frame (Hungarian, :func:`scipy.optimize.linear_sum_assignment`),
 a pair is accepted when its similarity is at least ``threshold``; a track that has not been matched for more than
-``max_gap`` frames ends, and unmatched detections start new tracks. Numpy only; pixels in, integer ids out.
+``max_gap`` frames ends, and unmatched detections start new tracks (or, with ``relink_distance``, continue a track
+lost for a while whose last box is near). Numpy only; pixels in, integer ids out.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def track_poses(
     similarity: str = "iou",
     threshold: float = 0.2,
     max_gap: int = 15,
+    relink_distance: float | None = None,
 ) -> dict[int, list[int]]:
     """Give every detection of every frame a track id.
 
@@ -91,6 +93,10 @@ def track_poses(
         similarity: ``"iou"`` or ``"oks"`` (module docstring).
         threshold: minimum similarity of an accepted match.
         max_gap: a track unseen for more than this many frames is not continued.
+        relink_distance: re-find lost people: a detection that matched no track may continue a track that was not
+            seen in the previous frame (a person missed for a while, who moved meanwhile, so their boxes no longer
+            overlap) when the box centres are at most this many of the track's box heights apart (optimal
+            assignment, nearest first). ``None``: off (a lost person comes back as a new track).
 
     Returns:
         frame index -> list of track ids (ints from 0, in order of first appearance), parallel to ``frames[f]``.
@@ -113,6 +119,21 @@ def track_poses(
             for r, c in zip(rows, cols):
                 if sim[r, c] >= threshold and sim[r, c] > 0:
                     ids[c] = alive[r]
+        lost = [k for k in alive if tracks[k][0] < f - 1 and k not in ids]
+        free = [i for i in range(len(dets)) if ids[i] < 0]
+        if relink_distance is not None and lost and free:
+            dist = np.full((len(lost), len(free)), np.inf)
+            for r, k in enumerate(lost):
+                a = keypoint_box(tracks[k][1])
+                for c, i in enumerate(free):
+                    b = keypoint_box(dets[i])
+                    if a is not None and b is not None:
+                        height = max(a[3] - a[1], 1.0)
+                        dist[r, c] = np.hypot(*((a[:2] + a[2:]) / 2 - (b[:2] + b[2:]) / 2)) / height
+            rows, cols = linear_sum_assignment(np.where(np.isfinite(dist), dist, 1e9))
+            for r, c in zip(rows, cols):
+                if dist[r, c] <= relink_distance:
+                    ids[free[c]] = lost[r]
         for i, d in enumerate(dets):
             if ids[i] < 0:
                 ids[i] = len(tracks)

@@ -12,14 +12,16 @@ from .decode import (
     probe_video,
     require_video_extra,
 )
-from .detectors import Detector, MediaPipePoseDetector, detect_video
+from .detectors import DETECTORS, Detector, MediaPipePoseDetector, MultiPersonPoseDetector, detect_video
 from .render import render_video
 
 __all__ = [
+    "DETECTORS",
     "VIDEO_SUFFIXES",
     "Detector",
     "MediaPipePoseDetector",
     "MissingExtraError",
+    "MultiPersonPoseDetector",
     "VideoInfo",
     "check_video_info",
     "detect_video",

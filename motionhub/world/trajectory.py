@@ -27,7 +27,7 @@ from .camera import Intrinsics
 
 __all__ = ["DEFAULT_SMOOTH_SECONDS", "ROBUST_SCALE", "root_from_bone_ratio", "smooth_depth", "solve_root"]
 
-DEFAULT_SMOOTH_SECONDS = 0.5
+DEFAULT_SMOOTH_SECONDS = 1.0
 """Savitzky-Golay window of the depth (seconds); chosen on the training subjects (results/trajectory.md)."""
 
 ROBUST_SCALE = 0.02
