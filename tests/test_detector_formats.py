@@ -317,6 +317,22 @@ def test_tracker_links_by_overlap_and_ends_stale_tracks():
         track_poses(frames, similarity="euclid")
 
 
+def test_tracker_relinks_a_person_lost_for_a_while_who_moved():
+    """Two people; the left one is missed in frames 3-9 and comes back 150 px further right (no box overlap): with
+    relink_distance the left track continues, the right one is untouched; without it a third track starts; a
+    newcomer far from every lost track still starts a track."""
+    a, b = _person(300, 17, 12), _person(800, 17, 12)
+    moved = {f: a[f] + [150.0, 0.0, 0.0] for f in range(12)}  # 120 px wide figures: no overlap any more
+    frames = {f: ([a[f]] if f < 3 else [] if f < 10 else [moved[f]]) + [b[f]] for f in range(12)}
+    assert pose_similarity(a[2], moved[10]) == 0.0
+    plain = track_poses(frames, max_gap=15)
+    relinked = track_poses(frames, max_gap=15, relink_distance=1.5)
+    assert plain[10] == [2, 1] and relinked[10] == [0, 1] and relinked[11] == [0, 1]
+    far = dict(frames)
+    far[10] = [a[10] + [3000.0, 0.0, 0.0], b[10]]
+    assert track_poses(far, max_gap=15, relink_distance=1.5)[10] == [2, 1]
+
+
 # ------------------------------------------------------------------------------------------------ layout registry
 _NOT_LAYOUTS = {"utf-8", "dataset-1", "dataset-2", "custom-23"}
 _LAYOUT_LIKE = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*-[a-z]*\d+$")
