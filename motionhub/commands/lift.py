@@ -75,6 +75,19 @@ def register(subparsers) -> None:
                    "time (default for videos)")
     g.add_argument("--units", default=None,
                    help="units of the model's output when its config does not say (normalized, m, mm)")
+    r = p.add_argument_group(
+        "refinement",
+        "STRIDE test-time training (motionhub.pipelines.stride): a 3D motion prior trained on this video's lifted "
+        "poses, then predicting every frame (fills occlusions, removes jitter); metric models; the time it adds is "
+        "printed (~seconds per 1,000 frames with the default prior, see benchmarks/results/occlusion_h36m.md)",
+    )
+    r.add_argument("--refine", choices=("stride",), default=None, help="refine the lifted poses: stride")
+    r.add_argument("--refine-prior", default=None, metavar="PRIOR",
+                   help="motion prior: a folder, Hub repo id or official STRIDE checkpoint (default: motionhub's "
+                   "stride-prior-small)")
+    r.add_argument("--refine-epochs", type=int, default=30, help="test-time training passes over the video (30)")
+    r.add_argument("--refine-lambdas", type=float, nargs=4, default=None, metavar=("POS", "SCALE", "VEL", "LIMB_VAR"),
+                   help="loss weights (default STRIDE's 1 0.5 20 200)")
     w = p.add_argument_group(
         "world motion",
         "metric models (the embedded default): the root trajectory in camera space, a world frame with y up and the "
@@ -148,6 +161,21 @@ def _add_world(result, args: argparse.Namespace, where: str = "") -> None:
         if asked:
             raise
         info(f"no world motion{where}: {exc}", args.quiet)
+
+
+def _refine(result, args: argparse.Namespace) -> None:
+    """``--refine stride``: STRIDE test-time training of the motion prior on the lifted poses (every person)."""
+    if args.refine_epochs < 0:
+        raise ValueError(f"--refine-epochs must be >= 0, got {args.refine_epochs}")
+    lambdas = None
+    if args.refine_lambdas is not None:
+        keys = ("lambda_position", "lambda_scale", "lambda_velocity", "lambda_limb_var")
+        lambdas = dict(zip(keys, args.refine_lambdas))
+    info("refining with STRIDE test-time training ...", args.quiet)
+    result.refine_stride(args.refine_prior, epochs=args.refine_epochs, lambdas=lambdas, progress=not args.quiet)
+    r = result.meta["refine"]
+    print(f"refined with STRIDE: {r['steps']} test-time steps in {r['seconds']:.1f} s ({r['seconds_per_1000_frames']:.1f} "
+          "s per 1,000 frames); the lifted poses are kept as pose_3d_unrefined")
 
 
 def _world_summary(result) -> str:
@@ -298,6 +326,8 @@ def _run_one(args: argparse.Namespace) -> int:
         f"{', ' + m['quantize'] + ' on onnxruntime' if m.get('quantize') else ''}) with {m['model']}; pose_3d is "
         f"root-relative in {result.units!r} units"
     )
+    if args.refine == "stride":
+        _refine(result, args)
     _add_world(result, args)
     if result.world is not None:
         print(_world_summary(result))

@@ -68,23 +68,11 @@ def register(subparsers) -> None:
 
 
 def load_prior(model: str | None, num_heads: int | None = None):
-    """The motion prior from a folder / Hub id / official checkpoint file (default: :data:`DEFAULT_PRIOR`)."""
-    from ..encoders.dstformer import DSTformerForPoseLifting
+    """The motion prior from a folder / Hub id / official checkpoint file (default: :data:`DEFAULT_PRIOR`); see
+    :func:`motionhub.pipelines.stride.load_stride_prior`."""
+    from ..pipelines.stride import load_stride_prior
 
-    if model is None:
-        if not DEFAULT_PRIOR.exists():
-            raise FileNotFoundError(
-                f"the default prior {DEFAULT_PRIOR} is not available in this installation; pass --model "
-                "(a save_pretrained folder, Hub repo id or official STRIDE checkpoint)"
-            )
-        model = str(DEFAULT_PRIOR)
-    path = Path(model)
-    if path.is_file():
-        from ..conversion import convert_checkpoint
-
-        overrides = {} if num_heads is None else {"num_heads": num_heads}
-        return convert_checkpoint(path, family="stride", **overrides)
-    return DSTformerForPoseLifting.from_pretrained(model, trust_remote_code=False)  # a concrete class: no auto_map
+    return load_stride_prior(model, num_heads)
 
 
 def _read_input(path: Path) -> tuple[np.ndarray, np.ndarray | None, object]:

@@ -352,6 +352,7 @@ class LiftResult:
         meta: model, normalisation rule, ``pixels_per_unit``, crop box, window, stride, flip, the file's ``camera``, ...
         world: the motion in the world (:class:`~motionhub.world.WorldMotion`; a list, one per person, for
             multi-person input) once :meth:`add_world` ran, else ``None``.
+        pose_3d_unrefined: the lifted poses before :meth:`refine_stride` (``None`` when not refined).
     """
 
     pose_3d: np.ndarray
@@ -364,6 +365,7 @@ class LiftResult:
     fps: float | None = None
     meta: dict = field(default_factory=dict)
     world: Any = None
+    pose_3d_unrefined: np.ndarray | None = None
 
     @property
     def num_frames(self) -> int:
@@ -437,6 +439,65 @@ class LiftResult:
             worlds = [to_world(pose[i], roots[i], self.fps, frame=frame, remove_skate=remove_skate, meta=meta)
                       for i in range(len(pose))]  # fmt: skip
         self.world = worlds if self.pose_3d.ndim == 4 else worlds[0]
+        return self
+
+    def refine_stride(
+        self,
+        prior: Any = None,
+        *,
+        epochs: int = 30,
+        lambdas: dict[str, float] | None = None,
+        seed: int = 0,
+        progress: bool = False,
+    ) -> LiftResult:
+        """STRIDE test-time training on this video (:func:`motionhub.pipelines.stride.test_time_train`): a copy of
+        the 3D motion prior is trained on the lifted poses of each person (joints without a detection left out, the
+        prior fills them), then predicts every frame; ``pose_3d`` is replaced (root-relative, same units) and the
+        lifted poses are kept in :attr:`pose_3d_unrefined`; ``meta["refine"]`` records the run and its time. Call it
+        before :meth:`add_world`.
+
+        Args:
+            prior: the motion prior (a model, a folder / Hub id / official STRIDE checkpoint; default: motionhub's
+                ``stride-prior-small``).
+            epochs: passes over the video (STRIDE: 30).
+            lambdas: loss weights (keys of :data:`motionhub.pipelines.stride.STRIDE_LAMBDAS`; default STRIDE's).
+            seed: seed of the flip augmentation.
+
+        Raises:
+            ValueError: the poses are not metric (the priors work in metres) or not H36M-17.
+        """
+        import time
+
+        from .stride import STRIDE_LAMBDAS, load_stride_prior, test_time_train
+
+        if self.units not in ("m", "mm") or self.layout != "h36m-17":
+            raise ValueError(f"STRIDE refines metric H36M-17 poses (its priors work in metres); this model outputs "
+                             f"{self.units!r} units in {self.layout!r}")  # fmt: skip
+        lam = dict(STRIDE_LAMBDAS)
+        for key, value in (lambdas or {}).items():
+            if key not in lam:
+                raise ValueError(f"unknown STRIDE loss weight {key!r}; known: {sorted(lam)}")
+            lam[key] = float(value)
+        model = load_stride_prior(prior)
+        scale = 0.001 if self.units == "mm" else 1.0
+        pose = np.asarray(self.pose_3d, np.float64) * scale
+        missing = np.asarray(self.missing, bool)
+        pose, missing = (pose, missing) if pose.ndim == 4 else (pose[None], missing[None])
+        start = time.perf_counter()
+        refined, steps = [], 0
+        for m in range(len(pose)):
+            res = test_time_train(model, pose[m], ~missing[m], epochs=epochs, seed=seed, progress=progress,
+                                  return_model=False, **lam)  # fmt: skip
+            refined.append(res.poses / scale)
+            steps += res.steps
+        seconds = time.perf_counter() - start
+        self.pose_3d_unrefined = self.pose_3d
+        out = np.stack(refined) if self.pose_3d.ndim == 4 else refined[0]
+        self.pose_3d = out.astype(np.float32)
+        self.pose_3d_pixels = None  # no longer the refined pose
+        self.meta["refine"] = {"method": "stride", "prior": getattr(model.config, "name_or_path", "") or "default",
+                               "epochs": epochs, "steps": steps, "lambdas": lam, "seconds": round(seconds, 2),
+                               "seconds_per_1000_frames": round(1000.0 * seconds / max(self.num_frames, 1), 2)}  # fmt: skip
         return self
 
     @property
@@ -514,6 +575,8 @@ class LiftResult:
         }
         if self.pose_3d_pixels is not None:
             arrays["pose_3d_pixels"] = self.pose_3d_pixels
+        if self.pose_3d_unrefined is not None:
+            arrays["pose_3d_unrefined"] = self.pose_3d_unrefined
         worlds = self.worlds
         if worlds:
             per = [w.arrays() for w in worlds]

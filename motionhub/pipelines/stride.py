@@ -60,6 +60,7 @@ __all__ = [
     "TTTResult",
     "center_stride_input",
     "check_stride_prior",
+    "load_stride_prior",
     "masked_pose3d_loss",
     "prepare_stride_input",
     "stride_predict",
@@ -518,3 +519,33 @@ def test_time_train(
 
 
 test_time_train.__test__ = False  # not a pytest test despite the name
+
+
+def load_stride_prior(prior: Any = None, num_heads: int | None = None) -> torch.nn.Module:
+    """A STRIDE motion prior ready for :func:`test_time_train`: a model object as is, else a save_pretrained folder,
+    a Hub repo id or an official STRIDE / MotionBERT 3D-input checkpoint file (``num_heads`` overrides the converter's
+    default of 8); ``None`` = motionhub's ``stride-prior-small`` (package data)."""
+    if isinstance(prior, torch.nn.Module):
+        check_stride_prior(prior)
+        return prior
+    from pathlib import Path
+
+    from ..encoders.dstformer import DSTformerForPoseLifting
+    from ..pretrained import DEFAULT_STRIDE_PRIOR_DIR
+
+    if prior is None:
+        if not DEFAULT_STRIDE_PRIOR_DIR.exists():
+            raise FileNotFoundError(
+                f"the default prior {DEFAULT_STRIDE_PRIOR_DIR} is not available in this installation; pass a prior "
+                "(a save_pretrained folder, Hub repo id or official STRIDE checkpoint)"
+            )
+        prior = str(DEFAULT_STRIDE_PRIOR_DIR)
+    if Path(prior).is_file():
+        from ..conversion import convert_checkpoint
+
+        overrides = {} if num_heads is None else {"num_heads": num_heads}
+        model = convert_checkpoint(Path(prior), family="stride", **overrides)
+    else:
+        model = DSTformerForPoseLifting.from_pretrained(str(prior), trust_remote_code=False)  # a concrete class
+    check_stride_prior(model)
+    return model.eval()
