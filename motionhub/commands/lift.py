@@ -79,7 +79,7 @@ def register(subparsers) -> None:
         "refinement",
         "STRIDE test-time training (motionhub.pipelines.stride): a 3D motion prior trained on this video's lifted "
         "poses, then predicting every frame (fills occlusions, removes jitter); metric models; the time it adds is "
-        "printed (~seconds per 1,000 frames with the default prior, see benchmarks/results/occlusion_h36m.md)",
+        "printed (per 1,000 frames); accuracy: benchmarks/bench_occlusion.py",
     )
     r.add_argument("--refine", choices=("stride",), default=None, help="refine the lifted poses: stride")
     r.add_argument("--refine-prior", default=None, metavar="PRIOR",
