@@ -269,3 +269,26 @@ def test_world_plot_draws_the_floor_and_the_path(lifted, tmp_path):
     with pytest.raises(ValueError, match="camera_frame=False"):
         plot_pose_3d(res.pose_3d, None, tmp_path / "x.png", ground=True)
 
+
+def test_evaluate_trajectory_reports_root_and_camera_errors(demo, tmp_path, capsys):
+    """``motionhub evaluate --trajectory`` on a file with absolute camera-space ground truth and its camera: root
+    error, camera MPJPE and the baseline's, the up error when the file knows the world's up; refused without a
+    focal length."""
+    from motionhub.formats import save_generic
+
+    seq, gt, _, up = demo
+    cam = dict(seq.meta["camera"], world_up_camera=up.tolist())
+    save_generic(tmp_path / "walk.npz", seq.replace(meta={**seq.meta, "camera": cam}))
+    out = tmp_path / "m.json"
+    code = main(["evaluate", "default", str(tmp_path / "walk.npz"), "--trajectory", "-o", str(out), "-q"])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "root error" in printed.out and "camera MPJPE" in printed.out and "up error" in printed.out
+    res = json.loads(out.read_text())
+    assert res["root_error"] < 0.8 * res["root_error_baseline"] and res["root_error"] < 400  # mm
+    assert res["camera_mpjpe"] >= res["mpjpe"] - 1e-6 and res["up_error_deg"] < 5.0
+    nocam = seq.replace(meta={k: v for k, v in seq.meta.items() if k != "camera"})
+    save_generic(tmp_path / "nocam.npz", nocam)
+    code = main(["evaluate", "default", str(tmp_path / "nocam.npz"), "--trajectory", "-q"])
+    assert code == 1 and "focal length" in capsys.readouterr().err
+

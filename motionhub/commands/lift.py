@@ -163,7 +163,7 @@ def _add_world(result, args: argparse.Namespace, where: str = "") -> None:
         info(f"no world motion{where}: {exc}", args.quiet)
 
 
-def _refine(result, args: argparse.Namespace) -> None:
+def _refine(result, args: argparse.Namespace, announce: bool = True) -> None:
     """``--refine stride``: STRIDE test-time training of the motion prior on the lifted poses (every person)."""
     if args.refine_epochs < 0:
         raise ValueError(f"--refine-epochs must be >= 0, got {args.refine_epochs}")
@@ -171,8 +171,11 @@ def _refine(result, args: argparse.Namespace) -> None:
     if args.refine_lambdas is not None:
         keys = ("lambda_position", "lambda_scale", "lambda_velocity", "lambda_limb_var")
         lambdas = dict(zip(keys, args.refine_lambdas))
-    info("refining with STRIDE test-time training ...", args.quiet)
-    result.refine_stride(args.refine_prior, epochs=args.refine_epochs, lambdas=lambdas, progress=not args.quiet)
+    quiet = args.quiet or not announce
+    info("refining with STRIDE test-time training ...", quiet)
+    result.refine_stride(args.refine_prior, epochs=args.refine_epochs, lambdas=lambdas, progress=not quiet)
+    if not announce:
+        return
     r = result.meta["refine"]
     print(f"refined with STRIDE: {r['steps']} test-time steps in {r['seconds']:.1f} s ({r['seconds_per_1000_frames']:.1f} "
           "s per 1,000 frames); the lifted poses are kept as pose_3d_unrefined")
@@ -271,6 +274,8 @@ def _run_batch(args: argparse.Namespace) -> int:
             fills[fill] = pipe.processor.replace(fill_missing=fill)
         pipe.processor = fills[fill]
         result = pipe(seq, layout=args.layout)
+        if args.refine == "stride":
+            _refine(result, args, announce=False)  # one progress bar over the files
         _add_world(result, args)
         result.save(target)
 
