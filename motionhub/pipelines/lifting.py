@@ -495,7 +495,7 @@ class LiftResult:
         out = np.stack(refined) if self.pose_3d.ndim == 4 else refined[0]
         self.pose_3d = out.astype(np.float32)
         self.pose_3d_pixels = None  # no longer the refined pose
-        self.meta["refine"] = {"method": "stride", "prior": getattr(model.config, "name_or_path", "") or "default",
+        self.meta["refine"] = {"method": "stride", "prior": model.config.name_or_path or "default",
                                "epochs": epochs, "steps": steps, "lambdas": lam, "seconds": round(seconds, 2),
                                "seconds_per_1000_frames": round(1000.0 * seconds / max(self.num_frames, 1), 2)}  # fmt: skip
         return self
