@@ -315,11 +315,12 @@ class ActionClipDataset(Dataset):
         seq = self.sequences[index]
         rng = rng if rng is not None else self._rng(index)
         if self._processor_3d is not None:
+            if not self.train and self.eval_rotation:
+                # turned before the preparation, exactly as `motionhub evaluate --rotate` turns a saved model's input
+                seq = seq.replace(keypoints_3d=yaw_rotate(seq.keypoints_3d, self.eval_rotation))
             kp = self._processor_3d.prepare_clips(seq, rng=rng if self.train else None)[0]
             if self.train:
                 kp = random_rotate_3d(kp, rng, max_angle=self.view_rotation)
-            elif self.eval_rotation:
-                kp = yaw_rotate(kp, self.eval_rotation)
             return kp.astype(np.float32)
         if self._sequences_3d is not None:
             angle = rng.uniform(-self.view_rotation, self.view_rotation) if self.train else self.eval_rotation

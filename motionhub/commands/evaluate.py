@@ -71,6 +71,9 @@ def register(subparsers) -> None:
                    help="embedding models: one-shot accuracy on these (novel) classes of a dataset (names or "
                    "indices): --shots exemplars per class from --support-split, queries = --split clips of the classes")
     a.add_argument("--support-split", default="train", help="split the exemplars come from (default train)")
+    a.add_argument("--rotate", type=float, default=None, metavar="DEG",
+                   help="classification models with 3D input (3d / ortho clips): turn every clip by DEG degrees about "
+                   "the vertical axis first (the unseen-view protocol; as finetune_action.py --eval-rotation)")
     a.add_argument("--shots", type=int, default=1, help="exemplars per class: the first ones in clip-id order")
     r = p.add_argument_group("runtime")
     r.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
@@ -143,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
         seqs = [s.person(args.person) for s in seqs]
     if not seqs:
         raise ValueError("no sequences found in the given data")
+    if args.rotate is not None and task != "action-classification":
+        raise ValueError(f"--rotate applies to action classification models; {args.model} is a {task} model")
     if task in ("pose-lifting", "multi-task") and all(s.keypoints_3d is not None for s in seqs):
         pipe = PoseLiftingPipeline(
             model, device=args.device, batch_size=args.batch_size, flip=args.flip, window=args.window,
@@ -180,6 +185,8 @@ def run(args: argparse.Namespace) -> int:
         pipe = ActionPipeline(model, task="action-classification", **action_kwargs)
         if args.layout is not None:
             seqs = [s.replace(layout=args.layout) for s in seqs]
+        if args.rotate is not None:
+            seqs = _rotated(seqs, args.rotate, pipe.normalization)
         res = evaluate_action(pipe, seqs, top_k=args.top_k)
         print(f"{args.model}: {res['num_clips']} clip(s)")
         for key, value in res.items():
@@ -193,6 +200,24 @@ def run(args: argparse.Namespace) -> int:
                          "models")
     _write(args, res)
     return 0
+
+
+def _rotated(seqs: list, degrees: float, normalization: str) -> list:
+    """``--rotate``: every clip's 3D skeleton turned about the vertical axis (clips of 3D-input models only)."""
+    import math
+
+    from ..processor import KINECT_3D, ORTHOGRAPHIC_3D
+    from ..tasks.action import yaw_rotate
+
+    if normalization not in (KINECT_3D, ORTHOGRAPHIC_3D):
+        raise ValueError(f"--rotate turns 3D skeletons: the model prepares {normalization!r} clips from 2D keypoints; "
+                         f"it applies to models with {KINECT_3D!r} or {ORTHOGRAPHIC_3D!r} clips")
+    if not math.isfinite(degrees):
+        raise ValueError(f"--rotate must be a finite angle in degrees, got {degrees}")
+    missing = [i for i, s in enumerate(seqs) if s.keypoints_3d is None]
+    if missing:
+        raise ValueError(f"--rotate needs keypoints_3d in every clip; clip {missing[0]} has none")
+    return [s.replace(keypoints_3d=yaw_rotate(s.keypoints_3d, degrees)) for s in seqs]
 
 
 def _write(args: argparse.Namespace, res: dict) -> None:
