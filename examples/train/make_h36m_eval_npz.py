@@ -39,7 +39,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lifting_data import DATA_ROOT, H36M_EVAL_SUBJECTS
 
-from motionhub.formats import MotionSequence, load_h36m_3pb, load_h36m_cameras, save_generic
+from motionhub.formats import (
+    MotionSequence,
+    load_h36m_3pb,
+    load_h36m_cameras,
+    save_generic,
+)
 
 __all__ = ["main", "write_eval_files"]
 
