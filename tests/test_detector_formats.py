@@ -393,3 +393,17 @@ def test_openpose_folder_with_a_person_of_another_model_says_so(tmp_path, capsys
     assert main(["lift", str(folder), "-o", str(tmp_path / "o.npz")]) == 1
     err = capsys.readouterr().err
     assert "v_000000000005_keypoints.json" in err and "18 joints, earlier ones 25" in err and "--index" not in err
+
+
+def test_keypoint_box_thresholds_and_box_iou():
+    """The one box / IoU of the tracker and the multi-person video detector."""
+    from motionhub.formats.tracking import box_iou, keypoint_box
+
+    kp = np.array([[0, 0, 0.9], [10, 20, 0.2], [4, 8, 0.5], [2, 2, np.nan], [np.nan, 1, 1.0]], dtype=float)
+    np.testing.assert_allclose(keypoint_box(kp), [0, 0, 10, 20])  # every finite joint with confidence > 0
+    np.testing.assert_allclose(keypoint_box(kp, min_confidence=0.3), [0, 0, 4, 8])
+    assert keypoint_box(kp, min_confidence=0.3, min_joints=3) is None
+    assert keypoint_box(kp[:, :2], min_joints=5) is None and keypoint_box(kp[:, :2]) is not None
+    a, b = np.array([0.0, 0, 2, 2]), np.array([1.0, 1, 3, 3])
+    assert box_iou(a, b) == pytest.approx(1 / 7)
+    assert box_iou(a, a) == 1.0 and box_iou(a, np.array([5.0, 5, 6, 6])) == 0.0 and box_iou(a, None) == 0.0

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["SIMILARITIES", "keypoint_box", "pose_similarity", "track_poses"]
+__all__ = ["SIMILARITIES", "box_iou", "keypoint_box", "pose_similarity", "track_poses"]
 
 SIMILARITIES = ("iou", "oks")
 
@@ -28,20 +28,23 @@ _COCO_SIGMAS = np.array(
 )  # fmt: skip
 
 
-def keypoint_box(kp: np.ndarray) -> np.ndarray | None:
+def keypoint_box(kp: np.ndarray, min_confidence: float | None = None, min_joints: int = 2) -> np.ndarray | None:
     """``(x1, y1, x2, y2)`` of the joints of ``kp`` ``(J, C)`` whose x, y are finite and, when ``C > 2``, whose last
-    channel (confidence) is > 0; ``None`` with fewer than two such joints."""
+    channel (confidence) is > 0 (``min_confidence=None``) or >= ``min_confidence``; ``None`` with fewer than
+    ``min_joints`` such joints."""
     kp = np.asarray(kp, dtype=np.float64)
     ok = np.isfinite(kp[:, 0]) & np.isfinite(kp[:, 1])
     if kp.shape[1] > 2:  # the last channel is a confidence
-        ok &= np.nan_to_num(kp[:, -1], nan=0.0) > 0
-    if ok.sum() < 2:
+        conf = np.nan_to_num(kp[:, -1], nan=0.0)
+        ok &= conf > 0 if min_confidence is None else conf >= min_confidence
+    if ok.sum() < max(int(min_joints), 1):
         return None
     xy = kp[ok, :2]
     return np.concatenate([xy.min(0), xy.max(0)])
 
 
-def _iou(a: np.ndarray | None, b: np.ndarray | None) -> float:
+def box_iou(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """Intersection over union of two ``(x1, y1, x2, y2)`` boxes (0 when either is ``None`` or they do not meet)."""
     if a is None or b is None:
         return 0.0
     w = min(a[2], b[2]) - max(a[0], b[0])
@@ -75,7 +78,7 @@ def pose_similarity(a: np.ndarray, b: np.ndarray, similarity: str = "iou") -> fl
         raise ValueError(f"similarity must be one of {SIMILARITIES}, got {similarity!r}")
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     if similarity == "iou":
-        return _iou(keypoint_box(a), keypoint_box(b))
+        return box_iou(keypoint_box(a), keypoint_box(b))
     return _oks(a, b, keypoint_box(a))
 
 

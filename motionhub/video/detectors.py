@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..formats.base import MotionSequence
+from ..formats.tracking import box_iou, keypoint_box
 from .decode import iter_frames, probe_video, require_video_extra
 
 __all__ = ["DETECTORS", "Detector", "MediaPipePoseDetector", "MultiPersonPoseDetector", "detect_video"]
@@ -85,32 +86,26 @@ class MediaPipePoseDetector(Detector):
         frame = np.ascontiguousarray(frame)
         if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 frame (H, W, 3), got {frame.dtype} {frame.shape}")
-        res = self._pose.process(frame)
-        if res.pose_landmarks is None:
-            return []
-        h, w = frame.shape[:2]
-        kp = np.array([(lm.x * w, lm.y * h, lm.visibility) for lm in res.pose_landmarks.landmark], dtype=np.float64)
-        return [kp]
+        kp = _pose_keypoints(self._pose, frame)
+        return [] if kp is None else [kp]
 
     def close(self) -> None:
         self._pose.close()
 
 
-def _box(kp: np.ndarray, min_conf: float = 0.3) -> np.ndarray | None:
-    """``(x0, y0, x1, y1)`` of the confident keypoints of one person, or None."""
-    ok = np.isfinite(kp[:, :2]).all(-1) & (kp[:, 2] >= min_conf)
-    if ok.sum() < 4:
+def _pose_keypoints(pose: Any, image: np.ndarray) -> np.ndarray | None:
+    """MediaPipe Pose on one RGB image: the 33 BlazePose landmarks as ``(33, 3)`` pixels x, y + visibility (the
+    confidence channel), or None when it finds nobody."""
+    res = pose.process(np.ascontiguousarray(image))
+    if res.pose_landmarks is None:
         return None
-    lo, hi = kp[ok, :2].min(0), kp[ok, :2].max(0)
-    return np.array([lo[0], lo[1], hi[0], hi[1]], dtype=np.float64)
+    h, w = image.shape[:2]
+    return np.array([(lm.x * w, lm.y * h, lm.visibility) for lm in res.pose_landmarks.landmark], dtype=np.float64)
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+def _box(kp: np.ndarray) -> np.ndarray | None:
+    """The box of one detected person's confident keypoints (score >= 0.3, at least 4 joints), or None."""
+    return keypoint_box(kp, min_confidence=0.3, min_joints=4)
 
 
 class MultiPersonPoseDetector(Detector):
@@ -162,11 +157,9 @@ class MultiPersonPoseDetector(Detector):
         self._previous: list[np.ndarray] = []
 
     def _landmarks(self, image: np.ndarray) -> np.ndarray | None:
-        res = self._pose.process(np.ascontiguousarray(image))
-        if res.pose_landmarks is None:
+        kp = _pose_keypoints(self._pose, image)
+        if kp is None:
             return None
-        h, w = image.shape[:2]
-        kp = np.array([(lm.x * w, lm.y * h, lm.visibility) for lm in res.pose_landmarks.landmark], np.float64)
         return kp if float(kp[:, 2].mean()) >= self.min_visibility and _box(kp) is not None else None
 
     def _hide(self, image: np.ndarray, kp: np.ndarray) -> None:
@@ -203,7 +196,7 @@ class MultiPersonPoseDetector(Detector):
         people: list[np.ndarray] = []
         while len(people) < self.max_people:  # 1. search and hide
             kp = self._landmarks(work)
-            if kp is None or any(_iou(_box(kp), _box(p)) > 0.5 for p in people):
+            if kp is None or any(box_iou(_box(kp), _box(p)) > 0.5 for p in people):
                 break
             people.append(kp)
             self._hide(work, kp)
@@ -211,10 +204,10 @@ class MultiPersonPoseDetector(Detector):
             if len(people) >= self.max_people:
                 break
             box = _box(prev)
-            if box is None or any(_iou(box, _box(p)) > 0.3 for p in people):
+            if box is None or any(box_iou(box, _box(p)) > 0.3 for p in people):
                 continue
             kp = self._in_crop(work, box)
-            if kp is not None and all(_iou(_box(kp), _box(p)) <= 0.5 for p in people):
+            if kp is not None and all(box_iou(_box(kp), _box(p)) <= 0.5 for p in people):
                 people.append(kp)
                 self._hide(work, kp)
         self._previous = people
