@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--eval-rotation", type=float, default=0.0, metavar="DEG",
                    help="3d / ortho input: turn every evaluation clip by DEG degrees about the vertical axis (the "
                         "unseen-view protocol: an angle outside the training range)")
+    g.add_argument("--face-front", action="store_true",
+                   help="3d / ortho input: turn every clip to face the camera first (the first person's hips in its "
+                        "first tracked frame; NTU-style view normalisation, saved in the processor so that evaluation "
+                        "and inference do the same); --view-rotation then turns around the faced clip")
     g.add_argument("--layout", default=None,
                    help="joint layout of PYSKL keypoints with a non-standard joint count (other formats name it)")
     g.add_argument("--oneshot", action="store_true",
@@ -329,9 +333,11 @@ def _main(args: argparse.Namespace) -> int:
     channels = 3 if kind == "3d" else min(int(config.dim_in), 3)
     common = dict(clip_len=clip_len, num_persons=num_persons, channels=channels, confidence=confidence,
                   normalization=normalization, seed=args.seed)
-    if kind not in ("3d", "ortho") and (args.view_rotation or args.eval_rotation):
-        raise SystemExit("error: --view-rotation / --eval-rotation turn 3D skeletons: use them with --input 3d or "
-                         "--input ortho")
+    if kind not in ("3d", "ortho") and (args.view_rotation or args.eval_rotation or args.face_front):
+        raise SystemExit("error: --view-rotation / --eval-rotation / --face-front turn 3D skeletons: use them with "
+                         "--input 3d or --input ortho")
+    if args.face_front:
+        common["facing"] = "front"
     train_ds = ActionClipDataset(train_clips, train=True, label_map=data.label_map, view_rotation=args.view_rotation,
                                  **common)
     eval_ds = ActionClipDataset(eval_clips, eval_rotation=args.eval_rotation, **common)

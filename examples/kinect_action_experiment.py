@@ -105,13 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unseen-angle", type=float, default=90.0, metavar="DEG",
                    help="the unseen-angle protocol: every model is also evaluated on the test clips turned by DEG, "
                         "an angle outside the training range (default 90)")
-    p.add_argument("--work-dir", default="runs/kinect-d128", help="run folders (default runs/kinect-d128)")
-    p.add_argument("--results", default="results/kinect_foundation",
-                   help="results path without suffix (default results/kinect_foundation; results/kinect_finetune "
-                        "holds the runs of the first 0.41 M encoder without view augmentation)")
+    p.add_argument("--work-dir", default=None,
+                   help="run folders (default runs/kinect-d128, with --face-front runs/kinect-d128-front)")
+    p.add_argument("--results", default=None,
+                   help="results path without suffix (default results/kinect_foundation, with --face-front "
+                        "results/kinect_foundation_front; results/kinect_finetune holds the runs of the first 0.41 M "
+                        "encoder without view augmentation)")
+    p.add_argument("--face-front", action="store_true",
+                   help="every clip (networks and baselines) turned to face the camera first "
+                        "(finetune_action.py --face-front): view normalisation instead of augmentation alone")
     p.add_argument("--update", action="store_true", help="keep results of runs this invocation does not redo")
     p.add_argument("--render-only", action="store_true", help="rewrite the .md from the .json")
     return p
+
+
+def _defaults(args) -> None:
+    suffix = "-front" if args.face_front else ""
+    if args.work_dir is None:
+        args.work_dir = f"runs/kinect-d128{suffix}"
+    if args.results is None:
+        args.results = f"results/kinect_foundation{suffix.replace('-', '_')}"
 
 
 def _finetune_args(args, name: str, kind: str, inp: str) -> list[str]:
@@ -129,8 +142,8 @@ def _finetune_args(args, name: str, kind: str, inp: str) -> list[str]:
         pass
     return [*variant, "--data", str(data), *proto["split"], "--input", INPUTS[inp], "--clip-len",
             str(args.clip_len), "--epochs", f"{epochs:g}", "--hidden-size", str(args.hidden_size), "--seed",
-            str(args.seed), "--view-rotation", f"{args.view_rotation:g}", "--eval-at-end-only", "--no-progress",
-            "--logging-steps", "20",
+            str(args.seed), "--view-rotation", f"{args.view_rotation:g}", *(["--face-front"] if args.face_front else []),
+            "--eval-at-end-only", "--no-progress", "--logging-steps", "20",
             "--output-dir", f"{args.work_dir}/{name}/{kind}-{inp}"]
 
 
@@ -169,7 +182,7 @@ def _baseline(args, name: str, kind: str, inp: str) -> dict:
     t0 = time.time()
 
     def features(clips, angle: float):
-        ds = ActionClipDataset(clips, eval_rotation=angle, **common)
+        ds = ActionClipDataset(clips, eval_rotation=angle, facing="front" if args.face_front else "recorded", **common)
         return np.stack([ds.clip(i).reshape(-1) for i in range(len(ds))]), ds.labels
 
     v = args.view_rotation
@@ -189,11 +202,12 @@ def _baseline(args, name: str, kind: str, inp: str) -> dict:
             "wall_clock_minutes": round((time.time() - t0) / 60, 2), "num_train": len(data.train),
             "num_test": len(yte),
             "command": shlex.join(["python", "examples/kinect_action_experiment.py", "--sets", name, "--runs",
-                                   f"{kind}-{inp}", "--pretrained", args.pretrained, "--update"])}
+                                   f"{kind}-{inp}", *(["--face-front"] if args.face_front else []), "--update"])}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _defaults(args)
     dest = Path(args.results)
     if args.render_only:
         dest.with_suffix(".md").write_text(_markdown(json.loads(dest.with_suffix(".json").read_text())))
@@ -212,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         info = json.loads(log.read_text())
         results["pretrained_provenance"] = {k: info.get(k) for k in ("command", "steps", "wall_clock_minutes")}
     results["settings"] = {"clip_len": args.clip_len, "hidden_size": args.hidden_size, "seed": args.seed,
-                           "view_rotation": args.view_rotation, "unseen_angle": args.unseen_angle}
+                           "view_rotation": args.view_rotation, "unseen_angle": args.unseen_angle,
+                           "face_front": args.face_front}
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
     for name in args.sets:
         entry = results["sets"].setdefault(name, {"about": PROTOCOLS[name]["about"], "runs": {}})
@@ -276,6 +291,11 @@ def _markdown(results: dict) -> str:
          "changed (sit down is not stand up). **Unseen angle**: the same models on the test clips turned by "
          f"{unseen:g} deg, a view no training clip was shown from (`motionhub evaluate ... --rotate {unseen:g}`)."
          if unseen is not None else "No view augmentation (runs of an earlier commit)."),
+        *(["", ("**Facing the camera** (`--face-front`): every clip, training and test, networks and baselines, is "
+                "first turned about the vertical axis so that its first person faces the camera (the hips of the "
+                "first tracked frame; `motionhub.processor.face_front`, saved in the model's processor): the view "
+                "normalisation of skeleton action recognition, so a clip from any side gives the same input.")]
+          if s.get("face_front") else []),
         "",
         f"Pretrained encoder: `{results.get('pretrained')}`",
     ]

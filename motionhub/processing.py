@@ -56,6 +56,7 @@ __all__ = [
     "sliding_windows",
     "split_clips",
     "uncrop_scale",
+    "yaw_rotate",
 ]
 
 flip_pose = _flip
@@ -354,6 +355,21 @@ def root_relative(x: Any, root: int = 0, *, channels: int | None = None) -> Any:
 
 
 # --------------------------------------------------------------------------------------------- temporal resampling
+
+
+def yaw_rotate(x: np.ndarray, degrees: float) -> np.ndarray:
+    """``(..., T, J, 3)`` 3D coordinates (y vertical) turned by ``degrees`` about the vertical axis through the mean
+    of their finite joints: the same motion seen from a camera ``degrees`` further round (NaN joints stay NaN)."""
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim < 3 or arr.shape[-1] != 3:
+        raise ValueError(f"yaw_rotate expects (..., T, J, 3), got shape {arr.shape}")
+    a = math.radians(float(degrees))
+    c, s = math.cos(a), math.sin(a)
+    rot = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+    finite = np.isfinite(arr).all(axis=-1)
+    centre = arr[finite].mean(axis=0) if finite.any() else np.zeros(3)
+    centre[1] = 0.0  # the vertical axis: only x / z of the centre matter
+    return (arr - centre) @ rot.T + centre
 
 
 def resample(

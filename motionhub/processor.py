@@ -56,6 +56,7 @@ derives the processor from the config fields they carry (the one place that read
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,10 +77,12 @@ from .processing import (
     normalize_pixel_center,
     normalize_screen,
     resample,
+    yaw_rotate,
 )
 from .skeleton import get_layout, h36m17_to_h36m16, layout_fit, list_layouts, to_h36m
 
 __all__ = [
+    "CLIP_FACINGS",
     "CLIP_NORMALIZATIONS",
     "CONFIDENCE_RULES",
     "KINECT_3D",
@@ -98,6 +101,7 @@ __all__ = [
     "check_layout_fits",
     "check_plausible_2d",
     "convert_layout",
+    "face_front",
     "get_normalization",
     "motionbert_clip_persons",
     "processor_for_model",
@@ -235,6 +239,10 @@ NORMALIZATIONS = NORMALIZATIONS_2D + NORMALIZATIONS_3D
 """Every value :attr:`MotionProcessor.normalization` (and ``config.input_normalization``) may take."""
 
 CLIP_NORMALIZATIONS = ("crop_scale", "screen", KINECT_3D, ORTHOGRAPHIC_3D)
+CLIP_FACINGS = ("recorded", "front")
+"""How 3D action clips are turned about the vertical axis before preparation (:attr:`MotionProcessor.clip_facing`):
+``"recorded"`` keeps the camera's view; ``"front"`` turns every clip so that its first person faces the camera in
+the first frame with both hips tracked (:func:`face_front`): a clip seen from any side gives the same input."""
 """Action clip preparations (:attr:`MotionProcessor.clip_normalization`)."""
 
 CONFIDENCE_RULES = ("average", "min", "coco_order")
@@ -490,6 +498,29 @@ def orthographic_2d(seq: MotionSequence) -> MotionSequence:
     return seq.replace(keypoints_2d=kp, image_size=None, meta=dict(seq.meta, normalized=True))
 
 
+def face_front(keypoints_3d: np.ndarray, layout: str) -> np.ndarray:
+    """3D skeletons ``(T, J, 3)`` / ``(M, T, J, 3)`` (y vertical) turned about the vertical axis so that the first
+    person faces the camera: in the first frame where both of its hips are tracked (finite, not at the origin), the
+    left hip lies at -x of the right hip and at the same depth, as in a frontal Kinect recording (the persons of an
+    interaction turn together; untracked joints stay NaN). Clips without such a frame are returned unchanged.
+    The view normalisation of skeleton action recognition (e.g. NTU RGB+D's pre-processing): a recording from any
+    side gives the same clip."""
+    kp = np.asarray(keypoints_3d, dtype=np.float64)
+    persons = kp if kp.ndim == 4 else kp[None]
+    if persons.ndim != 4 or persons.shape[-1] != 3:
+        raise ValueError(f"face_front expects 3D skeletons (T, J, 3) or (M, T, J, 3), got shape {kp.shape}")
+    hips = convert_layout(persons[0], layout, "h36m-17")[:, [1, 4], :3]  # H36M-17: 1 right hip, 4 left hip
+    tracked = np.isfinite(hips).all(axis=(1, 2)) & (np.abs(hips).sum(axis=(1, 2)) > 0)
+    if not tracked.any():
+        return kp.copy()
+    right, left = hips[np.argmax(tracked)]
+    v = left - right
+    if not np.hypot(v[0], v[2]) > 0:
+        return kp.copy()
+    # yaw_rotate by a maps (x, z) -> (c x + s z, -s x + c z): a = atan2(z, x) + 180 deg sends v to (-|v|, 0)
+    return yaw_rotate(kp, math.degrees(math.atan2(v[2], v[0])) + 180.0)
+
+
 def convert_layout(
     x: np.ndarray, layout: str, target: str, *, confidence: str = "average", mpii_convention: str = "mpii"
 ) -> np.ndarray:
@@ -618,6 +649,8 @@ class MotionProcessor(FeatureExtractionMixin):
         clip_normalization: action clip preparation, :data:`CLIP_NORMALIZATIONS` (``None``: not an action model).
         clip_len: frames per action clip.
         num_persons: persons per action clip.
+        clip_facing: 3D action clips: ``"recorded"`` (the camera's view) or ``"front"`` (every clip turned to face
+            the camera first, :func:`face_front`), :data:`CLIP_FACINGS`.
         output_units: units of the model's 3D output, :data:`OUTPUT_UNITS`.
     """
 
@@ -643,6 +676,7 @@ class MotionProcessor(FeatureExtractionMixin):
         clip_normalization: str | None = None,
         clip_len: int | None = None,
         num_persons: int | None = None,
+        clip_facing: str = "recorded",
         output_units: str = "normalized",
         **kwargs: Any,
     ) -> None:
@@ -688,6 +722,10 @@ class MotionProcessor(FeatureExtractionMixin):
         self.clip_normalization = clip_normalization
         self.clip_len = _positive_int("clip_len", clip_len)
         self.num_persons = _positive_int("num_persons", num_persons)
+        self.clip_facing = _choice("clip_facing", clip_facing, CLIP_FACINGS)
+        if clip_facing == "front" and clip_normalization not in (KINECT_3D, ORTHOGRAPHIC_3D):
+            raise ValueError(f"clip_facing 'front' turns 3D skeletons: it needs clip_normalization {KINECT_3D!r} or "
+                             f"{ORTHOGRAPHIC_3D!r}, got {clip_normalization!r}")
         self.output_units = _choice("output_units", output_units, OUTPUT_UNITS)
 
     @classmethod
@@ -963,6 +1001,8 @@ class MotionProcessor(FeatureExtractionMixin):
             isinstance(d, (MotionSequence, np.ndarray, torch.Tensor)) for d in data
         )
         items = list(data) if several else [data]
+        if self.clip_facing == "front":
+            items = [self._faced(item, layout) for item in items]
         if self.clip_normalization == KINECT_3D:
             if layout is not None:
                 items = [it.replace(layout=layout) if isinstance(it, MotionSequence) else it for it in items]
@@ -983,6 +1023,15 @@ class MotionProcessor(FeatureExtractionMixin):
                                          confidence=self.confidence, randomness=rng is not None, rng=rng)
             clips.append(crop_scale(kp, (2.0, 2.0))[..., : self.num_channels].astype(np.float32))
         return np.stack(clips)
+
+    def _faced(self, item: Any, layout: str | None) -> Any:
+        """``clip_facing="front"``: the clip's 3D skeletons turned to face the camera (:func:`face_front`)."""
+        if isinstance(item, MotionSequence):
+            if item.keypoints_3d is None:
+                return item  # the preparation names the missing keypoints_3d
+            return item.replace(keypoints_3d=face_front(item.keypoints_3d, layout or item.layout))
+        kp = np.asarray(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else item, dtype=np.float64)
+        return face_front(kp, layout or self.input_layout or self.joint_layout)
 
     def _kinect_3d_clip(self, item: Any, rng: np.random.Generator | None = None) -> np.ndarray:
         if isinstance(item, MotionSequence):

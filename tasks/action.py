@@ -36,12 +36,14 @@ import torch
 from torch.utils.data import Dataset, Sampler
 
 from ..formats.base import MotionSequence
-from ..processing import crop_scale
+from ..processing import crop_scale, yaw_rotate
 from ..processor import (
+    CLIP_FACINGS,
     KINECT_3D,
     ORTHOGRAPHIC_3D,
     UNITS_TO_MM,
     MotionProcessor,
+    face_front,
     motionbert_clip_persons,
     orthographic_2d,
 )
@@ -144,21 +146,6 @@ def random_rotate_3d(
     return (arr @ rot.T.astype(arr.dtype)).astype(arr.dtype)
 
 
-def yaw_rotate(x: np.ndarray, degrees: float) -> np.ndarray:
-    """``(..., T, J, 3)`` 3D coordinates (y vertical) turned by ``degrees`` about the vertical axis through the mean
-    of their finite joints: the same motion seen from a camera ``degrees`` further round (NaN joints stay NaN)."""
-    arr = np.asarray(x, dtype=np.float64)
-    if arr.ndim < 3 or arr.shape[-1] != 3:
-        raise ValueError(f"yaw_rotate expects (..., T, J, 3), got shape {arr.shape}")
-    a = math.radians(float(degrees))
-    c, s = math.cos(a), math.sin(a)
-    rot = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
-    finite = np.isfinite(arr).all(axis=-1)
-    centre = arr[finite].mean(axis=0) if finite.any() else np.zeros(3)
-    centre[1] = 0.0  # the vertical axis: only x / z of the centre matter
-    return (arr - centre) @ rot.T + centre
-
-
 # ----------------------------------------------------------------------------------------------------------- dataset
 def _clip_name(seq: MotionSequence) -> str:
     meta = seq.meta
@@ -198,6 +185,9 @@ class ActionClipDataset(Dataset):
             orthographic ones). The time direction is never changed (sit down must stay unlike stand up).
         eval_rotation: 3D and orthographic clips, evaluation: every clip turned by this fixed angle (degrees), the
             unseen-view protocol (test skeletons seen from an angle no training clip was shown from).
+        facing: 3D and orthographic clips: ``"recorded"`` (the camera's view) or ``"front"`` (every clip first turned
+            to face the camera, :func:`motionhub.processor.face_front`; saved in the processor, so evaluation and
+            inference do the same); view augmentation and the evaluation turn apply around it.
     """
 
     def __init__(
@@ -217,6 +207,7 @@ class ActionClipDataset(Dataset):
         seed: int = 0,
         view_rotation: float | None = None,
         eval_rotation: float = 0.0,
+        facing: str = "recorded",
     ) -> None:
         if clip_len < 1 or num_persons < 1:
             raise ValueError(f"clip_len and num_persons must be >= 1, got {clip_len} and {num_persons}")
@@ -253,6 +244,11 @@ class ActionClipDataset(Dataset):
                              f"{eval_rotation}")
         if not three_d and (view_rotation or eval_rotation):
             raise ValueError("view_rotation / eval_rotation turn 3D skeletons: they need 3D or orthographic clips")
+        if facing not in CLIP_FACINGS:
+            raise ValueError(f"facing must be one of {CLIP_FACINGS}, got {facing!r}")
+        if not three_d and facing != "recorded":
+            raise ValueError("facing='front' turns 3D skeletons: it needs 3D or orthographic clips")
+        self.facing = facing
         self.clip_normalization = {KINECT_3D: KINECT_3D, ORTHOGRAPHIC_3D: ORTHOGRAPHIC_3D}.get(normalization,
                                                                                                "crop_scale")
         self.view_rotation = float(view_rotation if view_rotation is not None
@@ -260,7 +256,7 @@ class ActionClipDataset(Dataset):
         self.eval_rotation = float(eval_rotation)
         self._sequences_3d = None
         if normalization == ORTHOGRAPHIC_3D:  # 3D seen as 2D, then MotionBERT's 2D clip pipeline
-            if self.view_rotation or self.eval_rotation:  # turned per clip before the projection
+            if self.view_rotation or self.eval_rotation or facing != "recorded":  # turned before the projection
                 self._sequences_3d = self.sequences
             self.sequences = [orthographic_2d(seq) for seq in self.sequences]
             normalization = "none"
@@ -279,7 +275,7 @@ class ActionClipDataset(Dataset):
         self.labels = np.array([self._label(s) for s in self.sequences], dtype=np.int64)
         self._processor_3d = MotionProcessor(
             clip_normalization=KINECT_3D, clip_len=self.clip_len, num_persons=self.num_persons,
-            num_channels=self.channels, normalization=KINECT_3D,
+            num_channels=self.channels, normalization=KINECT_3D, clip_facing=facing,
         ) if self.clip_normalization == KINECT_3D else None
 
     def processor(self, base: MotionProcessor | None = None) -> MotionProcessor:
@@ -287,7 +283,7 @@ class ActionClipDataset(Dataset):
         base = base or MotionProcessor()
         clip_norm = self.clip_normalization
         changes = dict(clip_normalization=clip_norm, clip_len=self.clip_len, num_persons=self.num_persons,
-                       confidence=self.confidence, num_channels=self.channels)
+                       confidence=self.confidence, num_channels=self.channels, clip_facing=self.facing)
         if clip_norm == KINECT_3D:
             changes["normalization"] = KINECT_3D
         return base.replace(**changes)
@@ -323,10 +319,19 @@ class ActionClipDataset(Dataset):
                 kp = random_rotate_3d(kp, rng, max_angle=self.view_rotation)
             return kp.astype(np.float32)
         if self._sequences_3d is not None:
+            # the order of `motionhub evaluate --rotate` + the saved processor: evaluation turn, then facing; the
+            # training turn (view augmentation) is drawn around the faced clip
             angle = rng.uniform(-self.view_rotation, self.view_rotation) if self.train else self.eval_rotation
-            if angle:
-                seq3 = self._sequences_3d[index]
-                seq = orthographic_2d(seq3.replace(keypoints_3d=yaw_rotate(seq3.keypoints_3d, angle)))
+            seq3 = self._sequences_3d[index]
+            kp3 = seq3.keypoints_3d
+            if not self.train and angle:
+                kp3 = yaw_rotate(kp3, angle)
+            if self.facing == "front":
+                kp3 = face_front(kp3, seq3.layout)
+            if self.train and angle:
+                kp3 = yaw_rotate(kp3, angle)
+            if kp3 is not seq3.keypoints_3d:
+                seq = orthographic_2d(seq3.replace(keypoints_3d=kp3))
         size = seq.image_size if self.normalization == "make_cam" else None
         kp = motionbert_clip_persons(seq.keypoints_2d, seq.layout, image_size=size, clip_len=self.clip_len,
                                      num_persons=self.num_persons, confidence=self.confidence,

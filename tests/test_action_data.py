@@ -270,3 +270,47 @@ def test_view_rotation_turns_3d_and_orthographic_clips_about_the_vertical_axis()
         ActionClipDataset([coco_clip()], clip_len=16, eval_rotation=30.0)
     with pytest.raises(ValueError, match="view_rotation must be >= 0"):
         ActionClipDataset(clips, view_rotation=-5.0, **kw)
+
+
+def test_face_front_makes_3d_and_orthographic_clips_view_invariant():
+    """facing='front' (NTU-style view normalisation): a clip recorded from any side gives the same input, in the
+    dataset and through the saved processor; it needs 3D clips and travels in preprocessor_config.json."""
+    from motionhub.processing import yaw_rotate
+    from motionhub.processor import KINECT_3D, ORTHOGRAPHIC_3D, MotionProcessor, face_front
+
+    clips = [_skeleton_3d_clip(seed=i) for i in range(3)]
+    x = clips[0].keypoints_3d.astype(np.float64)
+    faced = face_front(x, "h36m-17")
+    hips = faced[0, 0, [1, 4]]  # H36M-17 right / left hip in the first frame
+    assert hips[1, 0] < hips[0, 0] and abs(hips[1, 2] - hips[0, 2]) < 1e-9  # left hip at -x, same depth
+    for angle in (37.0, 90.0, -150.0):
+        np.testing.assert_allclose(face_front(yaw_rotate(x, angle), "h36m-17"), faced, atol=1e-9)
+    np.testing.assert_allclose(face_front(x[0], "h36m-17"), faced[0], atol=1e-9)  # (T, J, 3) too
+    hidden = x.copy()
+    hidden[..., [1, 4], :] = np.nan
+    np.testing.assert_array_equal(face_front(hidden, "h36m-17"), hidden)  # no hips: unchanged
+    with pytest.raises(ValueError, match="face_front expects"):
+        face_front(x[..., :2], "h36m-17")
+
+    turned = [c.replace(keypoints_3d=yaw_rotate(c.keypoints_3d, 75.0)) for c in clips]
+    for norm in (KINECT_3D, ORTHOGRAPHIC_3D):
+        kw = dict(clip_len=16, num_persons=1, normalization=norm, channels=3)
+        front = ActionClipDataset(clips, facing="front", **kw)
+        np.testing.assert_allclose(front.clip(1), ActionClipDataset(turned, facing="front", **kw).clip(1), atol=1e-5)
+        np.testing.assert_allclose(front.clip(1), ActionClipDataset(clips, facing="front", eval_rotation=120.0,
+                                                                    **kw).clip(1), atol=1e-5)
+        assert not np.allclose(ActionClipDataset(clips, **kw).clip(1), ActionClipDataset(turned, **kw).clip(1),
+                               atol=1e-3)
+        proc = front.processor()
+        assert proc.clip_facing == "front"
+        again = MotionProcessor(**{k: v for k, v in proc.to_dict().items()
+                                   if k not in ("feature_extractor_type", "processor_class")})
+        np.testing.assert_allclose(again.prepare_clips(turned[1])[0], front.clip(1), atol=1e-5)
+        train = ActionClipDataset(clips, facing="front", train=True, view_rotation=30.0, **kw)
+        assert train.clip(0).shape == front.clip(0).shape
+    with pytest.raises(ValueError, match="facing='front' turns 3D skeletons"):
+        ActionClipDataset([coco_clip()], clip_len=16, facing="front")
+    with pytest.raises(ValueError, match="facing must be one of"):
+        ActionClipDataset(clips, clip_len=16, normalization=KINECT_3D, facing="back")
+    with pytest.raises(ValueError, match="clip_facing 'front' turns 3D skeletons"):
+        MotionProcessor(clip_normalization="crop_scale", clip_len=16, num_persons=1, clip_facing="front")

@@ -329,3 +329,24 @@ def test_evaluate_rotate_refuses_models_of_2d_clips(example, own_set, tmp_path, 
     capsys.readouterr()
     assert cli(["evaluate", str(out / "final"), str(own_set), "--split", "view=3", "--rotate", "90", "-q"]) == 1
     assert "--rotate turns 3D skeletons" in capsys.readouterr().err
+
+
+def test_face_front_model_is_view_invariant_end_to_end(example, own_set, tmp_path, capsys):
+    """--face-front: the saved processor faces every clip to the camera, so `motionhub evaluate` gives the same
+    top-1 with or without --rotate, equal to the training run's (which evaluated at --eval-rotation 90)."""
+    from motionhub.cli import main as cli
+
+    out = tmp_path / "front"
+    assert example.main([*TINY, *FAST, "--data", str(own_set), "--split-by", "view", "--train", "1", "2",
+                         "--input", "ortho", "--face-front", "--view-rotation", "20", "--eval-rotation", "90",
+                         "--max-steps", "3", "--output-dir", str(out)]) == 0
+    assert json.loads((out / "final" / "preprocessor_config.json").read_text())["clip_facing"] == "front"
+    trained = json.loads((out / "results.json").read_text())["eval"]["eval_top1"]
+    capsys.readouterr()
+    for extra, name in (([], "plain.json"), (["--rotate", "90"], "turned.json"), (["--rotate", "-131"], "t2.json")):
+        assert cli(["evaluate", str(out / "final"), str(own_set), "--split", "view=3", "-q", *extra, "-o",
+                    str(tmp_path / name)]) == 0
+        assert json.loads((tmp_path / name).read_text())["top1"] == pytest.approx(trained, abs=1e-9)
+    with pytest.raises(SystemExit, match="--face-front turn 3D skeletons"):
+        example.main([*TINY, *FAST, "--data", str(own_set), "--split-by", "view", "--train", "1", "--input", "2d",
+                      "--face-front", "--output-dir", str(tmp_path / "x")])

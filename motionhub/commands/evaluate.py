@@ -207,7 +207,7 @@ def _rotated(seqs: list, degrees: float, normalization: str) -> list:
     import math
 
     from ..processor import KINECT_3D, ORTHOGRAPHIC_3D
-    from ..tasks.action import yaw_rotate
+    from ..processing import yaw_rotate
 
     if normalization not in (KINECT_3D, ORTHOGRAPHIC_3D):
         raise ValueError(f"--rotate turns 3D skeletons: the model prepares {normalization!r} clips from 2D keypoints; "
