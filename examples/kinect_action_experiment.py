@@ -43,46 +43,41 @@ DATA_ROOT = ROOT.parent / "shared" / "data" / "kinect_actions"
 PROTOCOLS = {
     "msr_action3d": {
         "split": ["--split", "test"],
-        "eval_split": "test",
         "about": "MSR Action3D, 20 classes, cross-subject (subjects 1,3,5,7,9 train / 2,4,6,8,10 test, the standard "
                  "protocol)",
         "epochs": 40,
     },
     "florence3d": {
-        "split": ["--split-by", "subject", "--train", "1", "3", "5", "7", "9"],
-        "eval_split": "subject=2,4,6,8,10",
+        "split": ["--split-by", "subject", "--train", "1", "3", "5", "7", "9", "--test", "2", "4", "6", "8", "10"],
         "about": "Florence 3D Actions, 9 classes, cross-subject (odd subjects train / even test)",
         "epochs": 90,
     },
     "utkinect_action3d": {
-        "split": ["--split-by", "subject", "--train", "1", "3", "5", "7", "9"],
-        "eval_split": "subject=2,4,6,8,10",
+        "split": ["--split-by", "subject", "--train", "1", "3", "5", "7", "9", "--test", "2", "4", "6", "8", "10"],
         "about": "UTKinect-Action3D, 10 classes, cross-subject (odd subjects train / even test)",
         "epochs": 110,
     },
     "kard": {
-        "split": ["--split-by", "subject", "--train", "1", "3", "5", "7", "9"],
-        "eval_split": "subject=2,4,6,8,10",
+        "split": ["--split-by", "subject", "--train", "1", "3", "5", "7", "9", "--test", "2", "4", "6", "8", "10"],
         "about": "KARD, 18 classes, cross-subject (odd subjects train / even test)",
         "epochs": 20,
     },
     "cad60_windows": {
-        "split": ["--split-by", "subject", "--train", "1", "3"],
-        "eval_split": "subject=2,4",
+        "split": ["--split-by", "subject", "--train", "1", "3", "--test", "2", "4"],
         "about": "CAD-60 (windows of ~30 frames), 18 classes, cross-subject (persons 1,3 train / 2,4 test)",
         "epochs": 8,
     },
     "sbu_interaction": {
         "split": ["--split-by", "subject", "--train", "s01s03", "s01s07", "s02s01", "s02s03", "s02s06", "s02s07",
                   "s03s02", "s03s05", "s03s06", "s04s02", "s04s03", "s04s06", "s05s03", "s06s02", "s06s03", "s07s01",
-                  "s07s03"],
-        "eval_split": "subject=s01s02,s03s04,s05s02,s06s04",
+                  "s07s03", "--test", "s01s02", "s03s04", "s05s02", "s06s04"],
         "about": "SBU Kinect Interaction, 8 two-person classes, the first fold of SBU's 5-fold subject-pair split "
                  "(s01s02, s03s04, s05s02, s06s04 test / the other 17 pairs train)",
         "epochs": 45,
     },
 }
 INPUTS = {"3d": "3d", "ortho": "ortho"}
+
 KINDS = ("knn", "logreg", "scratch", "pretrained", "frozen")
 DEFAULT_RUNS = "knn-3d,logreg-3d,knn-ortho,logreg-ortho,scratch-ortho,pretrained-ortho"
 
@@ -160,6 +155,12 @@ def _split_kwargs(name: str) -> dict:
         else:
             kw[key].append(token)
     return kw
+
+
+def eval_split(name: str) -> str:
+    """The ``motionhub evaluate --split`` value of a protocol's test clips (from its one split definition)."""
+    kw = _split_kwargs(name)
+    return kw["split"] if "split" in kw else f"{kw['split_by']}={','.join(kw['test_values'])}"
 
 
 def _baseline(args, name: str, kind: str, inp: str) -> dict:
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                 res = json.loads((ROOT / fa[-1] / "results.json").read_text())
                 minutes = round((time.time() - t0) / 60, 1)
                 evaluate = ["motionhub", "evaluate", f"{fa[-1]}/final", fa[fa.index("--data") + 1], "--split",
-                            PROTOCOLS[name]["eval_split"]]
+                            eval_split(name)]
                 unseen = [*evaluate, "--rotate", f"{args.unseen_angle:g}"]
                 # the unseen-angle number comes from the saved model through the one evaluation path
                 exe = Path(sys.executable).with_name("motionhub")

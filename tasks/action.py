@@ -255,7 +255,14 @@ class ActionClipDataset(Dataset):
                                    else (17.0 if normalization == KINECT_3D else 0.0))
         self.eval_rotation = float(eval_rotation)
         self._sequences_3d = None
+        self._prefaced = False  # True: self._sequences_3d already face the camera
         if normalization == ORTHOGRAPHIC_3D:  # 3D seen as 2D, then MotionBERT's 2D clip pipeline
+            if facing == "front" and (train or not self.eval_rotation):
+                # the facing does not depend on the epoch's draw: turn every clip once, not once per item and epoch
+                # (an evaluation turn comes before the facing, so evaluation with eval_rotation faces per item)
+                self.sequences = [seq.replace(keypoints_3d=face_front(seq.keypoints_3d, seq.layout))
+                                  for seq in self.sequences]
+                self._prefaced = True
             if self.view_rotation or self.eval_rotation or facing != "recorded":  # turned before the projection
                 self._sequences_3d = self.sequences
             self.sequences = [orthographic_2d(seq) for seq in self.sequences]
@@ -326,7 +333,7 @@ class ActionClipDataset(Dataset):
             kp3 = seq3.keypoints_3d
             if not self.train and angle:
                 kp3 = yaw_rotate(kp3, angle)
-            if self.facing == "front":
+            if self.facing == "front" and not self._prefaced:
                 kp3 = face_front(kp3, seq3.layout)
             if self.train and angle:
                 kp3 = yaw_rotate(kp3, angle)
