@@ -173,7 +173,9 @@ class Masked3DCollator:
     Corruption: :func:`motionhub.corruption.corrupt_3d` (smooth key-frame noise, per-frame jitter, joint/frame
     masks) and, with probability ``occlusion_prob`` per clip, :class:`~motionhub.corruption.OcclusionSimulator`
     occlusions. Defaults in metres. ``center_input=True`` centres every corrupted clip on its visible joints
-    (:func:`center_stride_input`; for priors with ``input_normalization="centered_3d"``).
+    (:func:`center_stride_input`; for priors with ``input_normalization="centered_3d"``). ``start_batch``: ``None`` =
+    one random stream from ``seed``; an int = batch ``n`` draws from ``(seed, n)`` alone, counting from
+    ``start_batch`` (resumable runs pass the step they resume at).
     """
 
     joint_mask_ratio: float = 0.05
@@ -186,12 +188,19 @@ class Masked3DCollator:
     occlusion_prob: float = 0.5
     center_input: bool = False
     seed: int = 0
+    start_batch: int | None = None
 
     def __post_init__(self) -> None:
         self._generator = make_generator(self.seed)
         self._rng = np.random.default_rng(self.seed)
+        self._batch = self.start_batch
 
     def __call__(self, features: list[dict[str, Tensor]]) -> dict[str, Tensor]:
+        if self._batch is not None:
+            # batch n draws from (seed, n) alone: a run resumed at step n corrupts exactly as an uninterrupted one
+            self._rng = np.random.default_rng([self.seed, 5, self._batch])
+            self._generator = make_generator(int(self._rng.integers(0, 2**62)))
+            self._batch += 1
         clean = torch.stack([f["poses"] for f in features]).float()
         b, t, j, _ = clean.shape
         visible = torch.ones(b, t, j, dtype=torch.bool)

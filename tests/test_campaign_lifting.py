@@ -179,3 +179,41 @@ def test_confidence_augmentation_draws_detector_like_scores():
     # both kinds: one constant per clip, and per-joint draws
     varied = np.array([np.unique(o[:, [0, 1, 2, 4]]).size > 1 for o in out[changed]])
     assert 0.25 < varied.mean() < 0.75
+
+
+MASKED3D = ["--data", "masked3d", "--mocap-weights", "h36m=1", "--init", "scratch",
+            "--config", json.dumps({"dim_feat": 16, "dim_rep": 16, "depth": 1, "num_heads": 2}),
+            "--max-steps", "4", "--save-steps", "2", "--batch-size", "4", "--clip-len", "9", "--warmup-steps", "1",
+            "--eval-frames", "60"]
+
+
+def test_masked3d_prior_pretraining_resumes_exactly(tmp_path):
+    """``--data masked3d`` (a STRIDE motion prior: virtual cameras, 3D noise, masks, occlusions): a run stopped and
+    continued in a fresh process ends with the uninterrupted run's weights; the curve measures in-filling next to
+    linear interpolation; the finished prior carries STRIDE's test-time-training weights and metres out."""
+    data = _fake_h36m(tmp_path / "data")
+    whole = tmp_path / "whole"
+    out = _run(whole, data, *MASKED3D)
+    assert "at 25 fps" in out and "finished 4 steps" in out
+    parted = tmp_path / "parted"
+    assert "rerun the same command" in _run(parted, data, *MASKED3D, "--stop-after-minutes", "0")
+    assert "resuming from" in _run(parted, data)
+    a = load_file(str(whole / "final" / "model.safetensors"))
+    b = load_file(str(parted / "final" / "model.safetensors"))
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
+    curve = json.loads((parted / "curve.json").read_text())
+    assert curve["data"] == "masked3d"
+    for point in curve["points"]:
+        assert np.isfinite(point["mpjpe_mm"]) and np.isfinite(point["interp_mpjpe_mm"])
+    config = json.loads((whole / "final" / "config.json").read_text())
+    assert config["dim_in"] == 3 and config["input_normalization"] == "centered_3d" and config["maxlen"] == 9
+    assert config["lambda_velocity"] == 20.0 and config["lambda_limb_var"] == 200.0
+    assert json.loads((whole / "final" / "preprocessor_config.json").read_text())["output_units"] == "m"
+    # a 2D lifting model is not a motion prior
+    lifter = tmp_path / "lifter"
+    _run(lifter, data, *FIRST[:-2], "--eval-frames", "30", "--max-steps", "2")
+    cmd = [sys.executable, str(SCRIPT), "--run", str(tmp_path / "bad"), "--data-root", str(data), *MASKED3D[:4],
+           "--init", str(lifter / "final"), "--max-steps", "2", "--clip-len", "9"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert res.returncode != 0 and "trains a STRIDE prior" in res.stderr

@@ -29,6 +29,13 @@ Throughput (measured here, 2 threads, quiet machine): the 0.41 M-parameter confi
 ~1,700 frames/s with eager attention and ~1,200 with SDPA (short sequences and 16-wide heads favour the plain matmul
 path), so the campaign uses eager attention; the measured rate is logged as ``frames_per_s``.
 
+``--data mocap`` is MotionBERT's lifting pretraining instead (every 3D source through random virtual cameras), and
+``--data masked3d`` STRIDE's motion prior (the same sources at 25 fps as noisy, masked, occluded 3D input; 3D out; the
+curve is held-out in-filling against linear interpolation), e.g. ::
+
+    python examples/train/campaign_lifting.py --run runs/stride-prior-pretrain-d64 --data masked3d --init scratch \
+        --clip-len 81 --batch-size 32 --lr 5e-4 --max-steps 3000 --save-steps 250 --eval-frames 0
+
 Human3.6M is research-only: nothing of it is written into the run folder except the trained weights.
 """
 
@@ -65,8 +72,12 @@ RUN_KEYS = ("init", "train_subjects", "eval_subjects", "max_steps", "batch_size"
 
 #: training data of a run: ``h36m-sh`` = finetuning on the real SH detections (the default); ``mocap`` = MotionBERT's
 #: lifting pretraining: every 3D source (Human3.6M world 3D of ``mocap_subjects``, Bandai-Namco, CMU) filmed by random
-#: virtual cameras, MotionBERT's detector noise + confidences, joint and frame masks (``lifting_data.py``)
-DATA_MODES = ("h36m-sh", "mocap")
+#: virtual cameras, MotionBERT's detector noise + confidences, joint and frame masks (``lifting_data.py``);
+#: ``masked3d`` = STRIDE's motion-prior pretraining: the same 3D sources at 25 fps in front of random virtual cameras
+#: as noisy, masked and occluded 3D input (``motionhub.tasks.stride``), the clean root-relative 3D as target
+DATA_MODES = ("h36m-sh", "mocap", "masked3d")
+#: --data masked3d: the prior's frame rate is STRIDE's (and the occlusion benchmark's): Human3.6M 50 fps / 2
+MASKED3D_FPS_STEP = 2
 
 #: the lifting model of each encoder family (DSTformer: sequence to sequence; STMO / MPM: P-STMO's many-to-one with
 #: a loss on every frame of the clip and on its centre, ``labels`` (B, T, J, 3) as for DSTformer)
@@ -99,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "examples/pretrain_masked.py output or 'scratch')")
     p.add_argument("--data", default=None, choices=DATA_MODES,
                    help="first start only: h36m-sh = finetune on the real SH detections (default); mocap = MotionBERT "
-                        "lifting pretraining on every mocap source through virtual cameras (DSTformer)")
+                        "lifting pretraining on every mocap source through virtual cameras (DSTformer); masked3d = "
+                        "a STRIDE motion prior (3D in, 3D out) pretrained on the same sources at 25 fps (use "
+                        "--clip-len 81; the curve is S8 in-filling under STRIDE occlusions)")
     p.add_argument("--mocap-subjects", nargs="+", default=None,
                    help="--data mocap: Human3.6M subjects whose 3D is pretraining motion (default S1 S5 S6 S7; S8 "
                         "only for final models, never with S8 as the held-out subject)")
@@ -246,6 +259,62 @@ def _mocap_data(s: dict, data_root: Path, done_step: int):
     return dataset, collator
 
 
+def _masked3d_data(s: dict, data_root: Path, done_step: int):
+    """STRIDE prior pretraining data: the mocap clip index at 25 fps and its per-batch-seeded collator (cameras,
+    mirror flips, noise, masks and STRIDE occlusions; both resume exactly at ``done_step``)."""
+    if s["family"] != "dstformer":
+        raise SystemExit("error: --data masked3d pretrains a DSTformer motion prior (STRIDE); not " + s["family"])
+    if "S8" in s["mocap_subjects"] and "S8" in (s["eval_subjects"] or []):
+        raise SystemExit("error: S8 cannot be both pretraining motion and the held-out subject (--eval-subjects)")
+    sys.path.insert(0, str(_HERE))
+    from lifting_data import VirtualCameraClipIndex, VirtualCameraMasked3DCollator, load_pretraining_motion
+
+    from motionhub.corruption import OcclusionSimulator
+    from motionhub.tasks.stride import Masked3DCollator
+
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in s["mocap_weights"].split(","))}
+    motion = load_pretraining_motion(data_root, h36m_subjects=tuple(s["mocap_subjects"]),
+                                     allow_held_out="S8" in s["mocap_subjects"],
+                                     sources=tuple(k for k, w in weights.items() if w > 0),
+                                     min_frames=s["clip_len"] * MASKED3D_FPS_STEP)
+    motion = {k: [np.ascontiguousarray(q[::MASKED3D_FPS_STEP]) for q in v] for k, v in motion.items()}
+    stats = {k: f"{len(v)} sequences, {sum(len(q) for q in v)} frames at 25 fps" for k, v in motion.items()}
+    print(f"data: mocap {stats}, weights {weights}", flush=True)
+    dataset = VirtualCameraClipIndex(motion, s["clip_len"], weights, length=s["max_steps"] * s["batch_size"],
+                                     seed=s["seed"])
+    masked = Masked3DCollator(occlusion=OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP), center_input=True,
+                              seed=s["seed"], start_batch=done_step)
+    return dataset, VirtualCameraMasked3DCollator(masked, seed=s["seed"], start_batch=done_step,
+                                                  flip_prob=s["flip_prob"])
+
+
+def masked3d_held_out(held: list[dict], seed: int = 0) -> list[dict]:
+    """The prior's held-out curve data: each held-out sequence's clean root-relative 3D at 25 fps, corrupted once
+    (seeded by its index) as in pretraining: STRIDE occlusions, smooth noise, jitter, masks; with the linear
+    interpolation of the corrupted visible joints (the baseline a prior has to beat on hidden frames)."""
+    import torch
+
+    from motionhub.corruption import OcclusionSimulator, corrupt_3d, make_generator
+    from motionhub.formats.base import fill_missing
+
+    out = []
+    occlusion = OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP)
+    for i, q in enumerate(held):
+        clean = np.ascontiguousarray(q["target"][::MASKED3D_FPS_STEP])
+        rng = np.random.default_rng([seed, 7, i])
+        visible = torch.from_numpy(occlusion.sample(len(clean), clean.shape[1], rng))[None]
+        generator = make_generator(int(rng.integers(0, 2**62)))
+        noisy, visible = corrupt_3d(torch.from_numpy(clean)[None], keyframe_std=0.03, frame_noise_std=0.02,
+                                    depth_noise_scale=2.5, visible=visible, generator=generator)
+        noisy, visible = noisy[0].numpy(), visible[0].numpy()
+        if not visible.any():
+            continue
+        interp = fill_missing(np.where(visible[..., None], noisy, np.nan), "interpolate")
+        interp = np.nan_to_num(interp - interp[:, :1])  # a joint never seen: at the root
+        out.append({"noisy": noisy, "visible": visible, "target": clean, "interp": interp})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Path = args.run
@@ -292,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
                      max_sequences=args.max_sequences) if s["eval_subjects"] else []
     if s["data"] == "mocap":
         dataset, collator = _mocap_data(s, args.data_root, done_step)
+    elif s["data"] == "masked3d":
+        dataset, collator = _masked3d_data(s, args.data_root, done_step)
+        held = masked3d_held_out(held, s["seed"])
     else:
         train = load_h36m(args.data_root, s["train_subjects"], s["mpii_convention"],
                           max_sequences=args.max_sequences)
@@ -307,7 +379,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"resuming from {resume} (newest complete checkpoint)", flush=True)
     elif s["init"] in (None, "scratch"):
         overrides = s["config_overrides"] or {}
-        if family == "dstformer":
+        if s["data"] == "masked3d":
+            # STRIDE's prior: 3D in (centred on the visible joints), camera-space 3D out; pretraining loss without
+            # the velocity / limb-variance terms (they are test-time-training terms; the saved config gets them)
+            config = DSTformerConfig.stride(**{
+                "dim_feat": 64, "dim_rep": 128, "depth": 3, "num_heads": 4, "mlp_ratio": 2.0, "maxlen": s["clip_len"],
+                "root_relative": False, "lambda_limb_var": 0.0, "lambda_velocity": 0.0, "lambda_scale": 0.5,
+                "input_normalization": "centered_3d", **overrides})
+        elif family == "dstformer":
             sys.path.insert(0, str(_HERE))
             from pretrain_lifting_small import small_config
 
@@ -318,6 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         model = model_cls(config)
     else:
         model = model_cls.from_pretrained(s["init"])
+    if s["data"] == "masked3d" and (model.config.dim_in != 3 or model.config.input_normalization != "centered_3d"):
+        raise SystemExit(f"error: --data masked3d trains a STRIDE prior (3D input centred on its visible joints); "
+                         f"{s['init']} has dim_in {model.config.dim_in} and input_normalization "
+                         f"{model.config.input_normalization!r}")
     if family == "dstformer":
         # eager attention: measured faster than SDPA for 17/27-token sequences with 16-wide heads on this CPU
         model.config._attn_implementation = "eager"
@@ -344,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     def evaluate_held_out() -> dict:
         if not held:
             return {}
+        if s["data"] == "masked3d":
+            return evaluate_prior()
         model.eval()
         errs, perrs = [], []
         for q in held:
@@ -360,6 +445,29 @@ def main(argv: list[str] | None = None) -> int:
         model.train()
         return {"mpjpe_mm": round(float(np.concatenate(errs).mean()), 2),
                 "p_mpjpe_mm": round(float(np.concatenate(perrs).mean()), 2)}
+
+    def evaluate_prior() -> dict:
+        """In-filling and denoising of the held-out corrupted 3D: MPJPE (mm, root-relative) on all frames and on the
+        fully hidden ones, next to linear interpolation of the same input."""
+        from motionhub.tasks.stride import stride_predict
+
+        model.eval()
+        err, hid, base, base_hid = [], [], [], []
+        for q in held:
+            with torch.no_grad():
+                pred = stride_predict(model, q["noisy"], q["visible"])
+            gt = q["target"] * 1000.0
+            e, b = mpjpe(pred * 1000.0, gt), mpjpe(q["interp"] * 1000.0, gt)
+            hidden = ~q["visible"].any(axis=1)
+            err.append(e), hid.append(e[hidden]), base.append(b), base_hid.append(b[hidden])
+        model.train()
+
+        def mean(parts):
+            values = np.concatenate(parts)
+            return round(float(values.mean()), 2) if values.size else None  # None: no frame was fully hidden
+
+        return {"mpjpe_mm": mean(err), "mpjpe_hidden_mm": mean(hid), "interp_mpjpe_mm": mean(base),
+                "interp_mpjpe_hidden_mm": mean(base_hid)}
 
     class Campaign(TrainerCallback):
         """Logs frames/s and cumulative training time; evaluates and records the curve at every save."""
@@ -430,9 +538,18 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         if family == "dstformer":
             model.config._attn_implementation = "sdpa"
-        model.save_pretrained(tmp)
-        # how the campaign prepared the input travels with the model: `motionhub evaluate/lift` need no flags
-        MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(tmp)
+        if s["data"] == "masked3d":
+            from motionhub.tasks.stride import STRIDE_LAMBDAS
+
+            # the saved prior carries the weights test-time training uses (STRIDE's); it predicts metres
+            for key, value in STRIDE_LAMBDAS.items():
+                setattr(model.config, key, value)
+            model.save_pretrained(tmp)
+            MotionProcessor.from_model_config(model.config).replace(output_units="m").save_pretrained(tmp)
+        else:
+            model.save_pretrained(tmp)
+            # how the campaign prepared the input travels with the model: `motionhub evaluate/lift` need no flags
+            MotionProcessor.from_model_config(model.config).replace(**PROCESSOR_SETTINGS).save_pretrained(tmp)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
         # optimiser, scheduler and RNG state are only needed to continue: a finished run drops them, so that the

@@ -43,6 +43,7 @@ __all__ = [
     "VirtualCameraClipIndex",
     "VirtualCameraClips",
     "VirtualCameraCollator",
+    "VirtualCameraMasked3DCollator",
     "h36m_sequences",
     "lifting_collator",
     "load_h36m_lifting_clips",
@@ -268,6 +269,32 @@ class VirtualCameraCollator:
             corrupted = torch.cat([corrupted[..., :2], conf[..., None]], dim=-1)
         labels = torch.from_numpy(xc - xc[:, :, :1])
         return {"keypoints": corrupted.float(), "labels": labels.float()}
+
+
+class VirtualCameraMasked3DCollator:
+    """STRIDE motion-prior pretraining batches: world clips placed in front of random virtual cameras (the cameras of
+    :class:`VirtualCameraCollator`: camera-space 3D in metres, x right, y down, z forward), mirrored with probability
+    ``flip_prob``, then corrupted (noise, masks, STRIDE occlusions) by a :class:`motionhub.tasks.stride.Masked3DCollator`.
+
+    Returns ``{"keypoints": (B, T, 17, 3) corrupted 3D (centred on the visible joints when the masked collator says
+    so), "labels": (B, T, 17, 3) clean root-relative camera-space metres}``. Batch ``n`` draws its cameras and flips
+    from ``(seed, n)`` alone, counting from ``start_batch`` (give the masked collator the same ``start_batch``).
+    """
+
+    def __init__(self, masked, seed: int = 0, start_batch: int = 0, flip_prob: float = 0.5):
+        self.camera = VirtualCameraCollator(None, seed=seed)
+        self.masked, self.seed, self.batch, self.flip_prob = masked, seed, int(start_batch), float(flip_prob)
+
+    def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
+        from motionhub.skeleton import flip
+
+        self.camera.rng = rng = np.random.default_rng([self.seed, 3, self.batch])
+        self.batch += 1
+        world = np.stack([f["world"] for f in features]).astype(np.float64)
+        _, cam = self.camera.film(world)
+        mirror = rng.random(len(cam)) < self.flip_prob
+        cam = np.where(mirror[:, None, None, None], flip(cam, "h36m-17"), cam)
+        return self.masked([{"poses": torch.from_numpy(np.ascontiguousarray(c))} for c in cam])
 
 
 def h36m_sequences(
