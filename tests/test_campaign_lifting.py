@@ -210,10 +210,22 @@ def test_masked3d_prior_pretraining_resumes_exactly(tmp_path):
     assert config["dim_in"] == 3 and config["input_normalization"] == "centered_3d" and config["maxlen"] == 9
     assert config["lambda_velocity"] == 20.0 and config["lambda_limb_var"] == 200.0
     assert json.loads((whole / "final" / "preprocessor_config.json").read_text())["output_units"] == "m"
-    # a 2D lifting model is not a motion prior
+    # a prior may start from a 2D lifter (the foundation encoder): input turned to centred 3D, embedding resampled
     lifter = tmp_path / "lifter"
     _run(lifter, data, *FIRST[:-2], "--eval-frames", "30", "--max-steps", "2")
+    from_lifter = tmp_path / "from-lifter"
+    out = _run(from_lifter, data, *MASKED3D[:4], "--init", str(lifter / "final"), "--max-steps", "2",
+               "--save-steps", "2", "--batch-size", "4", "--clip-len", "12", "--warmup-steps", "1", "--eval-frames", "60")
+    assert "initialised from the lifting model" in out and "resampled from 9 to 12 frames" in out
+    config = json.loads((from_lifter / "final" / "config.json").read_text())
+    assert config["input_normalization"] == "centered_3d" and config["maxlen"] == 12 and not config["root_relative"]
+    # a model that does not take 3 channels cannot become a 3D prior
+    from motionhub import DSTformerConfig, DSTformerForPoseLifting
+
+    two = tmp_path / "two-channel"
+    DSTformerForPoseLifting(DSTformerConfig(dim_in=2, dim_feat=16, dim_rep=16, depth=1, num_heads=2,
+                                            maxlen=9)).save_pretrained(two)
     cmd = [sys.executable, str(SCRIPT), "--run", str(tmp_path / "bad"), "--data-root", str(data), *MASKED3D[:4],
-           "--init", str(lifter / "final"), "--max-steps", "2", "--clip-len", "9"]
+           "--init", str(two), "--max-steps", "2", "--clip-len", "9"]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert res.returncode != 0 and "trains a STRIDE prior" in res.stderr
+    assert res.returncode != 0 and "trains a STRIDE prior on (x, y, z) input" in res.stderr

@@ -248,3 +248,27 @@ def test_short_sequences_use_materialised_scores_at_inference_only(monkeypatch):
     monkeypatch.setattr(mdl.DSTformerAttention, "eager_max_tokens", 64)
     model(x).pose_3d.sum().backward()  # with autograd: SDPA (its backward is the faster one)
     assert not calls
+
+
+def test_resize_temporal_embedding_stretches_the_learned_embedding(tmp_path):
+    """A 27-frame model given 81 frames: end points and the matching middle frame keep their learned embedding, the
+    config follows, 81-frame clips run, and the resized model saves and loads."""
+    import pytest
+    import torch
+
+    from motionhub import DSTformerConfig, DSTformerForPoseLifting
+
+    model = DSTformerForPoseLifting(DSTformerConfig(dim_feat=16, dim_rep=16, depth=1, num_heads=2, maxlen=27)).eval()
+    old = model.dstformer.temp_embed.detach().clone()
+    model.resize_temporal_embedding(81)
+    new = model.dstformer.temp_embed
+    assert new.shape == (1, 81, 1, 16) and model.config.maxlen == 81 and new.requires_grad
+    assert any(p is new for p in model.parameters())
+    for i, j in ((0, 0), (40, 13), (80, 26)):
+        torch.testing.assert_close(new[:, i], old[:, j])
+    assert model(keypoints=torch.randn(1, 81, 17, 3)).pose_3d.shape == (1, 81, 17, 3)
+    model.save_pretrained(tmp_path)
+    again = DSTformerForPoseLifting.from_pretrained(tmp_path)
+    assert again.config.maxlen == 81 and torch.equal(again.dstformer.temp_embed, new)
+    with pytest.raises(ValueError, match="maxlen must be >= 1"):
+        model.resize_temporal_embedding(0)

@@ -397,10 +397,20 @@ def main(argv: list[str] | None = None) -> int:
         model = model_cls(config)
     else:
         model = model_cls.from_pretrained(s["init"])
-    if s["data"] == "masked3d" and (model.config.dim_in != 3 or model.config.input_normalization != "centered_3d"):
-        raise SystemExit(f"error: --data masked3d trains a STRIDE prior (3D input centred on its visible joints); "
-                         f"{s['init']} has dim_in {model.config.dim_in} and input_normalization "
-                         f"{model.config.input_normalization!r}")
+        if s["data"] == "masked3d" and model.config.input_normalization != "centered_3d":
+            if model.config.dim_in != 3:
+                raise SystemExit(f"error: --data masked3d trains a STRIDE prior on (x, y, z) input; {s['init']} takes "
+                                 f"{model.config.dim_in} channels")
+            # a 2D lifter (e.g. the foundation encoder) as the prior's start: its layers keep their weights, the input
+            # becomes centred 3D (the first layer relearns its third channel: depth instead of confidence) and the
+            # loss the prior's pretraining loss
+            model.config.update({"input_normalization": "centered_3d", "root_relative": False, "lambda_limb_var": 0.0,
+                                 "lambda_velocity": 0.0, "lambda_scale": 0.5})
+            print(f"STRIDE prior initialised from the lifting model {s['init']} (input now centred 3D)", flush=True)
+        if isinstance(model.config, DSTformerConfig) and model.config.maxlen < s["clip_len"]:
+            print(f"temporal embedding of {s['init']} resampled from {model.config.maxlen} to {s['clip_len']} frames",
+                  flush=True)
+            model.resize_temporal_embedding(s["clip_len"])
     if family == "dstformer":
         # eager attention: measured faster than SDPA for 17/27-token sequences with 16-wide heads on this CPU
         model.config._attn_implementation = "eager"

@@ -202,6 +202,31 @@ class DSTformerPreTrainedModel(MotionPreTrainedModel):
     _no_split_modules = ["DSTformerBlock"]
 
     @torch.no_grad()
+    def resize_temporal_embedding(self, maxlen: int) -> None:
+        """Give the model ``maxlen`` frames of temporal position embedding (``config.maxlen`` follows).
+
+        The learned ``(1, maxlen, 1, dim_feat)`` embedding is resampled linearly over the clip (end points kept), the
+        ViT convention for a new token count: e.g. a 27-frame pretrained encoder finetuned on 81-frame clips starts
+        from its own embedding stretched over the longer clip instead of a random one. Finetune after resizing.
+        """
+        maxlen = int(maxlen)
+        if maxlen < 1:
+            raise ValueError(f"maxlen must be >= 1, got {maxlen}")
+        encoder = self.base_model
+        old = encoder.temp_embed
+        if old.shape[1] == maxlen:
+            return
+        series = old.detach().permute(0, 2, 3, 1).reshape(1, old.shape[-1], old.shape[1])  # (1, C, L)
+        if old.shape[1] == 1:
+            new = series.expand(1, old.shape[-1], maxlen)
+        else:
+            new = nn.functional.interpolate(series, size=maxlen, mode="linear", align_corners=True)
+        encoder.temp_embed = nn.Parameter(new.reshape(1, old.shape[-1], maxlen, 1).permute(0, 2, 3, 1).contiguous(),
+                                          requires_grad=old.requires_grad)
+        self.config.maxlen = maxlen
+        encoder.config.maxlen = maxlen
+
+    @torch.no_grad()
     def _init_weights(self, module: nn.Module) -> None:
         std = self.config.initializer_range
         if isinstance(module, nn.Linear):
