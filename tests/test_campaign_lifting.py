@@ -139,21 +139,27 @@ MOCAP = ["--data", "mocap", "--mocap-weights", "h36m=1", "--init", "scratch",
          "--eval-frames", "30"]
 
 
-def test_mocap_pretraining_resumes_exactly(tmp_path):
-    """``--data mocap`` (virtual cameras, noise, masks): every clip and every camera is drawn from (seed, index) /
-    (seed, batch), so a run stopped and continued in a fresh process ends with the uninterrupted run's weights."""
-    data = _fake_h36m(tmp_path / "data")
-    _fake_noise(data)
-    whole = tmp_path / "whole"
-    out = _run(whole, data, *MOCAP)
-    assert "data: mocap" in out and "finished 6 steps" in out
-    parted = tmp_path / "parted"
-    assert "rerun the same command" in _run(parted, data, *MOCAP, "--stop-after-minutes", "0")
+def _whole_and_parted(tmp_path: Path, data: Path, args: list[str]) -> tuple[Path, Path, str]:
+    """One run uninterrupted, one stopped at once and continued in a fresh process: both must end with the same
+    weights. Returns both run folders and the uninterrupted run's output."""
+    whole, parted = tmp_path / "whole", tmp_path / "parted"
+    out = _run(whole, data, *args)
+    assert "rerun the same command" in _run(parted, data, *args, "--stop-after-minutes", "0")
     assert "resuming from" in _run(parted, data)
     a = load_file(str(whole / "final" / "model.safetensors"))
     b = load_file(str(parted / "final" / "model.safetensors"))
     for k in a:
         np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
+    return whole, parted, out
+
+
+def test_mocap_pretraining_resumes_exactly(tmp_path):
+    """``--data mocap`` (virtual cameras, noise, masks): every clip and every camera is drawn from (seed, index) /
+    (seed, batch), so a run stopped and continued in a fresh process ends with the uninterrupted run's weights."""
+    data = _fake_h36m(tmp_path / "data")
+    _fake_noise(data)
+    whole, parted, out = _whole_and_parted(tmp_path, data, MOCAP)
+    assert "data: mocap" in out and "finished 6 steps" in out
     curve = json.loads((parted / "curve.json").read_text())
     assert curve["data"] == "mocap" and all(np.isfinite(p["mpjpe_mm"]) for p in curve["points"])
     # the held-out subject cannot also be pretraining motion
@@ -192,16 +198,8 @@ def test_masked3d_prior_pretraining_resumes_exactly(tmp_path):
     continued in a fresh process ends with the uninterrupted run's weights; the curve measures in-filling next to
     linear interpolation; the finished prior carries STRIDE's test-time-training weights and metres out."""
     data = _fake_h36m(tmp_path / "data")
-    whole = tmp_path / "whole"
-    out = _run(whole, data, *MASKED3D)
+    whole, parted, out = _whole_and_parted(tmp_path, data, MASKED3D)
     assert "at 25 fps" in out and "finished 4 steps" in out
-    parted = tmp_path / "parted"
-    assert "rerun the same command" in _run(parted, data, *MASKED3D, "--stop-after-minutes", "0")
-    assert "resuming from" in _run(parted, data)
-    a = load_file(str(whole / "final" / "model.safetensors"))
-    b = load_file(str(parted / "final" / "model.safetensors"))
-    for k in a:
-        np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
     curve = json.loads((parted / "curve.json").read_text())
     assert curve["data"] == "masked3d"
     for point in curve["points"]:

@@ -232,28 +232,39 @@ def _write_json(path: Path, obj) -> None:
     write_text(path, json.dumps(obj, indent=1))
 
 
+def _mocap_clips(s: dict, data_root: Path, fps_step: int = 1):
+    """The map-style clip index over every mocap source of a pretraining run (every ``fps_step``-th frame of 50 fps),
+    item ``i`` drawn from ``(seed, i)`` alone (resumes exactly)."""
+    if "S8" in s["mocap_subjects"] and "S8" in (s["eval_subjects"] or []):
+        raise SystemExit("error: S8 cannot be both pretraining motion and the held-out subject (--eval-subjects)")
+    sys.path.insert(0, str(_HERE))
+    from lifting_data import VirtualCameraClipIndex, load_pretraining_motion
+
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in s["mocap_weights"].split(","))}
+    motion = load_pretraining_motion(data_root, h36m_subjects=tuple(s["mocap_subjects"]),
+                                     allow_held_out="S8" in s["mocap_subjects"],
+                                     sources=tuple(k for k, w in weights.items() if w > 0),
+                                     min_frames=s["clip_len"] * fps_step)
+    if fps_step > 1:
+        motion = {k: [np.ascontiguousarray(q[::fps_step]) for q in v] for k, v in motion.items()}
+    fps = f"{50 / fps_step:g} fps"
+    stats = {k: f"{len(v)} sequences, {sum(len(q) for q in v)} frames at {fps}" for k, v in motion.items()}
+    print(f"data: mocap {stats}, weights {weights}", flush=True)
+    return VirtualCameraClipIndex(motion, s["clip_len"], weights, length=s["max_steps"] * s["batch_size"],
+                                  seed=s["seed"])
+
+
 def _mocap_data(s: dict, data_root: Path, done_step: int):
     """MotionBERT lifting pretraining data: the map-style virtual-camera clip index and its per-batch-seeded collator
     (both resume exactly at ``done_step``)."""
     if s["family"] != "dstformer":
         raise SystemExit("error: --data mocap pretrains DSTformer (x, y, confidence input); STMO / MPM pretrain with "
                          "examples/pretrain_masked.py")
-    if "S8" in s["mocap_subjects"] and "S8" in (s["eval_subjects"] or []):
-        raise SystemExit("error: S8 cannot be both pretraining motion and the held-out subject (--eval-subjects)")
-    sys.path.insert(0, str(_HERE))
-    from lifting_data import VirtualCameraClipIndex, VirtualCameraCollator, load_pretraining_motion
+    dataset = _mocap_clips(s, data_root)
+    from lifting_data import VirtualCameraCollator
 
     from motionhub.corruption import MotionBERTNoise
 
-    weights = {k: float(v) for k, v in (kv.split("=") for kv in s["mocap_weights"].split(","))}
-    motion = load_pretraining_motion(data_root, h36m_subjects=tuple(s["mocap_subjects"]),
-                                     allow_held_out="S8" in s["mocap_subjects"],
-                                     sources=tuple(k for k, w in weights.items() if w > 0),
-                                     min_frames=s["clip_len"])
-    stats = {k: f"{len(v)} sequences, {sum(len(q) for q in v)} frames" for k, v in motion.items()}
-    print(f"data: mocap {stats}, weights {weights}", flush=True)
-    dataset = VirtualCameraClipIndex(motion, s["clip_len"], weights, length=s["max_steps"] * s["batch_size"],
-                                     seed=s["seed"])
     collator = VirtualCameraCollator(MotionBERTNoise.from_path(Path(data_root) / "motionbert_noise"), seed=s["seed"],
                                      start_batch=done_step)
     return dataset, collator
@@ -264,24 +275,12 @@ def _masked3d_data(s: dict, data_root: Path, done_step: int):
     mirror flips, noise, masks and STRIDE occlusions; both resume exactly at ``done_step``)."""
     if s["family"] != "dstformer":
         raise SystemExit("error: --data masked3d pretrains a DSTformer motion prior (STRIDE); not " + s["family"])
-    if "S8" in s["mocap_subjects"] and "S8" in (s["eval_subjects"] or []):
-        raise SystemExit("error: S8 cannot be both pretraining motion and the held-out subject (--eval-subjects)")
-    sys.path.insert(0, str(_HERE))
-    from lifting_data import VirtualCameraClipIndex, VirtualCameraMasked3DCollator, load_pretraining_motion
+    dataset = _mocap_clips(s, data_root, MASKED3D_FPS_STEP)
+    from lifting_data import VirtualCameraMasked3DCollator
 
     from motionhub.corruption import OcclusionSimulator
     from motionhub.tasks.stride import Masked3DCollator
 
-    weights = {k: float(v) for k, v in (kv.split("=") for kv in s["mocap_weights"].split(","))}
-    motion = load_pretraining_motion(data_root, h36m_subjects=tuple(s["mocap_subjects"]),
-                                     allow_held_out="S8" in s["mocap_subjects"],
-                                     sources=tuple(k for k, w in weights.items() if w > 0),
-                                     min_frames=s["clip_len"] * MASKED3D_FPS_STEP)
-    motion = {k: [np.ascontiguousarray(q[::MASKED3D_FPS_STEP]) for q in v] for k, v in motion.items()}
-    stats = {k: f"{len(v)} sequences, {sum(len(q) for q in v)} frames at 25 fps" for k, v in motion.items()}
-    print(f"data: mocap {stats}, weights {weights}", flush=True)
-    dataset = VirtualCameraClipIndex(motion, s["clip_len"], weights, length=s["max_steps"] * s["batch_size"],
-                                     seed=s["seed"])
     masked = Masked3DCollator(occlusion=OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP), center_input=True,
                               seed=s["seed"], start_batch=done_step)
     return dataset, VirtualCameraMasked3DCollator(masked, seed=s["seed"], start_batch=done_step,

@@ -245,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _reproduce(table: dict) -> list[str]:
+    return ["", "Reproduce (run folders hold optimiser state: outside the repository):", "", "```bash",
+            table["command"], "```", ""]
+
+
 def render(table: dict) -> str:
     lines = [
         "# Equal-budget sweep of DSTformer lifting configurations",
@@ -263,9 +268,7 @@ def render(table: dict) -> str:
         lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | {r['max_steps']} | "
                      f"{r['frames_seen'] / 1e6:.2f} M | {r['train_frames_per_s'] or '-'} | **{r['s8_mpjpe_mm']}** | "
                      f"{r['s8_p_mpjpe_mm']} | {curve} | {r['lift_1000_frames_flip_s']:.2f} |")
-    lines += ["", "Reproduce (run folders hold optimiser state: outside the repository):", "", "```bash",
-              table["command"], "```", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _reproduce(table))
 
 
 def render_prior(table: dict) -> str:
@@ -288,9 +291,7 @@ def render_prior(table: dict) -> str:
                      f"{r['frames_seen'] / 1e6:.2f} M | **{r['mpjpe_hidden_mm']}** | {r['mpjpe_mm']} | "
                      f"{r['interp_mpjpe_hidden_mm']} / {r['interp_mpjpe_mm']} | {curve} | "
                      f"{r['ttt_1000_frames_s']:.0f} |")
-    lines += ["", "Reproduce (run folders hold optimiser state: outside the repository):", "", "```bash",
-              table["command"], "```", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _reproduce(table))
 
 
 if __name__ == "__main__":

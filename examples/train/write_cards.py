@@ -85,6 +85,20 @@ def _int8_section() -> str:
     )
 
 
+def _speed_section(timing: dict) -> str:
+    """The default's measured time to lift 1,000 frames (``results/dstformer-lift-default-speed.json``)."""
+    if not timing:
+        return ""
+    return (
+        f"Lifting **1,000 frames with flip averaging takes {timing['median_seconds']:.2f} s** of model time "
+        f"({timing['ms_per_frame']:.2f} ms per frame; median of {timing['repeats']}, range "
+        f"{timing['min_seconds']:.2f}-{timing['max_seconds']:.2f} s) on {timing['threads']} threads of a 2-core "
+        f"{timing['machine']} CPU, torch {timing['torch']}: `PoseLiftingPipeline(flip=True)` on a (1000, 17, 3) "
+        f"array after one warm-up call (start-up and file reading excluded). Command: `{timing['command']}` "
+        "(`results/dstformer-lift-default-speed.json`)."
+    )
+
+
 def _metric_rows(res: dict | None, dataset_name: str) -> list[dict]:
     if not res:
         return []
@@ -246,16 +260,7 @@ def write_default_card(folder: Path) -> Path:
         "Martinez et al. (2017, single frame, S9/S11, SH detections fine-tuned on H36M) report 62.9 mm; the numbers "
         "are not strictly comparable (other subjects, off-the-shelf SH detections)."
     )
-    speed_text = ""
-    if timing:
-        speed_text = (
-            f"Lifting **1,000 frames with flip averaging takes {timing['median_seconds']:.2f} s** of model time "
-            f"({timing['ms_per_frame']:.2f} ms per frame; median of {timing['repeats']}, range "
-            f"{timing['min_seconds']:.2f}-{timing['max_seconds']:.2f} s) on {timing['threads']} threads of a 2-core "
-            f"{timing['machine']} CPU, torch {timing['torch']}: `PoseLiftingPipeline(flip=True)` on a (1000, 17, 3) "
-            f"array after one warm-up call (start-up and file reading excluded). Command: `{timing['command']}` "
-            "(`results/dstformer-lift-default-speed.json`)."
-        )
+    speed_text = _speed_section(timing)
     extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
     if speed_text:
         extra["Speed"] = speed_text
@@ -570,13 +575,7 @@ def _write_foundation_default_card(folder: Path, speed: dict) -> Path:
     )
     extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
     if timing:
-        extra["Speed"] = (
-            f"Lifting **1,000 frames with flip averaging takes {timing['median_seconds']:.2f} s** of model time "
-            f"({timing['ms_per_frame']:.2f} ms per frame; median of {timing['repeats']}, range "
-            f"{timing['min_seconds']:.2f}-{timing['max_seconds']:.2f} s) on {timing['threads']} threads of a 2-core "
-            f"{timing['machine']} CPU, torch {timing['torch']}: `PoseLiftingPipeline(flip=True)` on a (1000, 17, 3) "
-            f"array after one warm-up call. Command: `{timing['command']}` (`results/dstformer-lift-default-speed.json`)."
-        )
+        extra["Speed"] = _speed_section(timing)
     int8 = _int8_section()
     if int8:
         extra["int8 inference (`--quantize int8`)"] = int8
