@@ -207,6 +207,29 @@ CAMPAIGN_DATA = (
 )
 
 
+def _save_default_card(folder: Path, config, *, summary: str, base_model: str, held: dict, training_data: str,
+                       procedure: str, evaluation: str, timing: dict) -> Path:
+    """Write the embedded default's card: what differs between recipes is given, the rest (sections, tags, licence,
+    speed, int8 cost) is the same for every default."""
+    extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
+    if timing:
+        extra["Speed"] = _speed_section(timing)
+    int8 = _int8_section()
+    if int8:
+        extra["int8 inference (`--quantize int8`)"] = int8
+    card = generate_model_card(
+        config, repo_id="motionhub/dstformer-lift-default", model_name="dstformer-lift-default", summary=summary,
+        license="cc-by-nc-4.0", license_note=LICENSE_NOTE, datasets=DATASETS, base_model=base_model,
+        tags=["pose-lifting", "3d-human-pose-estimation", "motionhub-trained", "research-only"],
+        results=_metric_rows(held, "Human3.6M S8, SH detections (same recipe with S8 held out)") or None,
+        training_data=training_data, training_procedure=procedure, evaluation=evaluation,
+        input_normalization="screen", extra_sections=extra,
+    )
+    path = folder / "README.md"
+    write_text(path, str(card))
+    return path
+
+
 def write_default_card(folder: Path) -> Path:
     """The card of the embedded default: the final model of the training campaign (runs/dstformer-lift-final)."""
     speed = (_results("dstformer-lift-default-speed") or {})
@@ -260,25 +283,9 @@ def write_default_card(folder: Path) -> Path:
         "Martinez et al. (2017, single frame, S9/S11, SH detections fine-tuned on H36M) report 62.9 mm; the numbers "
         "are not strictly comparable (other subjects, off-the-shelf SH detections)."
     )
-    speed_text = _speed_section(timing)
-    extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
-    if speed_text:
-        extra["Speed"] = speed_text
-    int8 = _int8_section()
-    if int8:
-        extra["int8 inference (`--quantize int8`)"] = int8
-    card = generate_model_card(
-        config, repo_id="motionhub/dstformer-lift-default", model_name="dstformer-lift-default", summary=summary,
-        license="cc-by-nc-4.0", license_note=LICENSE_NOTE, datasets=DATASETS,
-        base_model="motionhub/dstformer-small-pretrained",
-        tags=["pose-lifting", "3d-human-pose-estimation", "motionhub-trained", "research-only"],
-        results=_metric_rows(held, "Human3.6M S8, SH detections (same recipe with S8 held out)") or None,
-        training_data=CAMPAIGN_DATA, training_procedure=procedure, evaluation=evaluation,
-        input_normalization="screen", extra_sections=extra,
-    )
-    path = folder / "README.md"
-    write_text(path, str(card))
-    return path
+    return _save_default_card(folder, config, summary=summary, base_model="motionhub/dstformer-small-pretrained",
+                              held=held, training_data=CAMPAIGN_DATA, procedure=procedure, evaluation=evaluation,
+                              timing=timing)
 
 
 FAMILY_SUMMARY = {
@@ -573,27 +580,11 @@ def _write_foundation_default_card(folder: Path, speed: dict) -> Path:
         "(2017, single frame, S9/S11, SH detections fine-tuned on H36M) report 62.9 mm; not strictly comparable "
         "(other subjects, off-the-shelf SH detections)."
     )
-    extra = {"Input and output (motionhub's small lifting checkpoints)": IO_SECTION}
-    if timing:
-        extra["Speed"] = _speed_section(timing)
-    int8 = _int8_section()
-    if int8:
-        extra["int8 inference (`--quantize int8`)"] = int8
-    card = generate_model_card(
-        config, repo_id="motionhub/dstformer-lift-default", model_name="dstformer-lift-default", summary=summary,
-        license="cc-by-nc-4.0", license_note=LICENSE_NOTE, datasets=DATASETS,
-        base_model="motionhub/dstformer-pretrain-d128",
-        tags=["pose-lifting", "3d-human-pose-estimation", "motionhub-trained", "research-only"],
-        results=_metric_rows(held, "Human3.6M S8, SH detections (same recipe with S8 held out)") or None,
-        training_data=(f"Human3.6M subjects **{', '.join(s['train_subjects'])}** (S9/S11 never used), all four "
-                       "cameras, every frame at 50 fps, real SH detections converted with `to_h36m(x, 'mpii-16')`, "
-                       "screen-normalised, 27-frame clips every 3 frames. Pretraining: "
-                       + _foundation_pretrain_data(REPO / FOUNDATION_PRETRAIN)),
-        training_procedure=procedure, evaluation=evaluation, input_normalization="screen", extra_sections=extra,
-    )
-    path = folder / "README.md"
-    write_text(path, str(card))
-    return path
+    data = (f"Human3.6M subjects **{', '.join(s['train_subjects'])}** (S9/S11 never used), all four cameras, every "
+            "frame at 50 fps, real SH detections converted with `to_h36m(x, 'mpii-16')`, screen-normalised, 27-frame "
+            "clips every 3 frames. Pretraining: " + _foundation_pretrain_data(REPO / FOUNDATION_PRETRAIN))
+    return _save_default_card(folder, config, summary=summary, base_model="motionhub/dstformer-pretrain-d128",
+                              held=held, training_data=data, procedure=procedure, evaluation=evaluation, timing=timing)
 
 
 def main() -> int:
