@@ -195,6 +195,21 @@ class Masked3DCollator:
         self._rng = np.random.default_rng(self.seed)
         self._batch = self.start_batch
 
+    def corrupt(self, clean: Tensor, rng: np.random.Generator, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+        """``(B, T, J, 3)`` clean clips -> ``(corrupted, visible)``: this collator's occlusions (each clip with
+        probability ``occlusion_prob``), noise and masks, drawn from ``rng`` / ``generator`` (not centred)."""
+        b, t, j, _ = clean.shape
+        visible = torch.ones(b, t, j, dtype=torch.bool)
+        if self.occlusion is not None and self.occlusion_prob > 0:
+            for k in range(b):
+                if rng.random() < self.occlusion_prob:
+                    visible[k] = torch.from_numpy(self.occlusion.sample(t, j, rng))
+        return corrupt_3d(
+            clean, joint_mask_ratio=self.joint_mask_ratio, frame_mask_ratio=self.frame_mask_ratio,
+            keyframe_std=self.keyframe_std, num_keyframes=self.num_keyframes, frame_noise_std=self.frame_noise_std,
+            depth_noise_scale=self.depth_noise_scale, visible=visible, generator=generator,
+        )
+
     def __call__(self, features: list[dict[str, Tensor]]) -> dict[str, Tensor]:
         if self._batch is not None:
             # batch n draws from (seed, n) alone: a run resumed at step n corrupts exactly as an uninterrupted one
@@ -202,17 +217,7 @@ class Masked3DCollator:
             self._generator = make_generator(int(self._rng.integers(0, 2**62)))
             self._batch += 1
         clean = torch.stack([f["poses"] for f in features]).float()
-        b, t, j, _ = clean.shape
-        visible = torch.ones(b, t, j, dtype=torch.bool)
-        if self.occlusion is not None and self.occlusion_prob > 0:
-            for k in range(b):
-                if self._rng.random() < self.occlusion_prob:
-                    visible[k] = torch.from_numpy(self.occlusion.sample(t, j, self._rng))
-        corrupted, visible = corrupt_3d(
-            clean, joint_mask_ratio=self.joint_mask_ratio, frame_mask_ratio=self.frame_mask_ratio,
-            keyframe_std=self.keyframe_std, num_keyframes=self.num_keyframes, frame_noise_std=self.frame_noise_std,
-            depth_noise_scale=self.depth_noise_scale, visible=visible, generator=self._generator,
-        )
+        corrupted, visible = self.corrupt(clean, self._rng, self._generator)
         if self.center_input:
             corrupted = center_stride_input(corrupted, visible)
         return {"keypoints": corrupted, "labels": clean - clean[:, :, :1]}

@@ -277,9 +277,9 @@ def _masked3d_data(s: dict, data_root: Path, done_step: int):
         raise SystemExit("error: --data masked3d pretrains a DSTformer motion prior (STRIDE); not " + s["family"])
     dataset = _mocap_clips(s, data_root, MASKED3D_FPS_STEP)
     from lifting_data import VirtualCameraMasked3DCollator
+    from motionhub.tasks.stride import Masked3DCollator
 
     from motionhub.corruption import OcclusionSimulator
-    from motionhub.tasks.stride import Masked3DCollator
 
     masked = Masked3DCollator(occlusion=OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP), center_input=True,
                               seed=s["seed"], start_batch=done_step)
@@ -292,19 +292,19 @@ def masked3d_held_out(held: list[dict], seed: int = 0) -> list[dict]:
     (seeded by its index) as in pretraining: STRIDE occlusions, smooth noise, jitter, masks; with the linear
     interpolation of the corrupted visible joints (the baseline a prior has to beat on hidden frames)."""
     import torch
+    from motionhub.tasks.stride import Masked3DCollator
 
-    from motionhub.corruption import OcclusionSimulator, corrupt_3d, make_generator
+    from motionhub.corruption import OcclusionSimulator, make_generator
     from motionhub.formats.base import fill_missing
 
     out = []
-    occlusion = OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP)
+    # the pretraining corruption (one place: Masked3DCollator), every held-out sequence occluded
+    collator = Masked3DCollator(occlusion=OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP), occlusion_prob=1.0)
     for i, q in enumerate(held):
         clean = np.ascontiguousarray(q["target"][::MASKED3D_FPS_STEP])
         rng = np.random.default_rng([seed, 7, i])
-        visible = torch.from_numpy(occlusion.sample(len(clean), clean.shape[1], rng))[None]
         generator = make_generator(int(rng.integers(0, 2**62)))
-        noisy, visible = corrupt_3d(torch.from_numpy(clean)[None], keyframe_std=0.03, frame_noise_std=0.02,
-                                    depth_noise_scale=2.5, visible=visible, generator=generator)
+        noisy, visible = collator.corrupt(torch.from_numpy(clean)[None], rng, generator)
         noisy, visible = noisy[0].numpy(), visible[0].numpy()
         if not visible.any():
             continue
