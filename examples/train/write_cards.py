@@ -416,13 +416,16 @@ def write_foundation_cards() -> list[Path]:
         config = DSTformerConfig.from_pretrained(run / "final")
         end = json.loads((run / "curve.json").read_text())["points"][-1]
         dev = _results(FOUNDATION_DEV[1]) or {}
+        old = _results("dstformer-lift-s8heldout-step5000") or {}
         kinect = _results("kinect_foundation_front") or {}
         msr = ((kinect.get("sets") or {}).get("msr_action3d") or {}).get("runs") or {}
         uses = []
-        if dev:
+        if dev and old:
             uses.append(f"finetuned on Human3.6M SH detections of S1/S5/S6/S7 (`{FOUNDATION_DEV[0]}`): **"
                         f"{dev['mpjpe']:.1f} mm MPJPE / {dev['p_mpjpe']:.1f} mm P-MPJPE on every frame of held-out "
-                        f"S8** (`results/{FOUNDATION_DEV[1]}.json`), against 72.1 / 52.8 for the 0.41 M recipe")
+                        f"S8** (`results/{FOUNDATION_DEV[1]}.json`), against {_mm(old, 'mpjpe'):.1f} / "
+                        f"{_mm(old, 'p_mpjpe'):.1f} for the 0.41 M recipe "
+                        "(`results/dstformer-lift-s8heldout-step5000.json`)")
         if msr.get("pretrained-ortho") and msr.get("scratch-ortho"):
             uses.append(f"MSR Action3D (cross-subject, clips facing the camera): "
                         f"{100 * msr['pretrained-ortho']['top1']:.1f} % top-1 finetuned from this encoder vs "
