@@ -193,6 +193,7 @@ MASKED3D = ["--data", "masked3d", "--mocap-weights", "h36m=1", "--init", "scratc
             "--eval-frames", "60"]
 
 
+@pytest.mark.slow  # five small trainings; the default suite keeps the mocap resume test of the same machinery
 def test_masked3d_prior_pretraining_resumes_exactly(tmp_path):
     """``--data masked3d`` (a STRIDE motion prior: virtual cameras, 3D noise, masks, occlusions): a run stopped and
     continued in a fresh process ends with the uninterrupted run's weights; the curve measures in-filling next to
