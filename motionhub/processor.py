@@ -233,7 +233,9 @@ NORMALIZATIONS_2D = ("crop_scale", "screen", "pixel_center", "none")
 NORMALIZATIONS_3D = ("none_3d", "centered_3d", KINECT_3D)
 """Input conventions of 3D-input models: ``"none_3d"`` (official STRIDE: raw camera-space poses), ``"centered_3d"``
 (motionhub's STRIDE priors: each window centred on its visible joints, :func:`motionhub.tasks.stride`),
-:data:`KINECT_3D` (3D action clips). The 2D pipelines do not take these models."""
+:data:`KINECT_3D` (3D action clips). The 2D pipelines do not take these models. For STRIDE priors,
+:attr:`MotionProcessor.fill_missing` says how hidden joints enter: ``"zero"`` (STRIDE) or ``"interpolate"`` (linear in
+time from the window's visible frames; :func:`motionhub.pipelines.stride.prior_input`)."""
 
 NORMALIZATIONS = NORMALIZATIONS_2D + NORMALIZATIONS_3D
 """Every value :attr:`MotionProcessor.normalization` (and ``config.input_normalization``) may take."""

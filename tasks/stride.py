@@ -37,6 +37,7 @@ from ..pipelines.stride import (  # inference and TTT live with the pipelines; r
     check_stride_prior,
     masked_pose3d_loss,
     prepare_stride_input,
+    prior_input,
     stride_predict,
     stride_train_epoch,
     test_time_train,
@@ -52,6 +53,7 @@ __all__ = [
     "center_stride_input",
     "masked_pose3d_loss",
     "prepare_stride_input",
+    "prior_input",
     "stride_predict",
     "stride_train_epoch",
     "test_time_train",
@@ -173,7 +175,9 @@ class Masked3DCollator:
     Corruption: :func:`motionhub.corruption.corrupt_3d` (smooth key-frame noise, per-frame jitter, joint/frame
     masks) and, with probability ``occlusion_prob`` per clip, :class:`~motionhub.corruption.OcclusionSimulator`
     occlusions. Defaults in metres. ``center_input=True`` centres every corrupted clip on its visible joints
-    (:func:`center_stride_input`; for priors with ``input_normalization="centered_3d"``). ``start_batch``: ``None`` =
+    (:func:`center_stride_input`; for priors with ``input_normalization="centered_3d"``); ``fill_missing``: hidden
+    joints enter as zeros (``"zero"``, STRIDE) or linearly interpolated from the clip's visible frames
+    (``"interpolate"``; the prior's processor must say the same, :func:`prior_input`). ``start_batch``: ``None`` =
     one random stream from ``seed``; an int = batch ``n`` draws from ``(seed, n)`` alone, counting from
     ``start_batch`` (resumable runs pass the step they resume at).
     """
@@ -187,10 +191,13 @@ class Masked3DCollator:
     occlusion: OcclusionSimulator | None = field(default_factory=OcclusionSimulator)
     occlusion_prob: float = 0.5
     center_input: bool = False
+    fill_missing: str = "zero"
     seed: int = 0
     start_batch: int | None = None
 
     def __post_init__(self) -> None:
+        if self.fill_missing not in ("zero", "interpolate"):
+            raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {self.fill_missing!r}")
         self._generator = make_generator(self.seed)
         self._rng = np.random.default_rng(self.seed)
         self._batch = self.start_batch
@@ -218,8 +225,7 @@ class Masked3DCollator:
             self._batch += 1
         clean = torch.stack([f["poses"] for f in features]).float()
         corrupted, visible = self.corrupt(clean, self._rng, self._generator)
-        if self.center_input:
-            corrupted = center_stride_input(corrupted, visible)
+        corrupted = prior_input(corrupted, visible, centered=self.center_input, fill_missing=self.fill_missing)
         return {"keypoints": corrupted, "labels": clean - clean[:, :, :1]}
 
 

@@ -214,10 +214,19 @@ def test_masked3d_prior_pretraining_resumes_exactly(tmp_path):
     _run(lifter, data, *FIRST[:-2], "--eval-frames", "30", "--max-steps", "2")
     from_lifter = tmp_path / "from-lifter"
     out = _run(from_lifter, data, *MASKED3D[:4], "--init", str(lifter / "final"), "--max-steps", "2",
-               "--save-steps", "2", "--batch-size", "4", "--clip-len", "12", "--warmup-steps", "1", "--eval-frames", "60")
+               "--save-steps", "2", "--batch-size", "4", "--clip-len", "12", "--warmup-steps", "1", "--eval-frames", "60",
+               "--fill-missing", "interpolate")
     assert "initialised from the lifting model" in out and "resampled from 9 to 12 frames" in out
     config = json.loads((from_lifter / "final" / "config.json").read_text())
     assert config["input_normalization"] == "centered_3d" and config["maxlen"] == 12 and not config["root_relative"]
+    # the prior's processor (saved with it, and the one its curve used) is the prior's, not the 2D lifter's
+    processor = json.loads((from_lifter / "final" / "preprocessor_config.json").read_text())
+    assert processor["normalization"] == "centered_3d" and processor["fill_missing"] == "interpolate"
+    assert json.loads((from_lifter / "run.json").read_text())["fill_missing"] == "interpolate"
+    res = subprocess.run([sys.executable, str(SCRIPT), "--run", str(tmp_path / "bad-fill"), "--data-root", str(data),
+                          "--fill-missing", "interpolate", "--max-steps", "2", "--eval-frames", "30"],
+                         capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert res.returncode != 0 and "--fill-missing is the input convention of a STRIDE prior" in res.stderr
     # a model that does not take 3 channels cannot become a 3D prior
     from motionhub import DSTformerConfig, DSTformerForPoseLifting
 

@@ -204,6 +204,61 @@ def test_centered_input_convention_is_translation_invariant():
     assert not np.allclose(stride_predict(prior, poses), stride_predict(prior, shifted), atol=1e-4)
 
 
+def test_interpolated_input_convention_fills_hidden_joints_in_one_place():
+    """fill_missing="interpolate" priors: hidden joints enter linearly interpolated (train, predict, TTT alike)."""
+    from motionhub.pipelines.stride import interpolate_hidden, prior_input
+    from motionhub.processor import MotionProcessor
+
+    x = torch.from_numpy(_walk(12))[None]
+    vis = torch.ones(1, 12, 17, dtype=torch.bool)
+    vis[0, 3:6] = False  # 3 whole frames hidden
+    vis[0, 9:, 4] = False  # one joint hidden to the end: its last visible value is held
+    vis[0, :, 7] = False  # one joint never seen: 0
+    filled = interpolate_hidden(x * vis[..., None], vis)
+    a, b = x[0, 2], x[0, 6]
+    for j in (0, 5, 16):
+        torch.testing.assert_close(filled[0, 4, j], a[j] + (b[j] - a[j]) * 2 / 4, atol=1e-6, rtol=0)
+    torch.testing.assert_close(filled[0, 11, 4], x[0, 8, 4])
+    assert torch.all(filled[0, :, 7] == 0)
+    torch.testing.assert_close(filled[vis], x[vis])
+    # centring: filled joints move with the clip, the centre comes from the visible joints only
+    c = prior_input(x * vis[..., None], vis, centered=True, fill_missing="interpolate")
+    torch.testing.assert_close(c[vis].mean(0), torch.zeros(3), atol=1e-5, rtol=0)
+    centre = x[vis].mean(0)
+    torch.testing.assert_close(c[0, 4, 0], filled[0, 4, 0] - centre, atol=1e-5, rtol=0)
+    zero = prior_input(x * vis[..., None], vis, centered=True, fill_missing="zero")
+    torch.testing.assert_close(zero, center_stride_input(x * vis[..., None], vis))
+    with pytest.raises(ValueError, match="fill_missing"):
+        prior_input(x, vis, centered=True, fill_missing="nearest")
+    with pytest.raises(ValueError, match="fill_missing"):
+        Masked3DCollator(fill_missing="nearest")
+    # the collator: hidden joints interpolated, none left at zero except joints never seen in a clip
+    ds = Masked3DPretrainDataset([_walk(60, s) * 1000 for s in range(2)], "y", clip_len=16, clip_stride=8, seed=0)
+    features = [ds[i] for i in range(4)]  # the dataset draws new cameras on every access: draw once
+    batch = Masked3DCollator(center_input=True, fill_missing="interpolate", frame_mask_ratio=0.3, seed=0)(features)
+    zeroed = Masked3DCollator(center_input=True, frame_mask_ratio=0.3, seed=0)(features)
+    hidden = (zeroed["keypoints"] == 0).all(-1)
+    assert hidden.any() and not (batch["keypoints"][hidden] == 0).all(-1).all()
+    torch.testing.assert_close(batch["labels"], zeroed["labels"])
+    torch.testing.assert_close(batch["keypoints"][~hidden], zeroed["keypoints"][~hidden])  # same noise, same centre
+    # prediction and TTT read the convention from the prior's processor (or the one given)
+    prior = _tiny_prior(maxlen=16)
+    prior.config.input_normalization = "centered_3d"
+    poses = _walk(30)
+    frame_vis = np.ones(30, bool)
+    frame_vis[10:14] = False
+    interp = MotionProcessor.from_model_config(prior.config).replace(fill_missing="interpolate")
+    p_zero = stride_predict(prior, poses, frame_vis)
+    p_interp = stride_predict(prior, poses, frame_vis, processor=interp)
+    assert not np.allclose(p_zero, p_interp, atol=1e-5)
+    # hidden values never reach the model: whatever they were, the result is the same
+    noisy = poses.copy()
+    noisy[10:14] = 9.0
+    np.testing.assert_allclose(stride_predict(prior, noisy, frame_vis, processor=interp), p_interp, atol=1e-6)
+    res = test_time_train(prior, poses, frame_vis, epochs=1, progress=False, processor=interp)
+    assert res.poses.shape == (30, 17, 3) and np.isfinite(res.poses).all()
+
+
 def test_ttt_reduces_its_own_loss():
     prior = _tiny_prior(maxlen=16, seed=1)
     res = test_time_train(prior, _walk(16), epochs=30, lr=5e-3, flip_augmentation=False, progress=False)

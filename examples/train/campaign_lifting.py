@@ -68,7 +68,7 @@ DATA_ROOT = _HERE.parents[2] / "shared" / "data"
 RUN_KEYS = ("init", "train_subjects", "eval_subjects", "max_steps", "batch_size", "lr", "warmup_steps",
             "weight_decay", "clip_len", "clip_stride", "flip_prob", "seed", "save_steps", "eval_frames",
             "mpii_convention", "config_overrides", "family", "data", "mocap_subjects", "mocap_weights",
-            "confidence_aug")
+            "confidence_aug", "fill_missing")
 
 #: training data of a run: ``h36m-sh`` = finetuning on the real SH detections (the default); ``mocap`` = MotionBERT's
 #: lifting pretraining: every 3D source (Human3.6M world 3D of ``mocap_subjects``, Bandai-Namco, CMU) filmed by random
@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--data h36m-sh: probability that a clip's confidences (1 for SH) are replaced by random "
                         "detector-like ones (a constant in [0.3, 1] or per-joint values), so the model learns not to "
                         "depend on a detector's score scale (default 0)")
+    p.add_argument("--fill-missing", choices=("zero", "interpolate"), default=None,
+                   help="--data masked3d: hidden joints of the prior's input enter as zeros (STRIDE; default) or "
+                        "linearly interpolated from the clip's visible frames (the prior learns what it adds to "
+                        "interpolation); saved in the prior's processor")
     p.add_argument("--config", default=None,
                    help="first start from scratch only: JSON of config overrides (e.g. '{\"depth\": 2}')")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
@@ -135,7 +139,7 @@ DEFAULTS = dict(init=None, train_subjects=["S1", "S5", "S6", "S7"], eval_subject
                 batch_size=64, lr=1e-3, warmup_steps=200, weight_decay=0.01, clip_len=27, clip_stride=3,
                 flip_prob=0.5, seed=0, save_steps=250, eval_frames=540, mpii_convention="mpii",
                 config_overrides=None, family="dstformer", data="h36m-sh", mocap_subjects=["S1", "S5", "S6", "S7"],
-                mocap_weights="h36m=0.4,bandai=0.3,cmu=0.3", confidence_aug=0.0)
+                mocap_weights="h36m=0.4,bandai=0.3,cmu=0.3", confidence_aug=0.0, fill_missing="zero")
 
 
 def load_h36m(data_root: Path, subjects, mpii_convention: str, max_frames: int | None = None,
@@ -282,7 +286,7 @@ def _masked3d_data(s: dict, data_root: Path, done_step: int):
     from motionhub.corruption import OcclusionSimulator
 
     masked = Masked3DCollator(occlusion=OcclusionSimulator(fps=50.0 / MASKED3D_FPS_STEP), center_input=True,
-                              seed=s["seed"], start_batch=done_step)
+                              fill_missing=s["fill_missing"], seed=s["seed"], start_batch=done_step)
     return dataset, VirtualCameraMasked3DCollator(masked, seed=s["seed"], start_batch=done_step,
                                                   flip_prob=s["flip_prob"])
 
@@ -329,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                              "start a new --run folder to change them")
     else:
         settings = {**DEFAULTS, **given}
+        if settings["fill_missing"] != "zero" and settings["data"] != "masked3d":
+            raise SystemExit("error: --fill-missing is the input convention of a STRIDE prior (--data masked3d)")
         run.mkdir(parents=True, exist_ok=True)
         settings["command"] = "python examples/train/campaign_lifting.py " + " ".join(argv or sys.argv[1:])
         _write_json(run_file, settings)
@@ -455,16 +461,24 @@ def main(argv: list[str] | None = None) -> int:
         return {"mpjpe_mm": round(float(np.concatenate(errs).mean()), 2),
                 "p_mpjpe_mm": round(float(np.concatenate(perrs).mean()), 2)}
 
+    def prior_processor() -> MotionProcessor:
+        """The prior's processor, as saved with it: its input convention (centred 3D, ``fill_missing``), metres out.
+        Given explicitly to the curve's predictions: a prior started from a lifting model still carries that model's
+        ``_name_or_path``, whose saved 2D processor is not the prior's."""
+        return MotionProcessor.from_model_config(model.config).replace(output_units="m",
+                                                                       fill_missing=s["fill_missing"])
+
     def evaluate_prior() -> dict:
         """In-filling and denoising of the held-out corrupted 3D: MPJPE (mm, root-relative) on all frames and on the
         fully hidden ones, next to linear interpolation of the same input."""
         from motionhub.tasks.stride import stride_predict
 
         model.eval()
+        processor = prior_processor()
         err, hid, base, base_hid = [], [], [], []
         for q in held:
             with torch.no_grad():
-                pred = stride_predict(model, q["noisy"], q["visible"])
+                pred = stride_predict(model, q["noisy"], q["visible"], processor=processor)
             gt = q["target"] * 1000.0
             e, b = mpjpe(pred * 1000.0, gt), mpjpe(q["interp"] * 1000.0, gt)
             hidden = ~q["visible"].any(axis=1)
@@ -554,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in STRIDE_LAMBDAS.items():
                 setattr(model.config, key, value)
             model.save_pretrained(tmp)
-            MotionProcessor.from_model_config(model.config).replace(output_units="m").save_pretrained(tmp)
+            prior_processor().save_pretrained(tmp)
         else:
             model.save_pretrained(tmp)
             # how the campaign prepared the input travels with the model: `motionhub evaluate/lift` need no flags

@@ -63,7 +63,10 @@ PRIOR_CANDIDATES: dict[str, tuple[dict, int, int]] = {
     "prior-d32-L2-T81-B32": ({"dim_feat": 32, "dim_rep": 64, "depth": 2}, 81, 32),  # the size of stride-prior-small
     "prior-d64-L3-T81-B32": ({}, 81, 32),
     "prior-d128-L3-T81-B32": ({"dim_feat": 128, "dim_rep": 256, "num_heads": 8}, 81, 32),
+    "prior-d64-L3-T81-B32-interp": ({}, 81, 32),
 }
+#: the prior's input convention for hidden joints (``campaign_lifting.py --fill-missing``); default ``"zero"`` (STRIDE)
+PRIOR_FILL: dict[str, str] = {"prior-d64-L3-T81-B32-interp": "interpolate"}
 SWEEPS = {"h36m-sh": CANDIDATES, "masked3d": PRIOR_CANDIDATES}
 
 
@@ -183,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                    "--lr", str(args.lr), "--warmup-steps", str(max(10, min(200, max_steps // 10))),
                    "--save-steps", str(save), "--eval-frames", str(args.eval_frames),
                    "--threads", str(args.threads), "--config", json.dumps(overrides),
-                   *(["--data", "masked3d"] if prior else [])]
+                   *(["--data", "masked3d", "--fill-missing", PRIOR_FILL.get(name, "zero")] if prior else [])]
             if args.data_root is not None:
                 cmd += ["--data-root", str(args.data_root)]
             if prior and args.mocap_weights:
@@ -207,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 params = sum(int(np.prod(f.get_slice(k).get_shape())) for k in f.keys())
             table["runs"][name] = {
                 "config_overrides": overrides, "clip_len": clip_len, "batch_size": batch, "probe_step_seconds": step_s,
+                "fill_missing": PRIOR_FILL.get(name, "zero"),
                 "max_steps": max_steps, "params": params, "frames_seen": last["frames_seen"],
                 "train_cpu_hours": last["cpu_hours"],
                 "train_frames_per_s": round(batch * clip_len / step_s, 1) if step_s else None,
@@ -265,7 +269,8 @@ def render(table: dict) -> str:
     ]
     for name, r in sorted(table["runs"].items(), key=lambda kv: kv[1]["s8_mpjpe_mm"] or 1e9):
         curve = " / ".join(f"{q['mpjpe_mm']}" for q in r["curve"])
-        lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | {r['max_steps']} | "
+        lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | "
+                     f"{r.get('fill_missing', 'zero')} | {r['max_steps']} | "
                      f"{r['frames_seen'] / 1e6:.2f} M | {r['train_frames_per_s'] or '-'} | **{r['s8_mpjpe_mm']}** | "
                      f"{r['s8_p_mpjpe_mm']} | {curve} | {r['lift_1000_frames_flip_s']:.2f} |")
     return "\n".join(lines + _reproduce(table))
@@ -279,15 +284,17 @@ def render_prior(table: dict) -> str:
         f"Bandai-Namco, CMU at 25 fps through random virtual cameras; 3D noise, masks, STRIDE occlusions) for "
         f"**{table['budget_cpu_minutes']:g} CPU-minutes** ({table['threads']} threads), a full warm-up + cosine "
         f"schedule planned from the run's measured step time, peak lr {table['lr']:g}. Held-out: {table['eval']}. "
-        "Speed: test-time training on 1,000 frames (30 epochs + the prediction).",
+        "Speed: test-time training on 1,000 frames (30 epochs + the prediction). Hidden input: how hidden joints "
+        "enter the prior (zeros as in STRIDE, or interpolated from the clip's visible frames).",
         "",
-        "| candidate | params | clip | batch | steps | frames seen | MPJPE hidden frames | MPJPE all frames "
-        "| linear interpolation: hidden / all | curve (hidden, at thirds) | TTT s / 1,000 frames |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| candidate | params | clip | batch | hidden input | steps | frames seen | MPJPE hidden frames "
+        "| MPJPE all frames | linear interpolation: hidden / all | curve (hidden, at thirds) | TTT s / 1,000 frames |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in sorted(table["runs"].items(), key=lambda kv: kv[1]["mpjpe_hidden_mm"] or 1e9):
         curve = " / ".join(f"{q['mpjpe_hidden_mm']}" for q in r["curve"])
-        lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | {r['max_steps']} | "
+        lines.append(f"| {name} | {r['params']:,} | {r['clip_len']} | {r['batch_size']} | "
+                     f"{r.get('fill_missing', 'zero')} | {r['max_steps']} | "
                      f"{r['frames_seen'] / 1e6:.2f} M | **{r['mpjpe_hidden_mm']}** | {r['mpjpe_mm']} | "
                      f"{r['interp_mpjpe_hidden_mm']} / {r['interp_mpjpe_mm']} | {curve} | "
                      f"{r['ttt_1000_frames_s']:.0f} |")

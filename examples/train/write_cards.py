@@ -539,6 +539,7 @@ def _write_foundation_default_card(folder: Path, speed: dict) -> Path:
     held, final, old = _results(dev_name) or {}, _results("dstformer-lift-default") or {}, _results(
         "dstformer-lift-s8heldout-step5000") or {}
     conf = {k: _results(f"confidence_s8_dev_{k}") for k in ("c1", "c06", "uniform")}
+    shipped_conf = {k: _results(f"confidence_s8_default_{k}") for k in ("c1", "c06", "uniform")}
     timing = speed.get("lift_1000_frames", {})
     summary = (
         f"motionhub's **embedded default lifting model** (shipped in the package, used by `motionhub lift` without any "
@@ -569,6 +570,13 @@ def _write_foundation_default_card(folder: Path, speed: dict) -> Path:
             "S8, the same 2D with scores 1 / 0.6 / uniform in [0.3, 1]): MPJPE "
             f"{conf['c1']['mpjpe']:.2f} / {conf['c06']['mpjpe']:.2f} / {conf['uniform']['mpjpe']:.2f} mm "
             "(`results/confidence_s8_dev_*.json`): a detector's score scale needs no setting.")
+    if all(shipped_conf.values()):
+        conf_text += (
+            " This model, on the same files (S8 is one of its training subjects): MPJPE "
+            f"{shipped_conf['c1']['mpjpe']:.2f} / {shipped_conf['c06']['mpjpe']:.2f} / "
+            f"{shipped_conf['uniform']['mpjpe']:.2f} mm (`results/confidence_s8_default_*.json`; `motionhub evaluate "
+            "motionhub/pretrained/dstformer-lift-default /tmp/h36m_s8_eval540[_c06|_cu] --protocol metric`, files from "
+            "`make_h36m_eval_npz.py --max-frames 540 [--confidence 0.6 | --confidence uniform:0.3:1]`).")
     evaluation = (
         "Human3.6M **S8**, every frame of all 30 takes x 4 cameras (120 files, 258,712 frames), real SH detections as "
         "input, metres out x 1000, **no ground-truth scale**, non-overlapping 27-frame windows, no flip. S9/S11 are "

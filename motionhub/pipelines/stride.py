@@ -32,9 +32,12 @@ which, with the prior, fills the gaps. A joint counts as visible only when the r
 
 Units: whatever the poses are in (the official prior and motionhub's ``stride-prior-small`` expect metres, camera
 space: x right, y down, z forward). Layout: H36M-17 (the limb terms need it). Input convention of the prior, read from
-``config.input_normalization``: ``"none_3d"`` (official STRIDE: raw camera-space poses) or ``"centered_3d"``
-(motionhub's prior: each window translated so that the mean of its visible joints is the origin,
-:func:`center_stride_input`); prediction and TTT apply it automatically.
+its processor (``preprocessor_config.json``, else ``config.input_normalization``; or given as ``processor=``):
+``normalization`` ``"none_3d"`` (official STRIDE: raw camera-space poses) or ``"centered_3d"`` (motionhub's priors:
+each window translated so that the mean of its visible joints is the origin, :func:`center_stride_input`), and
+``fill_missing``: hidden joints enter as ``"zero"`` (STRIDE, the masked-pretraining convention) or ``"interpolate"``
+(linearly interpolated in time from the window's visible frames, so that a prior only has to learn what it adds to
+interpolation; :func:`prior_input`). Prediction and TTT apply both automatically; the loss never uses hidden joints.
 """
 
 from __future__ import annotations
@@ -60,9 +63,11 @@ __all__ = [
     "TTTResult",
     "center_stride_input",
     "check_stride_prior",
+    "interpolate_hidden",
     "load_stride_prior",
     "masked_pose3d_loss",
     "prepare_stride_input",
+    "prior_input",
     "stride_predict",
     "stride_train_epoch",
     "test_time_train",
@@ -122,8 +127,8 @@ def prepare_stride_input(poses: Any, visibility: Any | None = None) -> tuple[Ten
     return x, vis
 
 
-def center_stride_input(x: Tensor, visible: Tensor | None = None) -> Tensor:
-    """Translate each clip so the mean of its visible joints (over all frames) is the origin; hidden joints stay 0.
+def center_stride_input(x: Tensor, visible: Tensor | None = None, *, zero_hidden: bool = True) -> Tensor:
+    """Translate each clip so the mean of its visible joints (over all frames) is the origin.
 
     The input convention of priors with ``config.input_normalization == "centered_3d"`` (motionhub's
     ``stride-prior-small``): removing the camera-space offset (people stand metres away) makes the prior far easier
@@ -131,8 +136,10 @@ def center_stride_input(x: Tensor, visible: Tensor | None = None) -> Tensor:
     (``"none_3d"``).
 
     Args:
-        x: ``(N, W, J, 3)`` window clips (hidden joints already zeroed).
-        visible: ``(N, W, J)`` booleans (``None``: all visible).
+        x: ``(N, W, J, 3)`` window clips.
+        visible: ``(N, W, J)`` booleans (``None``: all visible); only visible joints define the centre.
+        zero_hidden: set hidden joints to 0 after centring (``fill_missing="zero"`` priors); ``False`` moves them with
+            the clip (filled joints of ``fill_missing="interpolate"`` priors).
 
     Returns:
         ``(N, W, J, 3)`` centred clips.
@@ -140,14 +147,51 @@ def center_stride_input(x: Tensor, visible: Tensor | None = None) -> Tensor:
     w = torch.ones(x.shape[:3], dtype=x.dtype, device=x.device) if visible is None else visible.to(x.dtype)
     count = w.sum(dim=(1, 2)).clamp_min(1.0)
     center = (x * w[..., None]).sum(dim=(1, 2)) / count[:, None]
-    return (x - center[:, None, None, :]) * w[..., None]
+    out = x - center[:, None, None, :]
+    return out * w[..., None] if zero_hidden and visible is not None else out
 
 
-def _centered(model: torch.nn.Module) -> bool:
-    from motionhub.processor import processor_for_model
+def interpolate_hidden(x: Tensor, visible: Tensor) -> Tensor:
+    """Hidden joints of ``(N, W, J, 3)`` clips replaced by the linear interpolation in time of the same joint's visible
+    frames of the clip (the nearest visible value beyond the ends; a joint never visible in the clip becomes 0).
 
-    # the model's processor (preprocessor_config.json, else derived from config.input_normalization)
-    return processor_for_model(model).normalization == "centered_3d"
+    Args:
+        x: ``(N, W, J, 3)`` clips (values of hidden joints are ignored).
+        visible: ``(N, W, J)`` booleans.
+    """
+    from ..formats.base import fill_missing
+
+    vis = visible.detach().cpu().numpy()
+    if vis.all():
+        return x
+    arr = np.where(vis[..., None], x.detach().cpu().numpy(), np.nan)
+    filled = np.nan_to_num(fill_missing(arr, "interpolate", axis=-3), nan=0.0)
+    return torch.from_numpy(filled.astype(np.float32, copy=False)).to(device=x.device, dtype=x.dtype)
+
+
+def prior_input(x: Tensor, visible: Tensor | None, *, centered: bool, fill_missing: str = "zero") -> Tensor:
+    """The prior's input from ``(N, W, J, 3)`` window clips whose hidden joints are zeroed: hidden joints filled
+    (:func:`interpolate_hidden` when ``fill_missing == "interpolate"``), then each clip centred on its visible joints
+    when ``centered`` (:func:`center_stride_input`). One place for pretraining, prediction and test-time training.
+    """
+    if fill_missing not in ("zero", "interpolate"):
+        raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill_missing!r}")
+    interpolate = fill_missing == "interpolate" and visible is not None
+    if interpolate:
+        x = interpolate_hidden(x, visible)
+    if centered:
+        x = center_stride_input(x, visible, zero_hidden=not interpolate)
+    return x
+
+
+def _input_convention(model: torch.nn.Module, processor: Any | None) -> tuple[bool, str]:
+    """``(centred, fill_missing)`` of the prior's input: from ``processor`` when given, else the model's own (its
+    saved ``preprocessor_config.json``, else derived from ``config.input_normalization``)."""
+    if processor is None:
+        from motionhub.processor import processor_for_model
+
+        processor = processor_for_model(model)
+    return processor.normalization == "centered_3d", processor.fill_missing
 
 
 def _target_and_weights(x: Tensor, vis: Tensor | None) -> tuple[Tensor, Tensor | None]:
@@ -262,6 +306,7 @@ def stride_predict(
     window_stride: int | None = None,
     batch_size: int = 8,
     device: str | torch.device | None = None,
+    processor: Any | None = None,
 ) -> np.ndarray:
     """STRIDE's ``evaluate()``: predict every frame of one video with the (prior or adapted) model.
 
@@ -277,6 +322,7 @@ def stride_predict(
         window_stride: step between windows (default ``window // 2``).
         batch_size: windows per forward pass.
         device: where to run (default: the model's device).
+        processor: the prior's input convention (``normalization``, ``fill_missing``; default: the model's own).
 
     Returns:
         ``(T, 17, 3)`` float32 numpy array in the input units.
@@ -288,8 +334,11 @@ def stride_predict(
     win = _model_window(model, window)
     device = torch.device(device) if device is not None else next(model.parameters()).device
 
-    def prepare(batch: Tensor, chunk: Sequence[np.ndarray]) -> Tensor:  # motionhub priors: centre every window
-        return center_stride_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None)
+    centered, fill = _input_convention(model, processor)
+
+    def prepare(batch: Tensor, chunk: Sequence[np.ndarray]) -> Tensor:  # motionhub priors: fill + centre every window
+        return prior_input(batch, torch.stack([vis[w] for w in chunk]) if vis is not None else None,
+                           centered=centered, fill_missing=fill)
 
     forward = lambda k: _forward(model, k)
     predict = (lambda k: flip_augmented(forward, k)) if flip_test else forward
@@ -298,7 +347,8 @@ def stride_predict(
     model.eval()
     try:
         stride = window_stride if window_stride is not None else max(1, win // 2)
-        merged = runner.seq2seq(x, win, stride, merge="triangular", prepare=prepare if _centered(model) else None)
+        official = not centered and (fill == "zero" or vis is None)  # raw input: nothing to prepare
+        merged = runner.seq2seq(x, win, stride, merge="triangular", prepare=None if official else prepare)
     finally:
         model.train(was_training)
     merged = np.array(merged, dtype=np.float32)
@@ -421,6 +471,7 @@ def test_time_train(
     predict_before: bool = False,
     progress: bool = True,
     return_model: bool = True,
+    processor: Any | None = None,
 ) -> TTTResult:
     """STRIDE test-time training on one video; the prior is **copied** (the caller's model is never modified).
 
@@ -447,6 +498,7 @@ def test_time_train(
         predict_before: also return the prior's prediction before TTT (:attr:`TTTResult.initial_poses`).
         progress: show a tqdm progress bar over the optimizer steps.
         return_model: keep the adapted model in the result.
+        processor: the prior's input convention (``normalization``, ``fill_missing``; default: the prior's own).
 
     Returns:
         :class:`TTTResult` with the refined ``(T, 17, 3)`` poses.
@@ -466,7 +518,7 @@ def test_time_train(
     lambdas = {"lambda_position": lambda_position, "lambda_scale": lambda_scale, "lambda_velocity": lambda_velocity,
                "lambda_limb_var": lambda_limb_var}  # fmt: skip
     predict_kwargs = {"flip_test": flip_test, "recenter": recenter, "window": win, "window_stride": window_stride,
-                      "device": device}  # fmt: skip
+                      "device": device, "processor": processor}  # fmt: skip
 
     model = copy.deepcopy(prior_model).to(device)
     initial = stride_predict(model, x, vis, **predict_kwargs) if predict_before else None
@@ -475,8 +527,8 @@ def test_time_train(
     idx = torch.as_tensor(np.stack(windows))
     target, weights = _target_and_weights(x, vis)
     inputs, targets = x[idx], target[idx]
-    if _centered(model):
-        inputs = center_stride_input(inputs, vis[idx] if vis is not None else None)
+    centered, fill = _input_convention(model, processor)
+    inputs = prior_input(inputs, vis[idx] if vis is not None else None, centered=centered, fill_missing=fill)
     wins_visible = weights[idx] if weights is not None else None
 
     params = [p for p in model.parameters() if p.requires_grad]
