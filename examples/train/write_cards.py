@@ -65,10 +65,11 @@ def _results(name: str) -> dict | None:
 
 
 def _int8_section() -> str:
-    """The accuracy cost of ``--quantize int8`` for the default lifter: both ``motionhub evaluate`` outputs of
-    benchmarks/results (same files, same protocol, float32 and int8 in one sitting)."""
-    folder = REPO / "benchmarks" / "results"
-    paths = [folder / f"int8_accuracy_default_{kind}.json" for kind in ("fp32", "int8")]
+    """The accuracy cost of ``--quantize int8`` for the default lifter: the default's float32 evaluation
+    (``results/dstformer-lift-default.json``) and the same ``motionhub evaluate`` with ``--quantize int8``
+    (``benchmarks/results/int8_accuracy_default_int8.json``): same files, same protocol."""
+    paths = [REPO / "results" / "dstformer-lift-default.json",
+             REPO / "benchmarks" / "results" / "int8_accuracy_default_int8.json"]
     if not all(p.exists() for p in paths):
         return ""
     fp32, int8 = (json.loads(p.read_text()) for p in paths)
@@ -81,7 +82,8 @@ def _int8_section() -> str:
         "The poses barely move, but int8 adds frame-to-frame jitter (the acceleration error of the output rises): "
         "keep float32 where smooth motion matters (animation, BVH export). Speed: `benchmarks/results/README.md`. "
         "Reproduce: `motionhub evaluate motionhub/pretrained/dstformer-lift-default /tmp/h36m_s8_eval_full --protocol "
-        "metric [--quantize int8] -o benchmarks/results/int8_accuracy_default_{fp32,int8}.json`."
+        "metric -o results/dstformer-lift-default.json` (float32) and the same with `--quantize int8 -o "
+        "benchmarks/results/int8_accuracy_default_int8.json`."
     )
 
 
