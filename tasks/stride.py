@@ -196,8 +196,10 @@ class Masked3DCollator:
     start_batch: int | None = None
 
     def __post_init__(self) -> None:
-        if self.fill_missing not in ("zero", "interpolate"):
-            raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {self.fill_missing!r}")
+        from motionhub.processor import FILL_MISSING
+
+        if self.fill_missing not in FILL_MISSING:
+            raise ValueError(f"fill_missing must be one of {FILL_MISSING}, got {self.fill_missing!r}")
         self._generator = make_generator(self.seed)
         self._rng = np.random.default_rng(self.seed)
         self._batch = self.start_batch

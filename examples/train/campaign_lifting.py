@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--data h36m-sh: probability that a clip's confidences (1 for SH) are replaced by random "
                         "detector-like ones (a constant in [0.3, 1] or per-joint values), so the model learns not to "
                         "depend on a detector's score scale (default 0)")
+    # the choices are motionhub.processor.FILL_MISSING, spelled out: importing motionhub.processor loads torch, which
+    # must come after the thread settings of main()
     p.add_argument("--fill-missing", choices=("zero", "interpolate"), default=None,
                    help="--data masked3d: hidden joints of the prior's input enter as zeros (STRIDE; default) or "
                         "linearly interpolated from the clip's visible frames (the prior learns what it adds to "

@@ -174,8 +174,10 @@ def prior_input(x: Tensor, visible: Tensor | None, *, centered: bool, fill_missi
     (:func:`interpolate_hidden` when ``fill_missing == "interpolate"``), then each clip centred on its visible joints
     when ``centered`` (:func:`center_stride_input`). One place for pretraining, prediction and test-time training.
     """
-    if fill_missing not in ("zero", "interpolate"):
-        raise ValueError(f"fill_missing must be 'zero' or 'interpolate', got {fill_missing!r}")
+    from ..processor import FILL_MISSING  # the processor's own list of conventions
+
+    if fill_missing not in FILL_MISSING:
+        raise ValueError(f"fill_missing must be one of {FILL_MISSING}, got {fill_missing!r}")
     interpolate = fill_missing == "interpolate" and visible is not None
     if interpolate:
         x = interpolate_hidden(x, visible)
