@@ -92,6 +92,11 @@ def main() -> None:
         "clips": args.clips, "frames": frames, "separate_calls_measured": separate,
         "one_call_seconds": round(batch_s, 2), "per_clip_in_one_call_seconds": round(batch_s / args.clips, 4),
         "separate_call_median_seconds": round(per_call, 3),
+        # the spread of the measured calls: what an extrapolated total (median x clips) rests on
+        "separate_call_min_max_seconds": [round(float(np.min(times)), 3), round(float(np.max(times)), 3)],
+        "separate_call_p10_p90_seconds": [round(float(np.percentile(times, 10)), 3),
+                                          round(float(np.percentile(times, 90)), 3)],
+        "separate_calls_measured_seconds": round(float(np.sum(times)), 1),
         "separate_calls_total_seconds": round(single_total, 1),
         "separate_total_is_extrapolated": separate != args.clips,
         "speedup": round(single_total / batch_s, 1), "max_abs_diff_first_clip": diff,
@@ -101,7 +106,7 @@ def main() -> None:
            else f"{args.clips} separate calls")
     print(f"{args.clips} clips ({frames} frames): one `motionhub lift DIR -o OUT/` call {batch_s:.1f} s "
           f"({batch_s / args.clips * 1000:.0f} ms per clip); one call per clip {single_total:.0f} s ({how}; median "
-          f"{per_call:.2f} s per call): {res['speedup']}x; same output (max diff {diff:.1e}); load average {load:.1f}")
+          f"{per_call:.2f} s per call, 10-90 % {res['separate_call_p10_p90_seconds']}): {res['speedup']}x; same output (max diff {diff:.1e}); load average {load:.1f}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(res, f, indent=1)
