@@ -90,3 +90,32 @@ def test_an_unwritable_output_folder_is_refused_before_the_model_loads(folder, m
     monkeypatch.setattr(pipelines, "PoseLiftingPipeline", no_work)
     assert main(["lift", str(folder), "-o", "/proc/", "-q"]) == 1
     assert "cannot create files in /proc" in capsys.readouterr().err
+
+
+def test_workers_read_ahead_in_processes_with_the_same_outputs_and_error_lines(folder, tmp_path, capsys):
+    """``--workers 2``: the inputs are read in two spawned processes ahead of the model (for videos: decoding and
+    detection beside the lifting); outputs, the failed file's line and the summary are those of a run in one
+    process, and a finished output is skipped (not read) on a rerun."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["lift", str(folder), "-o", f"{one}/", "-q"]) == 1
+    capsys.readouterr()
+    assert main(["lift", str(folder), "-o", f"{two}/", "--workers", "2", "-q"]) == 1
+    captured = capsys.readouterr()
+    assert "7 input(s): 6 done, 0 skipped" in captured.out and "1 failed" in captured.out
+    assert captured.err.count("failed: ") == 1 and "broken.npz: not a readable .npz archive" in captured.err
+    for k in range(6):
+        with np.load(one / f"clip{k}_pose3d.npz") as a, np.load(two / f"clip{k}_pose3d.npz") as b:
+            np.testing.assert_array_equal(a["pose_3d"], b["pose_3d"])
+    (two / "clip4_pose3d.npz").unlink()
+    assert main(["lift", str(folder), "-o", str(two), "--workers", "2", "-q"]) == 1
+    assert "7 input(s): 1 done, 5 skipped" in capsys.readouterr().out
+
+
+def test_workers_need_many_inputs_and_a_count(folder, tmp_path, capsys):
+    assert main(["lift", str(folder / "clip0.npz"), "-o", str(tmp_path / "x.npz"), "--workers", "2", "-q"]) == 1
+    assert "--workers reads many inputs ahead of the model" in capsys.readouterr().err
+    for bad in ("-1", "two"):
+        with pytest.raises(SystemExit) as exc:
+            main(["lift", str(folder), "-o", f"{tmp_path / 'o'}/", "--workers", bad])
+        assert exc.value.code == 2
+        assert "--workers" in capsys.readouterr().err

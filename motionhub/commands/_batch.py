@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["BatchSummary", "add_batch_args", "add_shard_arg", "batch_inputs", "failed_exit_code", "is_batch", "output_for", "parse_shard",
            "read_many", "run_batch"]
@@ -24,11 +25,26 @@ def add_shard_arg(g: argparse._ActionsContainer) -> None:
                    "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT) cover every file exactly once")
 
 
-def add_batch_args(p: argparse.ArgumentParser) -> None:
+def add_batch_args(p: argparse.ArgumentParser, workers: bool = False) -> None:
     g = p.add_argument_group("many inputs (one process, one model load)")
     add_shard_arg(g)
     g.add_argument("--overwrite", action="store_true",
                    help="redo inputs whose output exists (default: skip them, so a killed run resumes)")
+    if workers:
+        g.add_argument("--workers", type=_workers, default=0, metavar="N",
+                       help="read the inputs (videos: decoding + 2D detection) in N worker processes ahead of the "
+                       "model, so detection of the next videos runs while one is lifted (default 0: in this "
+                       "process, one after the other)")
+
+
+def _workers(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of worker processes, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = read in this process), got {n}")
+    return n
 
 
 def is_batch(inputs: Sequence[Path], output: Path | None) -> bool:
@@ -131,24 +147,40 @@ class BatchSummary:
                 f"them), {len(self.failed)} failed, {seconds:.1f} s")
 
 
-def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, work: Callable[[Path, Path], None],
-              *, overwrite: bool = False, quiet: bool = False, what: str = "input") -> BatchSummary:
-    """Call ``work(input, output)`` for every file; the output is written by ``work`` (atomically). A user error in
-    one file is one line on stderr and the loop goes on; a bug or Ctrl-C stops it."""
+def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, work: Callable[..., None],
+              *, read: Callable[[Path], Any] | None = None, workers: int = 0, overwrite: bool = False,
+              quiet: bool = False, what: str = "input") -> BatchSummary:
+    """Call ``work(input, output)`` for every file whose output does not exist yet (all with ``overwrite``); the
+    output is written by ``work`` (atomically). A user error in one file is one line on stderr and the loop goes on;
+    a bug or Ctrl-C stops it.
+
+    With ``read`` (a picklable function of the input path), each input is read first and ``work(input, output,
+    item)`` gets ``read(input)``: with ``workers`` > 0 in that many worker processes (``spawn``), up to two inputs per
+    worker ahead of ``work``, so decoding and detection of the next videos overlap the model on the current one; the
+    order of ``work`` calls, the outputs and the error lines are the same as with ``workers=0``."""
     from tqdm.auto import tqdm
 
     from ..errors import describe_error, is_user_error
 
     summary = BatchSummary()
     start = time.perf_counter()
-    bar = tqdm(files, unit="file", desc=what, disable=quiet, file=sys.stderr)
-    for path in bar:
+    todo = []
+    for path in files:
         target = output_for(path, root, out_dir, suffix)
         if target.exists() and not overwrite:
-            summary.skipped += 1
-            continue
+            summary.skipped += 1  # never read: a resumed run does not decode finished videos again
+        else:
+            todo.append((path, target))
+    bar = tqdm(total=len(files), initial=summary.skipped, unit="file", desc=what, disable=quiet, file=sys.stderr)
+    for path, target, item, read_error in _read_ahead(todo, read, workers):
+        bar.update(1)
         try:
-            work(path, target)
+            if read_error is not None:
+                raise read_error
+            if read is None:
+                work(path, target)
+            else:
+                work(path, target, item)
             summary.done += 1
         except Exception as err:
             if not is_user_error(err):
@@ -157,8 +189,67 @@ def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, wor
             summary.failed.append((path, text))
             named = str(path) in text or path.name in text
             tqdm.write(f"failed: {text}" if named else f"failed: {path}: {text}", file=sys.stderr)
+    bar.close()
     print(summary.line(len(files), time.perf_counter() - start))
     return summary
+
+
+def _read_ahead(todo: Sequence[tuple[Path, Path]], read: Callable[[Path], Any] | None, workers: int):
+    """``(path, target, item, error)`` for every pair of ``todo`` in order: ``item = read(path)`` (``None`` without
+    ``read``), or the user error reading raised (re-raised by the caller inside its per-file error handling)."""
+    if read is None:
+        for path, target in todo:
+            yield path, target, None, None
+        return
+    if workers <= 0 or len(todo) < 2:
+        for path, target in todo:
+            try:
+                item, error = read(path), None
+            except Exception as err:
+                from ..errors import is_user_error
+
+                if not is_user_error(err):
+                    raise
+                item, error = None, err
+            yield path, target, item, error
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the parent holds torch's thread pools (and may hold a model) once the first input is lifted
+    pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"))
+    pending: deque = deque()
+    upcoming = iter(todo)
+    try:
+        def submit() -> None:
+            nxt = next(upcoming, None)
+            if nxt is not None:
+                pending.append((*nxt, pool.submit(_read_in_worker, read, nxt[0])))
+
+        for _ in range(2 * workers):
+            submit()
+        while pending:
+            path, target, future = pending.popleft()
+            submit()
+            ok, value = future.result()  # a bug in a worker re-raises here with its traceback
+            # the worker's line as a plain ValueError: describe_error prints it unchanged, as if read here
+            yield (path, target, value, None) if ok else (path, target, None, ValueError(value))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C / a bug: queued reads are dropped, running ones end
+
+
+def _read_in_worker(read: Callable[[Path], Any], path: Path) -> tuple[bool, Any]:
+    """``(True, read(path))``, or ``(False, one line)`` for a user error: the line travels, not the exception (some
+    library exceptions cannot be pickled back). A bug raises, and the pool returns it to the parent."""
+    from ..errors import describe_error, is_user_error
+
+    try:
+        return True, read(path)
+    except Exception as err:
+        if not is_user_error(err):
+            raise
+        return False, describe_error(err)
 
 
 def read_many(inputs: Sequence[Path], read: Callable[[Path], object], shard: str | None = None,

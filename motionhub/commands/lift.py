@@ -5,6 +5,7 @@ plot (GIF / PNG / MP4 with the video)."""
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def register(subparsers) -> None:
     w.add_argument("--no-world", dest="world", action="store_false",
                    help="root-relative poses only (no trajectory, the BVH root stays at the origin)")
     add_input_args(p)
-    add_batch_args(p)
+    add_batch_args(p, workers=True)
     pl = p.add_argument_group("plot")
     pl.add_argument("--plot-step", type=int, default=None, help="plot every N-th frame (default: automatic)")
     pl.add_argument("--plot-max-frames", type=int, default=300, help="at most this many GIF frames (default 300)")
@@ -215,6 +216,9 @@ def run(args: argparse.Namespace) -> int:
     quiet_loading(args.quiet)
     if is_batch(args.input, args.output) or args.shard is not None:
         return _run_batch(args)
+    if args.workers:
+        raise ValueError("--workers reads many inputs ahead of the model: give a folder, a glob or several files "
+                         "with -o OUT_DIR/ (one input is read in this process)")
     args.input = args.input[0]
     return _run_one(args)
 
@@ -236,7 +240,6 @@ def _run_batch(args: argparse.Namespace) -> int:
     """Every input with one model load: OUT_DIR/<name>_pose3d.npz each, done ones skipped, failures listed."""
     from ..io_utils import check_output_path
     from ..video.decode import is_video
-    from . import _lift_io
 
     for flag, value in (("--plot", args.plot), ("--save-2d", args.save_2d), ("--index", args.index)):
         if value is not None:
@@ -253,20 +256,13 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise ValueError(f"-o {args.output} is an input folder: write the results to another folder")
     pipe = None
     fills = {}
+    read = functools.partial(_read_input, layout=args.layout, input_format=args.input_format, person=args.person,
+                             max_frames=args.max_frames, detector=args.detector, fps=args.fps)
 
-    def lift_one(path, target):
+    def lift_one(path, target, seq):
         nonlocal pipe
         check_output_path(target, (".npz",), what="output", inputs=[path])
-        video = is_video(path)
-        if video:
-            seq = _lift_io.read_video_input(path, args.max_frames, True, args.detector)
-        else:
-            seq = read_sequence(path, args.layout, args.input_format, None, args.person)
-            if seq.keypoints_2d is None:
-                raise ValueError(f"no 2D keypoints in {path}: use a 3D model or `motionhub stride`")
-        if args.fps is not None:
-            seq.fps = float(args.fps)
-        fill = args.fill_missing or ("interpolate" if video else "zero")
+        fill = args.fill_missing or ("interpolate" if is_video(path) else "zero")
         if pipe is None:
             pipe = _make_pipeline(args, fill)
             pipe.progress = False  # the progress bar counts files
@@ -279,9 +275,27 @@ def _run_batch(args: argparse.Namespace) -> int:
         _add_world(result, args)
         result.save(target)
 
-    summary = run_batch(files, root, args.output, "_pose3d.npz", lift_one, overwrite=args.overwrite,
-                        quiet=args.quiet, what="lifting")
+    summary = run_batch(files, root, args.output, "_pose3d.npz", lift_one, read=read, workers=args.workers,
+                        overwrite=args.overwrite, quiet=args.quiet, what="lifting")
     return 1 if summary.failed else 0
+
+
+def _read_input(path: Path, *, layout: str | None, input_format: str | None, person: int | None,
+                max_frames: int | None, detector: str, fps: float | None):
+    """One input of a folder run as a MotionSequence with 2D keypoints: a video decoded and detected, a keypoint file
+    read. Module level (picklable): ``--workers`` runs it in worker processes."""
+    from ..video.decode import is_video
+    from . import _lift_io
+
+    if is_video(path):
+        seq = _lift_io.read_video_input(path, max_frames, True, detector)
+    else:
+        seq = read_sequence(path, layout, input_format, None, person)
+        if seq.keypoints_2d is None:
+            raise ValueError(f"no 2D keypoints in {path}: use a 3D model or `motionhub stride`")
+    if fps is not None:
+        seq.fps = float(fps)
+    return seq
 
 
 def _run_one(args: argparse.Namespace) -> int:
