@@ -420,7 +420,6 @@ def write_foundation_cards() -> list[Path]:
         dev = _results(FOUNDATION_DEV[1]) or {}
         old = _results("dstformer-lift-s8heldout-step5000") or {}
         kinect = _results("kinect_foundation_front") or {}
-        msr = ((kinect.get("sets") or {}).get("msr_action3d") or {}).get("runs") or {}
         uses = []
         if dev and old:
             uses.append(f"finetuned on Human3.6M SH detections of S1/S5/S6/S7 (`{FOUNDATION_DEV[0]}`): **"
@@ -428,11 +427,21 @@ def write_foundation_cards() -> list[Path]:
                         f"S8** (`results/{FOUNDATION_DEV[1]}.json`), against {_mm(old, 'mpjpe'):.1f} / "
                         f"{_mm(old, 'p_mpjpe'):.1f} for the 0.41 M recipe "
                         "(`results/dstformer-lift-s8heldout-step5000.json`)")
-        if msr.get("pretrained-ortho") and msr.get("scratch-ortho"):
-            uses.append(f"MSR Action3D (cross-subject, clips facing the camera): "
-                        f"{100 * msr['pretrained-ortho']['top1']:.1f} % top-1 finetuned from this encoder vs "
-                        f"{100 * msr['scratch-ortho']['top1']:.1f} % from scratch "
-                        "(`results/kinect_foundation_front.md`)")
+        rows = []
+        for name, entry in (kinect.get("sets") or {}).items():
+            runs = entry.get("runs") or {}
+            if not (runs.get("pretrained-ortho") and runs.get("scratch-ortho")):
+                continue
+            # the best of the scikit-learn baselines on the same prepared clips (1-NN, logistic; 3D or 2D input)
+            base = max((k for k in runs if k.split("-")[0] in ("knn", "logreg")), key=lambda k: runs[k]["top1"],
+                       default=None)
+            rows.append(f"{name} {100 * runs['pretrained-ortho']['top1']:.1f} / "
+                        f"{100 * runs['scratch-ortho']['top1']:.1f}"
+                        + (f" / {100 * runs[base]['top1']:.1f} ({base})" if base else ""))
+        if rows:
+            uses.append("Kinect action sets, cross-subject, clips facing the camera, top-1 % finetuned from this "
+                        "encoder / from scratch / best scikit-learn baseline: " + "; ".join(rows)
+                        + " (`results/kinect_foundation_front.md`)")
         summary = (
             f"motionhub's **foundation encoder**: a DSTformer ({_size(config)}) **pretrained by motionhub on CPU** "
             "with MotionBERT's unified 2D-to-3D lifting objective on every 3D source here, seen through random "
