@@ -78,7 +78,7 @@ def _int8_section() -> str:
         "`motionhub lift --quantize int8` (and `PoseLiftingPipeline(quantize=\"int8\")`) runs this model's ONNX "
         "export with dynamic int8 matrix products on onnxruntime (CPU). Its cost on Human3.6M S8 (every frame, the "
         "protocol above, no flip):\n\n| weights | MPJPE (mm) | P-MPJPE (mm) | acceleration error (mm/frame²) |\n"
-        "|---|---|---|---|\n" + row("float32", fp32) + "\n" + row("int8", int8) + "\n\n"
+        "|---|---|---|---|\n" + row("float32", fp32) + "\n" + row("int8 (7-bit weights)", int8) + "\n\n"
         "The poses barely move, but int8 adds frame-to-frame jitter (the acceleration error of the output rises): "
         "keep float32 where smooth motion matters (animation, BVH export). Speed: `benchmarks/results/README.md`. "
         "Reproduce: `motionhub evaluate motionhub/pretrained/dstformer-lift-default /tmp/h36m_s8_eval_full --protocol "
