@@ -147,17 +147,17 @@ class BatchSummary:
                 f"them), {len(self.failed)} failed, {seconds:.1f} s")
 
 
-def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, work: Callable[..., None],
-              *, read: Callable[[Path], Any] | None = None, workers: int = 0, overwrite: bool = False,
+def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, read: Callable[[Path], Any],
+              work: Callable[[Path, Path, Any], None], *, workers: int = 0, overwrite: bool = False,
               quiet: bool = False, what: str = "input") -> BatchSummary:
-    """Call ``work(input, output)`` for every file whose output does not exist yet (all with ``overwrite``); the
-    output is written by ``work`` (atomically). A user error in one file is one line on stderr and the loop goes on;
-    a bug or Ctrl-C stops it.
+    """Call ``work(input, output, read(input))`` for every file whose output does not exist yet (all with
+    ``overwrite``); the output is written by ``work`` (atomically). A user error in one file is one line on stderr
+    and the loop goes on; a bug or Ctrl-C stops it.
 
-    With ``read`` (a picklable function of the input path), each input is read first and ``work(input, output,
-    item)`` gets ``read(input)``: with ``workers`` > 0 in that many worker processes (``spawn``), up to two inputs per
-    worker ahead of ``work``, so decoding and detection of the next videos overlap the model on the current one; the
-    order of ``work`` calls, the outputs and the error lines are the same as with ``workers=0``."""
+    ``read`` (a picklable function of the input path) runs in this process, or with ``workers`` > 0 in that many
+    worker processes (``spawn``), up to two inputs per worker ahead of ``work``, so decoding and detection of the next
+    videos overlap the model on the current one; the order of ``work`` calls, the outputs and the error lines are
+    the same either way."""
     from tqdm.auto import tqdm
 
     from ..errors import describe_error, is_user_error
@@ -177,10 +177,7 @@ def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, wor
         try:
             if read_error is not None:
                 raise read_error
-            if read is None:
-                work(path, target)
-            else:
-                work(path, target, item)
+            work(path, target, item)
             summary.done += 1
         except Exception as err:
             if not is_user_error(err):
@@ -194,24 +191,18 @@ def run_batch(files: Sequence[Path], root: Path, out_dir: Path, suffix: str, wor
     return summary
 
 
-def _read_ahead(todo: Sequence[tuple[Path, Path]], read: Callable[[Path], Any] | None, workers: int):
-    """``(path, target, item, error)`` for every pair of ``todo`` in order: ``item = read(path)`` (``None`` without
-    ``read``), or the user error reading raised (re-raised by the caller inside its per-file error handling)."""
-    if read is None:
-        for path, target in todo:
-            yield path, target, None, None
-        return
+def _read_ahead(todo: Sequence[tuple[Path, Path]], read: Callable[[Path], Any], workers: int):
+    """``(path, target, item, error)`` for every pair of ``todo`` in order: ``item = read(path)``, or the user error
+    reading raised, as one line (re-raised by the caller inside its per-file error handling)."""
+
+    def result(path: Path, target: Path, outcome: tuple[bool, Any]):
+        ok, value = outcome
+        # the line as a plain ValueError: describe_error prints it unchanged, wherever it was read
+        return (path, target, value, None) if ok else (path, target, None, ValueError(value))
+
     if workers <= 0 or len(todo) < 2:
         for path, target in todo:
-            try:
-                item, error = read(path), None
-            except Exception as err:
-                from ..errors import is_user_error
-
-                if not is_user_error(err):
-                    raise
-                item, error = None, err
-            yield path, target, item, error
+            yield result(path, target, _read_in_worker(read, path))
         return
     import multiprocessing
     from collections import deque
@@ -232,16 +223,15 @@ def _read_ahead(todo: Sequence[tuple[Path, Path]], read: Callable[[Path], Any] |
         while pending:
             path, target, future = pending.popleft()
             submit()
-            ok, value = future.result()  # a bug in a worker re-raises here with its traceback
-            # the worker's line as a plain ValueError: describe_error prints it unchanged, as if read here
-            yield (path, target, value, None) if ok else (path, target, None, ValueError(value))
+            yield result(path, target, future.result())  # a bug in a worker re-raises here with its traceback
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C / a bug: queued reads are dropped, running ones end
 
 
 def _read_in_worker(read: Callable[[Path], Any], path: Path) -> tuple[bool, Any]:
-    """``(True, read(path))``, or ``(False, one line)`` for a user error: the line travels, not the exception (some
-    library exceptions cannot be pickled back). A bug raises, and the pool returns it to the parent."""
+    """``(True, read(path))``, or ``(False, one line)`` for a user error, in this process or a worker: the line
+    travels, not the exception (some library exceptions cannot be pickled back). A bug raises (a worker's reaches the
+    parent through the pool)."""
     from ..errors import describe_error, is_user_error
 
     try:

@@ -275,7 +275,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         _add_world(result, args)
         result.save(target)
 
-    summary = run_batch(files, root, args.output, "_pose3d.npz", lift_one, read=read, workers=args.workers,
+    summary = run_batch(files, root, args.output, "_pose3d.npz", read, lift_one, workers=args.workers,
                         overwrite=args.overwrite, quiet=args.quiet, what="lifting")
     return 1 if summary.failed else 0
 
