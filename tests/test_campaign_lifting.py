@@ -209,6 +209,11 @@ def test_masked3d_prior_pretraining_resumes_exactly(tmp_path):
     assert config["dim_in"] == 3 and config["input_normalization"] == "centered_3d" and config["maxlen"] == 9
     assert config["lambda_velocity"] == 20.0 and config["lambda_limb_var"] == 200.0
     assert json.loads((whole / "final" / "preprocessor_config.json").read_text())["output_units"] == "m"
+    # continued from a finished prior, a run trains with the pretraining loss, not the test-time weights it carries
+    continued = tmp_path / "continued"
+    _run(continued, data, *MASKED3D[:4], "--init", str(whole / "final"), *MASKED3D[8:], "--stop-after-minutes", "0")
+    saved = json.loads(next(continued.glob("checkpoint-*/config.json")).read_text())
+    assert saved["lambda_velocity"] == 0.0 and saved["lambda_limb_var"] == 0.0 and saved["lambda_scale"] == 0.5
     # a prior may start from a 2D lifter (the foundation encoder): input turned to centred 3D, embedding resampled
     lifter = tmp_path / "lifter"
     _run(lifter, data, *FIRST[:-2], "--eval-frames", "30", "--max-steps", "2")

@@ -259,6 +259,40 @@ def test_interpolated_input_convention_fills_hidden_joints_in_one_place():
     assert res.poses.shape == (30, 17, 3) and np.isfinite(res.poses).all()
 
 
+def test_ttt_self_occlusion_hides_input_only_and_is_seeded():
+    """occlusion=: fresh simulated spans hide observed joints from the prior's input each epoch; the loss keeps them."""
+    from motionhub.corruption import OcclusionSimulator
+
+    prior = _tiny_prior(maxlen=16)
+    prior.config.input_normalization = "centered_3d"  # zero-fill convention: a hidden joint enters as exactly 0
+    poses = _walk(40)
+    vis = np.ones((40, 17), bool)
+    vis[20:26] = False
+    occ = OcclusionSimulator(fps=10.0, full_occlusion_prob=1.0, limb_occlusion_prob=0.0)  # a 0.2-1.6 s gap per window
+
+    def run(occlusion):
+        inputs: list[torch.Tensor] = []
+        hook = prior.register_forward_pre_hook(  # deep copies keep the hook: it sees the adapted copy's inputs
+            lambda m, a, kw: inputs.append(kw["keypoints"].detach().clone()) if m.training else None, with_kwargs=True)
+        try:
+            res = test_time_train(prior, poses, vis, epochs=2, seed=3, occlusion=occlusion, flip_augmentation=False,
+                                  progress=False)  # fmt: skip
+        finally:
+            hook.remove()
+        return res, torch.cat(inputs)
+
+    res, occluded_inputs = run(occ)
+    plain, plain_inputs = run(None)
+    assert res.poses.shape == (40, 17, 3) and np.isfinite(res.poses).all()
+    hidden = lambda k: int((k == 0).all(-1).sum())  # noqa: E731
+    assert hidden(occluded_inputs) > hidden(plain_inputs) + 16  # whole frames the video shows were hidden
+    np.testing.assert_array_equal(res.poses, run(occ)[0].poses)  # seeded
+    assert not np.allclose(res.poses, plain.poses)  # the self-made occlusions change what is learnt
+    assert all(p.grad is None for p in prior.parameters())  # the caller's prior is never trained
+    with pytest.raises(TypeError, match="OcclusionSimulator"):
+        test_time_train(prior, poses, vis, epochs=1, occlusion="spans", progress=False)
+
+
 def test_ttt_reduces_its_own_loss():
     prior = _tiny_prior(maxlen=16, seed=1)
     res = test_time_train(prior, _walk(16), epochs=30, lr=5e-3, flip_augmentation=False, progress=False)

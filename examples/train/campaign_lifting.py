@@ -76,6 +76,9 @@ RUN_KEYS = ("init", "train_subjects", "eval_subjects", "max_steps", "batch_size"
 #: ``masked3d`` = STRIDE's motion-prior pretraining: the same 3D sources at 25 fps in front of random virtual cameras
 #: as noisy, masked and occluded 3D input (``motionhub.tasks.stride``), the clean root-relative 3D as target
 DATA_MODES = ("h36m-sh", "mocap", "masked3d")
+#: --data masked3d: the prior's pretraining loss weights (MPJPE + 0.5 N-MPJPE; STRIDE's velocity / limb-variance terms
+#: are test-time-training terms, written into the saved prior's config at the end)
+MASKED3D_LOSS = {"lambda_limb_var": 0.0, "lambda_velocity": 0.0, "lambda_scale": 0.5}
 #: --data masked3d: the prior's frame rate is STRIDE's (and the occlusion benchmark's): Human3.6M 50 fps / 2
 MASKED3D_FPS_STEP = 2
 
@@ -391,8 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             # the velocity / limb-variance terms (they are test-time-training terms; the saved config gets them)
             config = DSTformerConfig.stride(**{
                 "dim_feat": 64, "dim_rep": 128, "depth": 3, "num_heads": 4, "mlp_ratio": 2.0, "maxlen": s["clip_len"],
-                "root_relative": False, "lambda_limb_var": 0.0, "lambda_velocity": 0.0, "lambda_scale": 0.5,
-                "input_normalization": "centered_3d", **overrides})
+                "root_relative": False, **MASKED3D_LOSS, "input_normalization": "centered_3d", **overrides})
         elif family == "dstformer":
             sys.path.insert(0, str(_HERE))
             from pretrain_lifting_small import small_config
@@ -409,11 +411,13 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"error: --data masked3d trains a STRIDE prior on (x, y, z) input; {s['init']} takes "
                                  f"{model.config.dim_in} channels")
             # a 2D lifter (e.g. the foundation encoder) as the prior's start: its layers keep their weights, the input
-            # becomes centred 3D (the first layer relearns its third channel: depth instead of confidence) and the
-            # loss the prior's pretraining loss
-            model.config.update({"input_normalization": "centered_3d", "root_relative": False, "lambda_limb_var": 0.0,
-                                 "lambda_velocity": 0.0, "lambda_scale": 0.5})
+            # becomes centred 3D (the first layer relearns its third channel: depth instead of confidence)
+            model.config.update({"input_normalization": "centered_3d", "root_relative": False})
             print(f"STRIDE prior initialised from the lifting model {s['init']} (input now centred 3D)", flush=True)
+        if s["data"] == "masked3d":
+            # the prior's pretraining loss, whatever the start carried: a finished prior saves STRIDE's test-time
+            # weights (velocity 20, limb variance 200), which would otherwise become the continued run's loss
+            model.config.update(MASKED3D_LOSS)
         if isinstance(model.config, DSTformerConfig) and model.config.maxlen < s["clip_len"]:
             print(f"temporal embedding of {s['init']} resampled from {model.config.maxlen} to {s['clip_len']} frames",
                   flush=True)

@@ -52,7 +52,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ..corruption import make_generator
+from ..corruption import OcclusionSimulator, make_generator
 from ..losses import get_limb_lengths, pose3d_loss
 from ..modeling_utils import flip_augmented
 from ..runner import WindowRunner, plan_windows
@@ -474,6 +474,7 @@ def test_time_train(
     progress: bool = True,
     return_model: bool = True,
     processor: Any | None = None,
+    occlusion: OcclusionSimulator | None = None,
 ) -> TTTResult:
     """STRIDE test-time training on one video; the prior is **copied** (the caller's model is never modified).
 
@@ -501,6 +502,11 @@ def test_time_train(
         progress: show a tqdm progress bar over the optimizer steps.
         return_model: keep the adapted model in the result.
         processor: the prior's input convention (``normalization``, ``fill_missing``; default: the prior's own).
+        occlusion: extension, not in STRIDE: an :class:`~motionhub.corruption.OcclusionSimulator` (at the video's
+            frame rate) that hides fresh spans of every window's **input** once per epoch (seeded by ``seed``) while
+            the loss keeps those observed joints. STRIDE's TTT only ever asks the prior to reproduce what it sees, so
+            it drifts towards copying its input and forgets the in-filling it was pretrained for; with these
+            self-made occlusions it keeps practising in-filling, on this person's own motion. ``None`` = STRIDE.
 
     Returns:
         :class:`TTTResult` with the refined ``(T, 17, 3)`` poses.
@@ -514,6 +520,8 @@ def test_time_train(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if recenter not in _RECENTER:
         raise ValueError(f"recenter must be one of {_RECENTER}, got {recenter!r}")
+    if occlusion is not None and not isinstance(occlusion, OcclusionSimulator):
+        raise TypeError(f"occlusion must be a motionhub.corruption.OcclusionSimulator, got {type(occlusion).__name__}")
     x, vis = prepare_stride_input(poses, visibility)
     win = _model_window(prior_model, window)
     device = torch.device(device) if device is not None else next(prior_model.parameters()).device
@@ -528,10 +536,21 @@ def test_time_train(
     windows = plan_windows(x.shape[0], win, window_stride if window_stride is not None else max(1, win // 2))
     idx = torch.as_tensor(np.stack(windows))
     target, weights = _target_and_weights(x, vis)
-    inputs, targets = x[idx], target[idx]
+    raw, targets = x[idx], target[idx]
     centered, fill = _input_convention(model, processor)
-    inputs = prior_input(inputs, vis[idx] if vis is not None else None, centered=centered, fill_missing=fill)
+    raw_visible = vis[idx] if vis is not None else None
+    inputs = prior_input(raw, raw_visible, centered=centered, fill_missing=fill)
     wins_visible = weights[idx] if weights is not None else None
+    mask_rng = np.random.default_rng([0 if seed is None else seed, 11])
+
+    def occluded_inputs() -> Tensor:  # this epoch's input: the observed joints minus fresh simulated occlusions
+        seen = raw_visible if raw_visible is not None else torch.ones(raw.shape[:3], dtype=torch.bool)
+        extra = torch.from_numpy(np.stack([occlusion.sample(raw.shape[1], raw.shape[2], mask_rng)
+                                           for _ in range(raw.shape[0])]))  # fmt: skip
+        shown = seen & extra
+        empty = ~shown.flatten(1).any(-1)  # a window left with nothing visible keeps its real input
+        shown[empty] = seen[empty]
+        return prior_input(raw * shown[..., None], shown, centered=centered, fill_missing=fill)
 
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
@@ -553,8 +572,9 @@ def test_time_train(
             if remaining <= 0:
                 break
             n = min(inputs.shape[0], remaining * batch_size)
+            epoch_inputs = occluded_inputs() if occlusion is not None else inputs
             stats = stride_train_epoch(
-                model, inputs[:n], targets[:n], optimizer,
+                model, epoch_inputs[:n], targets[:n], optimizer,
                 visible=wins_visible[:n] if wins_visible is not None else None, batch_size=batch_size,
                 flip_augmentation=flip_augmentation, generator=generator, lambdas=lambdas, progress=bar,
             )
