@@ -15,7 +15,9 @@ of each file (hidden keypoints become NaN, as a detector that sees nothing), the
   ``--savgol-window`` frames, chosen with ``--choose-window-on DIR`` on files of training subjects);
 * ``STRIDE TTT (paper λ)``: :func:`motionhub.tasks.stride.test_time_train` of the motion prior on the video's visible
   backbone 3D (position 1, scale 0.5, velocity 20, limb-length variance 200), then its prediction of every frame;
-* ``STRIDE TTT (ours λ)``: the same with ``--ours-lambda-velocity`` / ``--ours-lambda-limb-var``.
+* ``STRIDE TTT (ours ...)``: the same with ``--ours-lambda-velocity`` / ``--ours-lambda-limb-var`` and, unless
+  ``--no-ours-self-occlusion``, fresh STRIDE occlusions of the prior's input in every TTT epoch (``test_time_train(...,
+  occlusion=)``: the observed joints it hides stay in the loss, so TTT keeps practising in-filling).
 
 Metrics against the file's ground truth (root-relative, mm): MPJPE, PA-MPJPE (per frame) and acceleration error (per
 frame triple), on all frames and on occluded frames (any hidden joint); runtime of each method per 1,000 frames
@@ -43,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_PRIOR = Path(__file__).resolve().parents[1] / "motionhub" / "pretrained" / "stride-prior-small"
+DEFAULT_PRIOR = Path(__file__).resolve().parents[1] / "motionhub" / "pretrained" / "stride-prior"
 PAPER_LAMBDAS = {"lambda_position": 1.0, "lambda_scale": 0.5, "lambda_velocity": 20.0, "lambda_limb_var": 200.0}
 
 
@@ -174,6 +176,8 @@ def run(args: argparse.Namespace) -> dict:
         window, window_table = choose_window(lifter, args.choose_window_on, args)
         print(f"Savitzky-Golay window chosen on {args.choose_window_on}: {window} frames {window_table}", flush=True)
     ours = {**PAPER_LAMBDAS, "lambda_velocity": args.ours_lambda_velocity, "lambda_limb_var": args.ours_lambda_limb_var}
+    ours_name = ("STRIDE TTT (ours: " + ("paper λ" if ours == PAPER_LAMBDAS else "λ")
+                 + (" + self-occlusion)" if args.ours_self_occlusion else ")"))  # fmt: skip
     rows, seconds = [], {}
     for k, path in enumerate(_files(args.data, args.max_files)):
         seq, kp, gt, fps = _load(path, args.fps_step, args.max_frames)
@@ -195,10 +199,11 @@ def run(args: argparse.Namespace) -> dict:
         t0 = time.perf_counter()
         preds["STRIDE prior, no TTT"] = stride_predict(prior, observed) * 1000.0
         timing["STRIDE prior, no TTT"] = timing["backbone"] + time.perf_counter() - t0
-        for name, lam in (("STRIDE TTT (paper λ)", PAPER_LAMBDAS), ("STRIDE TTT (ours λ)", ours)):
+        self_occlusion = OcclusionSimulator(fps=fps) if args.ours_self_occlusion else None
+        for name, lam, occ in (("STRIDE TTT (paper λ)", PAPER_LAMBDAS, None), (ours_name, ours, self_occlusion)):
             t0 = time.perf_counter()
             res = test_time_train(prior, observed, epochs=args.epochs, lr=args.lr, seed=args.seed, progress=False,
-                                  return_model=False, **lam)  # fmt: skip
+                                  return_model=False, occlusion=occ, **lam)  # fmt: skip
             preds[name] = np.asarray(res.poses, np.float64) * 1000.0
             timing[name] = timing["backbone"] + time.perf_counter() - t0
         rows.append({"file": path.name, "frames": len(kp), "fps": fps, "occluded_frames": int(occluded.sum()),
@@ -249,8 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prior", default=str(DEFAULT_PRIOR), help="the STRIDE motion prior (folder / Hub id / .bin)")
     p.add_argument("--epochs", type=int, default=30, help="TTT epochs over each video (STRIDE: 30)")
     p.add_argument("--lr", type=float, default=2e-4)
-    p.add_argument("--ours-lambda-velocity", type=float, default=0.0)
+    p.add_argument("--ours-lambda-velocity", type=float, default=20.0)
     p.add_argument("--ours-lambda-limb-var", type=float, default=200.0)
+    p.add_argument("--no-ours-self-occlusion", dest="ours_self_occlusion", action="store_false",
+                   help="ours without fresh simulated occlusions of the input during TTT (test_time_train occlusion=)")
     p.add_argument("--savgol-window", type=int, default=15, help="smoothing window in frames (odd)")
     p.add_argument("--choose-window-on", type=Path, default=None,
                    help="choose the smoothing window on this folder (training subjects) instead")

@@ -54,7 +54,8 @@ def test_benchmark_runs_end_to_end_on_a_tiny_folder(bench, folder, tmp_path):
     report = json.loads(out.with_suffix(".json").read_text())
     methods = set(report["summary"])
     assert methods == {"backbone", "backbone + linear interpolation", "backbone + interpolation + Savitzky-Golay",
-                       "STRIDE prior, no TTT", "STRIDE TTT (paper λ)", "STRIDE TTT (ours λ)"}  # fmt: skip
+                       "STRIDE prior, no TTT", "STRIDE TTT (paper λ)",
+                       "STRIDE TTT (ours: paper λ + self-occlusion)"}  # fmt: skip
     assert report["info"]["frames"] == 150 and len(report["files"]) == 2
     assert report["savgol_window"] in (5, 9, 15, 21, 31, 45) and report["savgol_window_table"]
     for m in methods:

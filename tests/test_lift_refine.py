@@ -29,8 +29,15 @@ def test_lift_refine_stride_replaces_the_poses_and_keeps_the_lifted_ones(tmp_pat
 
         meta = json.loads(str(z["meta_json"]))
         assert meta["refine"]["method"] == "stride" and meta["refine"]["steps"] > 0
-        assert meta["refine"]["lambdas"]["lambda_velocity"] == 20.0
+        assert meta["refine"]["lambdas"]["lambda_velocity"] == 20.0 and meta["refine"]["self_occlusion"] is True
         assert "root_world" in z.files  # the world motion is placed after the refinement
+    # STRIDE's own TTT (no self-made occlusions): another result from the same prior and seed
+    plain = tmp_path / "plain.npz"
+    assert main(["lift", str(DEMO), "-o", str(plain), "--refine", "stride", "--refine-epochs", "1",
+                 "--no-refine-self-occlusion", "-q"]) == 0  # fmt: skip
+    with np.load(plain) as z:
+        assert json.loads(str(z["meta_json"]))["refine"]["self_occlusion"] is False
+        assert not np.allclose(z["pose_3d"], pose, atol=1e-6)
 
 
 def test_lift_refine_errors(tmp_path, capsys):

@@ -376,6 +376,10 @@ def test_stride_cli_round_trip(tmp_path, capsys):
     np.testing.assert_allclose(seq.keypoints_3d[0, 0], poses_mm[0, 0], atol=1e-2)
     with np.load(tmp_path / "out.npz") as z:
         assert z["visibility"].shape == (40, 17) and not z["visibility"][10:14].any() and not z["visibility"][30].any()
+    # --no-self-occlusion: STRIDE's own test-time training, another result
+    assert main(["stride", str(tmp_path / "in.npz"), "-o", str(tmp_path / "plain.npz"), "--model",
+                 str(tmp_path / "prior"), "--epochs", "2", "--quiet", "--keep-trajectory", "--no-self-occlusion"]) == 0
+    assert not np.allclose(load_generic(tmp_path / "plain.npz").keypoints_3d, seq.keypoints_3d, atol=1e-6)
     # bad input -> one clear error line, exit code 1
     np.savez(tmp_path / "bad.npz", keypoints_2d=np.zeros((5, 17, 2)), layout="h36m-17", fps=30.0)
     assert main(["stride", str(tmp_path / "bad.npz"), "-o", str(tmp_path / "x.npz"), "--model",

@@ -60,7 +60,7 @@ CANDIDATES: dict[str, tuple[dict, int, int]] = {
 
 #: STRIDE motion priors (``--data masked3d``): 81-frame clips at 25 fps (3.2 s, STRIDE's occlusion window).
 PRIOR_CANDIDATES: dict[str, tuple[dict, int, int]] = {
-    "prior-d32-L2-T81-B32": ({"dim_feat": 32, "dim_rep": 64, "depth": 2}, 81, 32),  # the size of stride-prior-small
+    "prior-d32-L2-T81-B32": ({"dim_feat": 32, "dim_rep": 64, "depth": 2}, 81, 32),  # the size of the earlier stride-prior-small
     "prior-d64-L3-T81-B32": ({}, 81, 32),
     "prior-d128-L3-T81-B32": ({"dim_feat": 128, "dim_rep": 256, "num_heads": 8}, 81, 32),
     "prior-d64-L3-T81-B32-interp": ({}, 81, 32),

@@ -46,7 +46,7 @@ CHECKPOINTS = {
     "checkpoints/dstformer-small-penn-oneshot": PENN_ONESHOT,
     "checkpoints/dstformer-small-penn-oneshot-scratch": PENN_ONESHOT,
     # motionhub.tasks.stride: clean root-relative camera-space poses in metres
-    "motionhub/pretrained/stride-prior-small": {"output_units": "m"},
+    "motionhub/pretrained/stride-prior": {"output_units": "m", "fill_missing": "interpolate"},
 }
 
 

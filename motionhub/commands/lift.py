@@ -85,10 +85,13 @@ def register(subparsers) -> None:
     r.add_argument("--refine", choices=("stride",), default=None, help="refine the lifted poses: stride")
     r.add_argument("--refine-prior", default=None, metavar="PRIOR",
                    help="motion prior: a folder, Hub repo id or official STRIDE checkpoint (default: motionhub's "
-                   "stride-prior-small)")
+                   "stride-prior)")
     r.add_argument("--refine-epochs", type=int, default=30, help="test-time training passes over the video (30)")
     r.add_argument("--refine-lambdas", type=float, nargs=4, default=None, metavar=("POS", "SCALE", "VEL", "LIMB_VAR"),
                    help="loss weights (default STRIDE's 1 0.5 20 200)")
+    r.add_argument("--refine-self-occlusion", action=argparse.BooleanOptionalAction, default=True,
+                   help="hide fresh STRIDE occlusions of the prior's input in every test-time epoch so that it keeps "
+                   "in-filling (default on; --no-refine-self-occlusion = STRIDE's TTT)")
     w = p.add_argument_group(
         "world motion",
         "metric models (the embedded default): the root trajectory in camera space, a world frame with y up and the "
@@ -174,7 +177,8 @@ def _refine(result, args: argparse.Namespace, announce: bool = True) -> None:
         lambdas = dict(zip(keys, args.refine_lambdas))
     quiet = args.quiet or not announce
     info("refining with STRIDE test-time training ...", quiet)
-    result.refine_stride(args.refine_prior, epochs=args.refine_epochs, lambdas=lambdas, progress=not quiet)
+    result.refine_stride(args.refine_prior, epochs=args.refine_epochs, lambdas=lambdas,
+                         self_occlusion=args.refine_self_occlusion, progress=not quiet)
     if not announce:
         return
     r = result.meta["refine"]

@@ -50,8 +50,10 @@ def register(subparsers) -> None:
     p.add_argument("--window-stride", type=int, default=None, help="frames between windows (default: window // 2)")
     p.add_argument("--lambdas", type=float, nargs=4, default=(1.0, 0.5, 20.0, 200.0),
                    metavar=("POS", "SCALE", "VEL", "LIMB_VAR"),
-                   help="loss weights (default 1 0.5 20 200, STRIDE's). With the small default prior and jittery "
-                        "per-frame input, 1 0.5 0 200 works better (benchmarks/results/occlusion.md)")
+                   help="loss weights (default 1 0.5 20 200, STRIDE's; benchmarks/results/occlusion_h36m.md)")
+    p.add_argument("--self-occlusion", action=argparse.BooleanOptionalAction, default=True,
+                   help="hide fresh STRIDE occlusions of the prior's input in every epoch (at the input's fps, 25 when "
+                        "unknown) so that it keeps in-filling; default on, --no-self-occlusion = STRIDE's TTT")
     p.add_argument("--no-flip", action="store_true", help="disable flip augmentation and flip averaging")
     p.add_argument("--recenter", choices=("root", "stride_midhip", "none"), default="root",
                    help="root: pelvis at the origin (default); stride_midhip: the official evaluate() quirk")
@@ -106,6 +108,7 @@ def _interpolate_root(root: np.ndarray, visible: np.ndarray) -> np.ndarray:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..corruption import OcclusionSimulator
     from ..formats.base import MotionSequence
     from ..formats.generic import save_generic
     from ..io_utils import check_output_path
@@ -134,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
         flip_augmentation=not args.no_flip, flip_test=not args.no_flip, recenter=args.recenter,
         window_stride=args.window_stride, batch_size=args.batch_size, device=args.device, seed=args.seed,
         progress=not args.quiet, return_model=False,
+        occlusion=OcclusionSimulator(fps=seq.fps or 25.0) if args.self_occlusion else None,
     )
     refined = result.poses.astype(np.float64) / scale
     if args.keep_trajectory:

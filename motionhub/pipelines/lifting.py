@@ -447,6 +447,7 @@ class LiftResult:
         *,
         epochs: int = 30,
         lambdas: dict[str, float] | None = None,
+        self_occlusion: bool = True,
         seed: int = 0,
         progress: bool = False,
     ) -> LiftResult:
@@ -458,16 +459,20 @@ class LiftResult:
 
         Args:
             prior: the motion prior (a model, a folder / Hub id / official STRIDE checkpoint; default: motionhub's
-                ``stride-prior-small``).
+                ``stride-prior``).
             epochs: passes over the video (STRIDE: 30).
             lambdas: loss weights (keys of :data:`motionhub.pipelines.stride.STRIDE_LAMBDAS`; default STRIDE's).
-            seed: seed of the flip augmentation.
+            self_occlusion: hide fresh STRIDE occlusions of the prior's input in every epoch (``test_time_train(...,
+                occlusion=)``, at the video's frame rate, 25 fps when unknown); ``False`` = STRIDE's TTT. Measured in
+                ``benchmarks/results/occlusion_h36m.md``.
+            seed: seed of the flip augmentation and the self-made occlusions.
 
         Raises:
             ValueError: the poses are not metric (the priors work in metres) or not H36M-17.
         """
         import time
 
+        from ..corruption import OcclusionSimulator
         from .stride import STRIDE_LAMBDAS, load_stride_prior, test_time_train
 
         if self.units not in ("m", "mm") or self.layout != "h36m-17":
@@ -479,6 +484,7 @@ class LiftResult:
                 raise ValueError(f"unknown STRIDE loss weight {key!r}; known: {sorted(lam)}")
             lam[key] = float(value)
         model = load_stride_prior(prior)
+        occlusion = OcclusionSimulator(fps=self.fps or 25.0) if self_occlusion else None
         scale = 0.001 if self.units == "mm" else 1.0
         pose = np.asarray(self.pose_3d, np.float64) * scale
         missing = np.asarray(self.missing, bool)
@@ -487,7 +493,7 @@ class LiftResult:
         refined, steps = [], 0
         for m in range(len(pose)):
             res = test_time_train(model, pose[m], ~missing[m], epochs=epochs, seed=seed, progress=progress,
-                                  return_model=False, **lam)  # fmt: skip
+                                  return_model=False, occlusion=occlusion, **lam)  # fmt: skip
             refined.append(res.poses / scale)
             steps += res.steps
         seconds = time.perf_counter() - start
@@ -496,7 +502,8 @@ class LiftResult:
         self.pose_3d = out.astype(np.float32)
         self.pose_3d_pixels = None  # no longer the refined pose
         self.meta["refine"] = {"method": "stride", "prior": model.config.name_or_path or "default",
-                               "epochs": epochs, "steps": steps, "lambdas": lam, "seconds": round(seconds, 2),
+                               "epochs": epochs, "steps": steps, "lambdas": lam, "self_occlusion": self_occlusion,
+                               "seconds": round(seconds, 2),
                                "seconds_per_1000_frames": round(1000.0 * seconds / max(self.num_frames, 1), 2)}  # fmt: skip
         return self
 

@@ -30,7 +30,7 @@ pretraining) and left out of the position, scale and velocity terms; the limb-le
 which, with the prior, fills the gaps. A joint counts as visible only when the root of its frame is visible too
 (the root-relative target needs it). ``visibility=None`` gives the official behaviour exactly.
 
-Units: whatever the poses are in (the official prior and motionhub's ``stride-prior-small`` expect metres, camera
+Units: whatever the poses are in (the official prior and motionhub's ``stride-prior`` expect metres, camera
 space: x right, y down, z forward). Layout: H36M-17 (the limb terms need it). Input convention of the prior, read from
 its processor (``preprocessor_config.json``, else ``config.input_normalization``; or given as ``processor=``):
 ``normalization`` ``"none_3d"`` (official STRIDE: raw camera-space poses) or ``"centered_3d"`` (motionhub's priors:
@@ -131,7 +131,7 @@ def center_stride_input(x: Tensor, visible: Tensor | None = None, *, zero_hidden
     """Translate each clip so the mean of its visible joints (over all frames) is the origin.
 
     The input convention of priors with ``config.input_normalization == "centered_3d"`` (motionhub's
-    ``stride-prior-small``): removing the camera-space offset (people stand metres away) makes the prior far easier
+    ``stride-prior``): removing the camera-space offset (people stand metres away) makes the prior far easier
     to learn; the root-relative target is unaffected. The official STRIDE prior takes raw camera-space input
     (``"none_3d"``).
 
@@ -481,7 +481,7 @@ def test_time_train(
     Args:
         prior_model: the motion prior, a pose-lifting model with 3D input (``DSTformerForPoseLifting``,
             ``dim_in=3``; e.g. ``convert_checkpoint(stride_ckpt, family="stride")`` or motionhub's
-            ``stride-prior-small``).
+            ``stride-prior``).
         poses: ``(T, 17, 3)`` noisy per-frame 3D poses (H36M-17, camera space; metres for the released priors).
             NaN marks missing joints.
         visibility: optional ``(T,)`` or ``(T, 17)`` booleans (``True`` = observed).
@@ -598,7 +598,7 @@ test_time_train.__test__ = False  # not a pytest test despite the name
 def load_stride_prior(prior: Any = None, num_heads: int | None = None) -> torch.nn.Module:
     """A STRIDE motion prior ready for :func:`test_time_train`: a model object as is, else a save_pretrained folder,
     a Hub repo id or an official STRIDE / MotionBERT 3D-input checkpoint file (``num_heads`` overrides the converter's
-    default of 8); ``None`` = motionhub's ``stride-prior-small`` (package data)."""
+    default of 8); ``None`` = motionhub's ``stride-prior`` (package data)."""
     if isinstance(prior, torch.nn.Module):
         check_stride_prior(prior)
         return prior

@@ -40,9 +40,10 @@ __all__ = [
 DEFAULT_LIFTING_MODEL_DIR = Path(__file__).resolve().parent / "dstformer-lift-default"
 """Folder of the embedded default lifting model (config.json, model.safetensors, README.md)."""
 
-DEFAULT_STRIDE_PRIOR_DIR = Path(__file__).resolve().parent / "stride-prior-small"
-"""Folder of the embedded default STRIDE motion prior (``motionhub stride``; 74 k parameters, 81 frames, 3D input in
-metres, see its README.md)."""
+DEFAULT_STRIDE_PRIOR_DIR = Path(__file__).resolve().parent / "stride-prior"
+"""Folder of the embedded default STRIDE motion prior (``motionhub stride``, ``motionhub lift --refine stride``; a
+0.42 M-parameter DSTformer, 81 frames at 25 fps, 3D input in metres with hidden joints interpolated, see its
+README.md)."""
 
 DEFAULT_INPUT_NORMALIZATION = "screen"
 """The 2D normalisation of the default model: :func:`motionhub.processing.normalize_screen` with the image size."""
