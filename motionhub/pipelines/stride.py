@@ -28,7 +28,10 @@ Parity with the official code (``stride/stride_inference.py``; tests against ``r
 Extension (not in the official code): a visibility mask. Hidden joints are zeroed in the input (as in the masked 3D
 pretraining) and left out of the position, scale and velocity terms; the limb-length-variance term acts on every frame,
 which, with the prior, fills the gaps. A joint counts as visible only when the root of its frame is visible too
-(the root-relative target needs it). ``visibility=None`` gives the official behaviour exactly.
+(the root-relative target needs it). ``visibility=None`` gives the official behaviour exactly. Second extension:
+``test_time_train(..., occlusion=OcclusionSimulator(fps))`` hides fresh STRIDE occlusions of the prior's input in
+every epoch while the loss keeps those observed joints (``None``, the default of the function, is STRIDE's TTT; the
+commands turn it on: ``benchmarks/results/occlusion_h36m.md``).
 
 Units: whatever the poses are in (the official prior and motionhub's ``stride-prior`` expect metres, camera
 space: x right, y down, z forward). Layout: H36M-17 (the limb terms need it). Input convention of the prior, read from
