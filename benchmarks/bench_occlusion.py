@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> dict:
     from motionhub.commands.stride import load_prior
     from motionhub.corruption import OcclusionSimulator
     from motionhub.pipelines import PoseLiftingPipeline
-    from motionhub.tasks.stride import stride_predict, test_time_train
+    from motionhub.pipelines.stride import self_occlusion, stride_predict, test_time_train
 
     from scipy.signal import savgol_filter  # noqa: F401  imported before any timing (a cold import is seconds)
 
@@ -199,8 +199,8 @@ def run(args: argparse.Namespace) -> dict:
         t0 = time.perf_counter()
         preds["STRIDE prior, no TTT"] = stride_predict(prior, observed) * 1000.0
         timing["STRIDE prior, no TTT"] = timing["backbone"] + time.perf_counter() - t0
-        self_occlusion = OcclusionSimulator(fps=fps) if args.ours_self_occlusion else None
-        for name, lam, occ in (("STRIDE TTT (paper λ)", PAPER_LAMBDAS, None), (ours_name, ours, self_occlusion)):
+        occluder = self_occlusion(fps) if args.ours_self_occlusion else None
+        for name, lam, occ in (("STRIDE TTT (paper λ)", PAPER_LAMBDAS, None), (ours_name, ours, occluder)):
             t0 = time.perf_counter()
             res = test_time_train(prior, observed, epochs=args.epochs, lr=args.lr, seed=args.seed, progress=False,
                                   return_model=False, occlusion=occ, **lam)  # fmt: skip

@@ -108,11 +108,10 @@ def _interpolate_root(root: np.ndarray, visible: np.ndarray) -> np.ndarray:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..corruption import OcclusionSimulator
     from ..formats.base import MotionSequence
     from ..formats.generic import save_generic
     from ..io_utils import check_output_path
-    from ..pipelines.stride import prepare_stride_input, test_time_train
+    from ..pipelines.stride import prepare_stride_input, self_occlusion, test_time_train
     from ._common import model_inputs
 
     check_output_path(args.output, (".npz",), what="-o", inputs=[args.input, *model_inputs(args.model)])  # first
@@ -137,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         flip_augmentation=not args.no_flip, flip_test=not args.no_flip, recenter=args.recenter,
         window_stride=args.window_stride, batch_size=args.batch_size, device=args.device, seed=args.seed,
         progress=not args.quiet, return_model=False,
-        occlusion=OcclusionSimulator(fps=seq.fps or 25.0) if args.self_occlusion else None,
+        occlusion=self_occlusion(seq.fps) if args.self_occlusion else None,
     )
     refined = result.poses.astype(np.float64) / scale
     if args.keep_trajectory:

@@ -472,8 +472,7 @@ class LiftResult:
         """
         import time
 
-        from ..corruption import OcclusionSimulator
-        from .stride import STRIDE_LAMBDAS, load_stride_prior, test_time_train
+        from .stride import STRIDE_LAMBDAS, load_stride_prior, self_occlusion as occlusions, test_time_train
 
         if self.units not in ("m", "mm") or self.layout != "h36m-17":
             raise ValueError(f"STRIDE refines metric H36M-17 poses (its priors work in metres); this model outputs "
@@ -484,7 +483,7 @@ class LiftResult:
                 raise ValueError(f"unknown STRIDE loss weight {key!r}; known: {sorted(lam)}")
             lam[key] = float(value)
         model = load_stride_prior(prior)
-        occlusion = OcclusionSimulator(fps=self.fps or 25.0) if self_occlusion else None
+        occlusion = occlusions(self.fps) if self_occlusion else None
         scale = 0.001 if self.units == "mm" else 1.0
         pose = np.asarray(self.pose_3d, np.float64) * scale
         missing = np.asarray(self.missing, bool)

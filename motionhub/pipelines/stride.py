@@ -365,6 +365,12 @@ def stride_predict(
 
 
 # ------------------------------------------------------------------------------------------------------ TTT
+def self_occlusion(fps: float | None) -> OcclusionSimulator:
+    """The self-made occlusions of ``test_time_train(..., occlusion=)`` for a video at ``fps`` (STRIDE's 25 fps, the
+    rate motionhub's priors were trained at, when the video's is unknown)."""
+    return OcclusionSimulator(fps=fps or 25.0)
+
+
 def stride_train_epoch(
     model: torch.nn.Module,
     inputs: Tensor,
